@@ -1,6 +1,13 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+/// The checkout's own directory: librdkafka ≥ 2.2 is looked up first in `.deps/lib` beside it
+/// (a `librdkafka.so.1` link that `make` points at the confluent-kafka wheel's build), then on the system path.
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+let librdkafkaRunPath: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "\(packageDirectory)/.deps/lib", "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/thinkstream"])
+]
+
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -9,12 +16,49 @@ let swiftSettings: [SwiftSetting] = [
 let package = Package(
     name: "ThinkStream",
     platforms: [.macOS(.v15)],
-    products: [],
-    dependencies: [],
+    products: [
+        .executable(name: "thinkstream", targets: ["ThinkStreamCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
     targets: [
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Quantization", swiftSettings: swiftSettings),
+        .target(
+            name: "Kafka",
+            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings,
+            linkerSettings: librdkafkaRunPath
+        ),
+        .target(name: "Shards", dependencies: ["CZstd"], swiftSettings: swiftSettings),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Kafka", "Shards",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "ThinkStreamTesting", dependencies: ["Kafka"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "ThinkStreamCLI",
+            dependencies: [
+                "Kafka", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Kafka", "Shards", "ThinkStreamTesting"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,0 +1,147 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// A consumer-group member with manual offset commits.
+///
+/// `poll(timeout:)` blocks up to its timeout (zero: not at all); `next(pollInterval:)` polls with a zero timeout
+/// and sleeps between empty polls, so it never blocks the cooperative pool. Rebalances are applied by the consumer
+/// itself and reported through `onRebalance`. Call `close()` to leave the group cleanly.
+public final class KafkaConsumer: Sendable {
+    public let configuration: KafkaConsumerConfiguration
+    private let client: RDKafkaClient
+
+    /// - Throws: `KafkaError` for invalid settings or a librdkafka older than 2.2.
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.client = try RDKafkaClient(
+            kind: .consumer, properties: configuration.properties, context: RDKafkaCallbackContext(logger: logger))
+    }
+
+    func withClient<Result>(_ body: (RDKafkaClient) throws -> Result) rethrows -> Result { try body(client) }
+
+    /// Called after each assignment change, on the thread that polls.
+    public func onRebalance(_ handler: @escaping @Sendable (KafkaRebalance) -> Void) {
+        client.context.rebalanceHandler.withLock { $0 = handler }
+    }
+
+    /// Joins the group for these topics. Wraps `rd_kafka_subscribe`.
+    public func subscribe(_ topics: [String]) throws {
+        let list = RDKafkaTopicPartitionList(topics.map { KafkaTopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
+        try RDKafkaErrors.check(rd_kafka_subscribe(client.handle, list.pointer), "rd_kafka_subscribe", as: .consumeFailed)
+    }
+
+    /// Reads these partitions from these offsets, outside group management. Wraps `rd_kafka_assign`.
+    public func assign(_ offsets: [KafkaPartitionOffset]) throws {
+        let list = RDKafkaTopicPartitionList(offsets)
+        try RDKafkaErrors.check(rd_kafka_assign(client.handle, list.pointer), "rd_kafka_assign", as: .consumeFailed)
+    }
+
+    /// Returns the next record or partition-end event, or nil if none arrived within `timeout`.
+    /// Wraps `rd_kafka_consumer_poll`.
+    /// - Throws: `KafkaError` `.consumeFailed` for a consumer-level error (not for transient broker errors,
+    ///   which librdkafka retries by itself and which are logged).
+    public func poll(timeout: Duration = .zero) throws -> KafkaConsumerEvent? {
+        guard let message = rd_kafka_consumer_poll(client.handle, Int32(timeout.milliseconds)) else { return nil }
+        defer { rd_kafka_message_destroy(message) }
+        let raw = message.pointee
+        switch raw.err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR:
+            return .message(KafkaMessage(copying: message))
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+            let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            return .partitionEnd(.init(topic: topic, partition: raw.partition, offset: raw.offset))
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
+            RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+            throw KafkaError(
+                .consumeFailed, "consume: \(RDKafkaErrors.text(raw.err))", librdkafkaError: RDKafkaErrors.name(raw.err))
+        default:
+            client.context.logger.debug("kafka consumer error", metadata: ["kafka.error": "\(RDKafkaErrors.text(raw.err))"])
+            return nil
+        }
+    }
+
+    /// The next event, polling without blocking and sleeping `pollInterval` between empty polls; nil once the task
+    /// is cancelled.
+    public func next(pollInterval: Duration = .milliseconds(20)) async throws -> KafkaConsumerEvent? {
+        while !Task.isCancelled {
+            if let event = try poll(timeout: .zero) { return event }
+            try? await Task.sleep(for: pollInterval)
+        }
+        return nil
+    }
+
+    /// Commits offsets (the next offset to read in each partition) and waits for the broker. Wraps `rd_kafka_commit`.
+    /// - Throws: `KafkaError` `.commitFailed`.
+    public func commit(_ offsets: [KafkaPartitionOffset]) throws {
+        guard !offsets.isEmpty else { return }
+        let list = RDKafkaTopicPartitionList(offsets)
+        try RDKafkaErrors.check(rd_kafka_commit(client.handle, list.pointer, 0), "rd_kafka_commit", as: .commitFailed)
+        for (offset, error) in list.elements {
+            if let error {
+                throw KafkaError(
+                    .commitFailed, "commit \(offset): \(RDKafkaErrors.text(error))", librdkafkaError: RDKafkaErrors.name(error))
+            }
+        }
+    }
+
+    /// The group's committed offsets for these partitions (-1001 where none). Wraps `rd_kafka_committed`.
+    public func committed(_ partitions: [KafkaTopicPartition]) throws -> [KafkaPartitionOffset] {
+        let list = RDKafkaTopicPartitionList(partitions)
+        try RDKafkaErrors.check(
+            rd_kafka_committed(client.handle, list.pointer, Int32(configuration.client.requestTimeout.milliseconds)),
+            "rd_kafka_committed", as: .consumeFailed)
+        return list.elements.map(\.offset)
+    }
+
+    /// The partitions this member owns now. Wraps `rd_kafka_assignment`.
+    public func assignment() throws -> [KafkaTopicPartition] {
+        var pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        try RDKafkaErrors.check(rd_kafka_assignment(client.handle, &pointer), "rd_kafka_assignment", as: .consumeFailed)
+        guard let pointer else { return [] }
+        return RDKafkaTopicPartitionList(adopting: pointer).partitions
+    }
+
+    /// Stops fetching these partitions (backpressure) while staying in the group. Wraps `rd_kafka_pause_partitions`.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws {
+        let list = RDKafkaTopicPartitionList(partitions)
+        try RDKafkaErrors.check(rd_kafka_pause_partitions(client.handle, list.pointer), "rd_kafka_pause_partitions", as: .consumeFailed)
+    }
+
+    /// Wraps `rd_kafka_resume_partitions`.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws {
+        let list = RDKafkaTopicPartitionList(partitions)
+        try RDKafkaErrors.check(rd_kafka_resume_partitions(client.handle, list.pointer), "rd_kafka_resume_partitions", as: .consumeFailed)
+    }
+
+    /// Committed offset, end offset and lag of each partition of a topic for this consumer's group.
+    /// The end offset comes from the broker's high watermark (`rd_kafka_query_watermark_offsets`).
+    public func lag(topic: String) throws -> [(partition: Int32, committed: Int64, end: Int64, lag: Int64)] {
+        let metadata = try client.metadata(topic: topic, timeout: configuration.client.requestTimeout)
+        guard let description = metadata.topic(topic) else { return [] }
+        let partitions = description.partitions.map { KafkaTopicPartition(topic: topic, partition: $0.id) }
+        let committedOffsets = try committed(partitions)
+        return try committedOffsets.map { offset in
+            var low: Int64 = 0
+            var high: Int64 = 0
+            try RDKafkaErrors.check(
+                rd_kafka_query_watermark_offsets(
+                    client.handle, topic, offset.partition, &low, &high,
+                    Int32(configuration.client.requestTimeout.milliseconds)),
+                "rd_kafka_query_watermark_offsets", as: .consumeFailed)
+            let committedOffset = offset.offset < 0 ? low : offset.offset
+            return (offset.partition, offset.offset, high, max(0, high - committedOffset))
+        }
+    }
+
+    /// Cluster metadata through this consumer's connection.
+    public func metadata(topic: String? = nil) throws -> KafkaClusterMetadata {
+        try client.metadata(topic: topic, timeout: configuration.client.requestTimeout)
+    }
+
+    /// Leaves the group (revoking partitions) and stops fetching. Wraps `rd_kafka_consumer_close`.
+    public func close() {
+        rd_kafka_consumer_close(client.handle)
+    }
+}

@@ -1,0 +1,65 @@
+import CRdKafka
+
+/// Kafka transactions: records and consumer offsets that become visible together, or not at all.
+/// Each call blocks until the broker answers (up to the client's request timeout); call them off the cooperative pool.
+extension KafkaProducer {
+    private var timeoutMilliseconds: Int32 { Int32(configuration.client.requestTimeout.milliseconds) }
+
+    /// Registers the `transactional.id` with the cluster and fences older producers using it.
+    /// Wraps `rd_kafka_init_transactions`.
+    /// - Throws: `KafkaError` `.transactionFailed` (or `.invalidConfiguration` without a transactional id).
+    public func initTransactions() throws {
+        guard configuration.transactionalID != nil else {
+            throw KafkaError(.invalidConfiguration, "initTransactions needs kafka.producer.transactionalID")
+        }
+        try withConnection { connection in
+            try RDKafkaErrors.check(
+                rd_kafka_init_transactions(connection.client.handle, timeoutMilliseconds), "rd_kafka_init_transactions",
+                as: .transactionFailed)
+            connection.transactionsInitialized = true
+        }
+    }
+
+    /// Wraps `rd_kafka_begin_transaction`.
+    public func beginTransaction() throws {
+        try withConnection { connection in
+            try RDKafkaErrors.check(
+                rd_kafka_begin_transaction(connection.client.handle), "rd_kafka_begin_transaction",
+                as: .transactionFailed)
+        }
+    }
+
+    /// Adds consumed offsets (next offset to read, per partition) to the open transaction, so they commit with it.
+    /// Wraps `rd_kafka_send_offsets_to_transaction`.
+    public func sendOffsetsToTransaction(_ offsets: [KafkaPartitionOffset], consumer: KafkaConsumer) throws {
+        guard !offsets.isEmpty else { return }
+        let list = RDKafkaTopicPartitionList(offsets)
+        let groupMetadata = consumer.withClient { rd_kafka_consumer_group_metadata($0.handle) }
+        defer { rd_kafka_consumer_group_metadata_destroy(groupMetadata) }
+        try withConnection { connection in
+            try RDKafkaErrors.check(
+                rd_kafka_send_offsets_to_transaction(
+                    connection.client.handle, list.pointer, groupMetadata, timeoutMilliseconds),
+                "rd_kafka_send_offsets_to_transaction", as: .transactionFailed)
+        }
+    }
+
+    /// Flushes and commits the open transaction. Wraps `rd_kafka_commit_transaction`.
+    /// - Throws: `KafkaError`; when `requiresAbort` is set, call `abortTransaction()` and retry the work.
+    public func commitTransaction() throws {
+        try withConnection { connection in
+            try RDKafkaErrors.check(
+                rd_kafka_commit_transaction(connection.client.handle, timeoutMilliseconds),
+                "rd_kafka_commit_transaction", as: .transactionFailed)
+        }
+    }
+
+    /// Discards the open transaction's records and offsets. Wraps `rd_kafka_abort_transaction`.
+    public func abortTransaction() throws {
+        try withConnection { connection in
+            try RDKafkaErrors.check(
+                rd_kafka_abort_transaction(connection.client.handle, timeoutMilliseconds),
+                "rd_kafka_abort_transaction", as: .transactionFailed)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// Producer settings. The defaults give an idempotent producer (acks=all, no duplicates on retry) with zstd batches.
+public struct KafkaProducerConfiguration: Sendable, Equatable {
+    public var client: KafkaClientConfiguration
+    /// Exactly-once per partition on retries (`enable.idempotence`).
+    public var idempotent: Bool
+    /// Set for a transactional producer (`transactional.id`); implies idempotence.
+    public var transactionalID: String?
+    /// `none`, `gzip`, `snappy`, `lz4` or `zstd`.
+    public var compression: String
+    /// How long a batch may wait to fill (`linger.ms`).
+    public var linger: Duration
+    /// Largest batch in bytes (`batch.size`).
+    public var batchSizeBytes: Int
+    /// How long a message may wait for delivery, retries included (`delivery.timeout.ms`).
+    public var deliveryTimeout: Duration
+    /// Messages held in the local queue before `send` waits (`queue.buffering.max.messages`).
+    public var queueCapacityMessages: Int
+
+    public init(
+        client: KafkaClientConfiguration = .init(), idempotent: Bool = true, transactionalID: String? = nil,
+        compression: String = "zstd", linger: Duration = .milliseconds(5), batchSizeBytes: Int = 1_000_000,
+        deliveryTimeout: Duration = .seconds(30), queueCapacityMessages: Int = 500_000
+    ) {
+        self.client = client
+        self.idempotent = idempotent
+        self.transactionalID = transactionalID
+        self.compression = compression
+        self.linger = linger
+        self.batchSizeBytes = batchSizeBytes
+        self.deliveryTimeout = deliveryTimeout
+        self.queueCapacityMessages = queueCapacityMessages
+    }
+
+    /// - Throws: `KafkaError` `.invalidConfiguration` naming the key and value.
+    public func validate() throws {
+        try client.validate()
+        guard ["none", "gzip", "snappy", "lz4", "zstd"].contains(compression) else {
+            throw KafkaError(
+                .invalidConfiguration, "kafka.producer.compression '\(compression)': use none, gzip, snappy, lz4 or zstd")
+        }
+        guard batchSizeBytes > 0, queueCapacityMessages > 0 else {
+            throw KafkaError(.invalidConfiguration, "kafka.producer batch size and queue capacity must be positive")
+        }
+    }
+
+    var properties: [String: String] {
+        var result = client.baseProperties
+        result["enable.idempotence"] = (idempotent || transactionalID != nil) ? "true" : "false"
+        result["acks"] = "all"
+        result["compression.type"] = compression
+        result["linger.ms"] = String(linger.milliseconds)
+        result["batch.size"] = String(batchSizeBytes)
+        result["message.timeout.ms"] = String(deliveryTimeout.milliseconds)
+        result["queue.buffering.max.messages"] = String(queueCapacityMessages)
+        if let transactionalID { result["transactional.id"] = transactionalID }
+        return result.merging(client.properties) { _, passThrough in passThrough }
+    }
+}
