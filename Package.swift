@@ -16,5 +16,10 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Quantization", swiftSettings: swiftSettings),
+        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Training", dependencies: ["Tensors"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["Training", "Tensors"],
+            swiftSettings: swiftSettings),
     ]
 )

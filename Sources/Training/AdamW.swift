@@ -1,0 +1,82 @@
+// Reference: Loshchilov & Hutter, "Decoupled Weight Decay Regularization" (ICLR 2019), Algorithm 2;
+// Kingma & Ba, "Adam" (2015) for the moments and bias correction. Matches torch.optim.AdamW.
+// Legend: t = step (1-based), g = gradient, m/v = first/second moments, lr = learning rate, wd = weight decay,
+// mHat = m / (1 - beta1^t), vHat = v / (1 - beta2^t); p -= lr * (mHat / (sqrt(vHat) + eps) + wd * p),
+// with wd applied to 2-D weights only.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Tensors
+
+/// AdamW hyperparameters other than the learning rate (which comes from the schedule each step).
+public struct AdamWConfiguration: Sendable, Equatable {
+    /// First-moment decay.
+    public var beta1: Float
+    /// Second-moment decay.
+    public var beta2: Float
+    /// Added to `sqrt(vHat)`.
+    public var eps: Float
+    /// Decoupled weight decay, applied to 2-D weights only.
+    public var weightDecay: Float
+
+    /// Creates a configuration.
+    ///
+    /// - Parameters: one per property; the defaults are common LLM pre-training values.
+    public init(beta1: Float = 0.9, beta2: Float = 0.95, eps: Float = 1e-8, weightDecay: Float = 0.1) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.weightDecay = weightDecay
+    }
+}
+
+/// AdamW with decoupled weight decay and bias correction over a ``ParameterLayout``'s flat buffers.
+public final class AdamW {
+    /// Hyperparameters.
+    public let configuration: AdamWConfiguration
+    /// Steps taken so far.
+    public private(set) var step = 0
+    let layout: ParameterLayout
+    let m: FloatBuffer  // [layout.count]
+    let v: FloatBuffer  // [layout.count]
+
+    /// Creates zeroed optimizer state for `layout`.
+    ///
+    /// - Parameters:
+    ///   - layout: the parameter table (decides which tensors decay).
+    ///   - configuration: hyperparameters.
+    public init(layout: ParameterLayout, configuration: AdamWConfiguration = AdamWConfiguration()) {
+        self.layout = layout
+        self.configuration = configuration
+        m = FloatBuffer(count: layout.count)
+        v = FloatBuffer(count: layout.count)
+    }
+
+    /// Takes one step: updates the moments from `gradients` and `parameters` in place.
+    ///
+    /// - Parameters:
+    ///   - parameters: updated in place. // [layout.count]
+    ///   - gradients: the gradient. // [layout.count]
+    ///   - learningRate: this step's learning rate.
+    public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Float) {
+        precondition(parameters.count == layout.count && gradients.count == layout.count, "AdamW: size mismatch")
+        step += 1
+        let (beta1, beta2, eps) = (configuration.beta1, configuration.beta2, configuration.eps)
+        let correction1 = 1 - pow(Double(beta1), Double(step))
+        let correction2 = 1 - pow(Double(beta2), Double(step))
+        let (p, g, m, v) = (parameters.pointer, gradients.pointer, m.pointer, v.pointer)
+        for tensor in layout.tensors {
+            let decay = tensor.isDecayed ? learningRate * configuration.weightDecay : 0
+            for i in tensor.offset..<(tensor.offset + tensor.count) {
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                let mHat = Double(m[i]) / correction1
+                let vHat = Double(v[i]) / correction2
+                let update = Float(mHat / (vHat.squareRoot() + Double(eps)))
+                p[i] -= learningRate * update + decay * p[i]
+            }
+        }
+    }
+}
