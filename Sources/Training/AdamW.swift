@@ -64,18 +64,24 @@ public final class AdamW {
         precondition(parameters.count == layout.count && gradients.count == layout.count, "AdamW: size mismatch")
         step += 1
         let (beta1, beta2, eps) = (configuration.beta1, configuration.beta2, configuration.eps)
-        let correction1 = 1 - pow(Double(beta1), Double(step))
-        let correction2 = 1 - pow(Double(beta2), Double(step))
+        // torch.optim.AdamW's arrangement: p -= lr*wd*p; p -= (lr / c1) * m / (sqrt(v) / sqrt(c2) + eps).
+        let stepSize = learningRate / Float(1 - pow(Double(beta1), Double(step)))  // lr / c1
+        let inverseRootCorrection2 = Float(1 / (1 - pow(Double(beta2), Double(step))).squareRoot())  // 1 / sqrt(c2)
         let (p, g, m, v) = (parameters.pointer, gradients.pointer, m.pointer, v.pointer)
+        let chunkCount = 64  // tensor ranges are cut into chunks so two threads share the work evenly
         for tensor in layout.tensors {
-            let decay = tensor.isDecayed ? learningRate * configuration.weightDecay : 0
-            for i in tensor.offset..<(tensor.offset + tensor.count) {
-                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                let mHat = Double(m[i]) / correction1
-                let vHat = Double(v[i]) / correction2
-                let update = Float(mHat / (vHat.squareRoot() + Double(eps)))
-                p[i] -= learningRate * update + decay * p[i]
+            let decayFactor = tensor.isDecayed ? 1 - learningRate * configuration.weightDecay : 1
+            let threads = tensor.count >= 1 << 16 ? 2 : 1
+            let chunks = threads == 1 ? 1 : chunkCount
+            ParallelLoop.forEach(iterations: chunks, threads: threads) { chunk in
+                let start = tensor.offset + tensor.count * chunk / chunks
+                let end = tensor.offset + tensor.count * (chunk + 1) / chunks
+                for i in start..<end {
+                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                    let denominator = v[i].squareRoot() * inverseRootCorrection2 + eps
+                    p[i] = p[i] * decayFactor - stepSize * m[i] / denominator
+                }
             }
         }
     }
