@@ -17,6 +17,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Quantization", swiftSettings: swiftSettings),
         .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),
+        .target(name: "Tokenization", swiftSettings: swiftSettings),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Quantization"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], swiftSettings: swiftSettings),
     ]
 )
