@@ -50,7 +50,8 @@ public final class GGUFFile: Sendable {
 
         let magic = try reader.read(UInt32.self, "the magic")
         guard magic == 0x4655_4747 else {
-            throw GGUFError(.badMagic, "\(path): magic is 0x\(String(magic, radix: 16)), expected 'GGUF'; not a GGUF file")
+            throw GGUFError(
+                .badMagic, "\(path): magic is 0x\(String(magic, radix: 16)), expected 'GGUF'; not a GGUF file")
         }
         let version = try reader.read(UInt32.self, "the version")
         guard version == 2 || version == 3 else {
@@ -88,8 +89,9 @@ public final class GGUFFile: Sendable {
             guard indexByName[entry.name] == nil else {
                 throw GGUFError(.duplicateTensor, "\(path): tensor '\(entry.name)' appears twice; names must be unique")
             }
-            let info = try Self.validate(entry, path: path, dataOffset: dataOffset, alignment: alignment,
-                                         fileSize: mapping.bytes.count)
+            let info = try Self.validate(
+                entry, path: path, dataOffset: dataOffset, alignment: alignment,
+                fileSize: mapping.bytes.count)
             indexByName[entry.name] = tensors.count
             tensors.append(info)
         }
@@ -105,14 +107,17 @@ public final class GGUFFile: Sendable {
     /// The tensor's bytes inside the mapping; valid while this `GGUFFile` is alive.
     public func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         precondition(tensor.absoluteOffset + tensor.byteCount <= mapping.bytes.count, "tensor not from this file")
-        return UnsafeRawBufferPointer(rebasing: mapping.bytes[tensor.absoluteOffset..<tensor.absoluteOffset + tensor.byteCount])
+        return UnsafeRawBufferPointer(
+            rebasing: mapping.bytes[tensor.absoluteOffset..<tensor.absoluteOffset + tensor.byteCount])
     }
 
     /// Calls `body` with the tensor's bytes inside the mapping.
     /// - Parameters:
     ///   - tensor: An entry of `tensors`.
     ///   - body: Reads the bytes; the buffer must not escape.
-    public func withUnsafeBytes<R>(of tensor: GGUFTensorInfo, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUnsafeBytes<R>(of tensor: GGUFTensorInfo, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows
+        -> R
+    {
         try body(data(of: tensor))
     }
 
@@ -122,20 +127,25 @@ public final class GGUFFile: Sendable {
         let name = try reader.readString("a tensor name")
         let dimensionCount = try reader.read(UInt32.self, "the dimension count of '\(name)'")
         guard dimensionCount <= 8 else {
-            throw GGUFError(.invalidTensor, "\(reader.fileName): tensor '\(name)' has \(dimensionCount) dimensions; at most 8 are allowed")
+            throw GGUFError(
+                .invalidTensor,
+                "\(reader.fileName): tensor '\(name)' has \(dimensionCount) dimensions; at most 8 are allowed")
         }
         var dims: [Int] = []
         for _ in 0..<dimensionCount {
             let dimension = try reader.read(UInt64.self, "a dimension of '\(name)'")
             guard let value = Int(exactly: dimension), value >= 0 else {
-                throw GGUFError(.invalidTensor, "\(reader.fileName): tensor '\(name)' has dimension \(dimension), which is too large")
+                throw GGUFError(
+                    .invalidTensor,
+                    "\(reader.fileName): tensor '\(name)' has dimension \(dimension), which is too large")
             }
             dims.append(value)
         }
         let type = GGMLType(rawValue: try reader.read(UInt32.self, "the type of '\(name)'"))
         let offset = try reader.read(UInt64.self, "the data offset of '\(name)'")
         guard let offsetValue = Int(exactly: offset) else {
-            throw GGUFError(.truncated, "\(reader.fileName): tensor '\(name)' has offset \(offset) past the end of the file")
+            throw GGUFError(
+                .truncated, "\(reader.fileName): tensor '\(name)' has offset \(offset) past the end of the file")
         }
         return (name, dims, type, offsetValue)
     }
@@ -159,7 +169,10 @@ public final class GGUFFile: Sendable {
             )
         }
         guard entry.offset % alignment == 0 else {
-            throw GGUFError(.invalidTensor, "\(path): tensor '\(entry.name)' offset \(entry.offset) is not a multiple of the alignment \(alignment)")
+            throw GGUFError(
+                .invalidTensor,
+                "\(path): tensor '\(entry.name)' offset \(entry.offset) is not a multiple of the alignment \(alignment)"
+            )
         }
         let (absolute, overflow) = dataOffset.addingReportingOverflow(entry.offset)
         guard !overflow, absolute <= fileSize, byteCount <= fileSize - absolute else {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The sole owner of a read-only memory mapping of a whole file; unmaps it in `deinit`.
@@ -14,7 +14,8 @@ final class GGUFMapping: @unchecked Sendable {
     init(path: String) throws {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw GGUFError(.ioFailure, "\(path): cannot open (errno \(errno)); check that the file exists and is readable")
+            throw GGUFError(
+                .ioFailure, "\(path): cannot open (errno \(errno)); check that the file exists and is readable")
         }
         defer { close(descriptor) }
         var status = stat()

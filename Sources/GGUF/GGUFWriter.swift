@@ -38,7 +38,8 @@ public struct GGUFWriter: Sendable {
             )
         }
         let info = GGUFTensorInfo(
-            name: name, dimensions: dimensions, type: type, relativeOffset: 0, absoluteOffset: 0, byteCount: bytes.count)
+            name: name, dimensions: dimensions, type: type, relativeOffset: 0, absoluteOffset: 0, byteCount: bytes.count
+        )
         tensors.append((info, bytes))
     }
 

@@ -62,7 +62,9 @@ public struct Vocabulary: Sendable {
                     + "each must be empty or have one entry per token"
             )
         }
-        for (name, id) in [("bos", bosID), ("eos", eosID), ("eot", eotID), ("unknown", unknownID), ("padding", paddingID)] {
+        for (name, id) in [
+            ("bos", bosID), ("eos", eosID), ("eot", eotID), ("unknown", unknownID), ("padding", paddingID),
+        ] {
             if let id, !(0..<count).contains(id) {
                 throw TokenizationError(
                     .inconsistentVocabulary, "\(name) token id \(id) is outside the vocabulary of \(count) tokens")

@@ -32,17 +32,20 @@ extension Vocabulary {
         }
         guard let model = TokenizerModel(rawValue: modelName) else {
             throw TokenizationError(
-                .unsupportedModel, "tokenizer.ggml.model is '\(modelName)'; supported: gpt2 (BPE), llama (SentencePiece)")
+                .unsupportedModel,
+                "tokenizer.ggml.model is '\(modelName)'; supported: gpt2 (BPE), llama (SentencePiece)")
         }
         let rawTypes = metadata.int32Array("tokenizer.ggml.token_type") ?? []
         let types = rawTypes.map { TokenType(rawValue: $0) ?? .undefined }
         let scores = metadata.floatArray("tokenizer.ggml.scores") ?? []
         if model == .sentencePiece && scores.isEmpty {
-            throw TokenizationError(.missingField, "tokenizer.ggml.scores is missing; the 'llama' tokenizer needs scores")
+            throw TokenizationError(
+                .missingField, "tokenizer.ggml.scores is missing; the 'llama' tokenizer needs scores")
         }
         let merges = metadata.stringArray("tokenizer.ggml.merges") ?? []
         if model == .bytePairEncoding && merges.isEmpty {
-            throw TokenizationError(.missingField, "tokenizer.ggml.merges is missing; the 'gpt2' tokenizer needs merges")
+            throw TokenizationError(
+                .missingField, "tokenizer.ggml.merges is missing; the 'gpt2' tokenizer needs merges")
         }
         try self.init(
             tokens: tokens, scores: scores, tokenTypes: types, merges: merges, model: model,

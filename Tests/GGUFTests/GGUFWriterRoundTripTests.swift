@@ -29,10 +29,12 @@ import Testing
         ("arr.empty", .array(elementType: .float32, values: [])),
         (
             "arr.nested",
-            .array(elementType: .array, values: [
-                .array(elementType: .int32, values: [.int32(1), .int32(2)]),
-                .array(elementType: .string, values: [.string("x")]),
-            ])
+            .array(
+                elementType: .array,
+                values: [
+                    .array(elementType: .int32, values: [.int32(1), .int32(2)]),
+                    .array(elementType: .string, values: [.string("x")]),
+                ])
         ),
         ("general.alignment", .uint32(64)),
     ]

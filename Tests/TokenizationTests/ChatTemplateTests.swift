@@ -22,7 +22,8 @@ import Tokenization
         #expect(ChatTemplate(templateText: "{{ message.content }}") == .plain)
         #expect(ChatTemplate(templateText: nil) == .plain)
         #expect(
-            ChatTemplate(templateText: "{{'<|im_start|>' + message['role'] + '\n'}}") == .chatML(defaultSystemMessage: nil))
+            ChatTemplate(templateText: "{{'<|im_start|>' + message['role'] + '\n'}}")
+                == .chatML(defaultSystemMessage: nil))
     }
 
     @Test func plainFallbackAddsGenerationPrompt() {

@@ -24,7 +24,9 @@ enum TestPaths {
     static func modelPath(_ name: String) throws -> String {
         let path = modelsDirectory.appendingPathComponent("\(name).gguf").path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw MissingFixture(description: "model file \(path) is missing; set THINKSTREAM_MODELS_DIR or run scripts/assemble-models.sh")
+            throw MissingFixture(
+                description:
+                    "model file \(path) is missing; set THINKSTREAM_MODELS_DIR or run scripts/assemble-models.sh")
         }
         return path
     }

@@ -39,7 +39,9 @@ import Tokenization
             let plain = try #require(testCase["no_special_no_parse"] as? [Int])
             let parsed = try #require(testCase["no_special_parse"] as? [Int])
             #expect(tokenizer.decode(plain) == testCase["detok"] as? String, "\(testCase["id"]!)")
-            #expect(tokenizer.decode(parsed, unparseSpecial: true) == testCase["detok_parse"] as? String, "\(testCase["id"]!)")
+            #expect(
+                tokenizer.decode(parsed, unparseSpecial: true) == testCase["detok_parse"] as? String,
+                "\(testCase["id"]!)")
         }
     }
 
