@@ -10,6 +10,8 @@ struct SpecialTokenPartitioner: Sendable {
     /// A byte trie over the special tokens' texts, used to find which of them occur in a text at all.
     private var children: [[(byte: UInt8, node: Int32)]] = [[]]  // [node]
     private var terminal: [Int32] = [-1]  // [node] -> token id
+    /// Whether some special token starts with each byte.
+    private var rootHasChild = [Bool](repeating: false, count: 256)  // [byte]
     /// Special token ids, longest text first (then lower id first).
     private let orderedIDs: [Int]
     private let texts: [Int: [UInt8]]
@@ -26,6 +28,7 @@ struct SpecialTokenPartitioner: Sendable {
         self.texts = texts
         types = vocabulary.tokenTypes
         for id in ids { insert(texts[id]!, id: id) }
+        for (byte, _) in children[0] { rootHasChild[Int(byte)] = true }
     }
 
     private mutating func insert(_ bytes: [UInt8], id: Int) {
@@ -47,6 +50,7 @@ struct SpecialTokenPartitioner: Sendable {
     private func occurringIDs(in bytes: [UInt8], parseSpecial: Bool) -> Set<Int> {
         var found: Set<Int> = []
         for start in bytes.indices {
+            guard rootHasChild[Int(bytes[start])] else { continue }
             var node = 0
             var i = start
             while i < bytes.count, let child = children[node].first(where: { $0.byte == bytes[i] })?.node {
