@@ -66,5 +66,10 @@ let package = Package(
             dependencies: ["Pipeline", "Kafka", "Shards", "ThinkStreamTesting"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),
+        .target(name: "Tokenization", swiftSettings: swiftSettings),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Quantization"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], swiftSettings: swiftSettings),
     ]
 )
