@@ -37,9 +37,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [GGMLType.q4_1, .q8_0, .q4_K, .q6_K, .f32], [1, 3])
+    /// Rows 1..<8 of 9: one four-row group, three single rows, and untouched rows on both sides.
+    @Test(arguments: weightTypes, [1, 3])
     func multiplyComputesEveryRowAndColumnInRange(type: GGMLType, batch: Int) throws {
-        let rowCount = 7, columnCount = 512, rows = 2..<6
+        let rowCount = 9, columnCount = 512, rows = 1..<8
         var generator = SeededGenerator(seed: 42 + UInt64(type.rawValue))
         let activationType = try #require(type.vecDotType)
         let rowBytes = type.rowSizeBytes(elementCount: columnCount)
