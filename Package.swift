@@ -71,5 +71,11 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Quantization"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], swiftSettings: swiftSettings),
+        .target(
+            name: "CThinkStreamShims",
+            cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c", "-ffp-contract=off"])]
+        ),
+        .target(name: "Quantization", dependencies: ["CThinkStreamShims"], swiftSettings: swiftSettings),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization"], swiftSettings: swiftSettings),
     ]
 )

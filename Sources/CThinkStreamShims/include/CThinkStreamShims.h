@@ -1,0 +1,88 @@
+// CThinkStreamShims: ggml-compatible quantization kernels (AVX2 + FMA + F16C on x86-64, scalar elsewhere).
+//
+// Block structs mirror ggml-common.h byte for byte (each has a _Static_assert on its size). Type ids are ggml's
+// `enum ggml_type` values (0 f32, 1 f16, 2 q4_0, 3 q4_1, 6 q5_0, 7 q5_1, 8 q8_0, 9 q8_1, 12 q4_K, 13 q5_K,
+// 14 q6_K, 15 q8_K, 30 bf16). Every function here has a naive Swift twin in Quantization's GGMLReference.
+#ifndef THINKSTREAM_SHIMS_H
+#define THINKSTREAM_SHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint16_t thinkstream_half;  // IEEE binary16 bits
+
+typedef struct { thinkstream_half d; uint8_t qs[16]; } thinkstream_block_q4_0;
+typedef struct { thinkstream_half d; thinkstream_half m; uint8_t qs[16]; } thinkstream_block_q4_1;
+typedef struct { thinkstream_half d; uint8_t qh[4]; uint8_t qs[16]; } thinkstream_block_q5_0;
+typedef struct { thinkstream_half d; thinkstream_half m; uint8_t qh[4]; uint8_t qs[16]; } thinkstream_block_q5_1;
+typedef struct { thinkstream_half d; int8_t qs[32]; } thinkstream_block_q8_0;
+typedef struct { thinkstream_half d; thinkstream_half s; int8_t qs[32]; } thinkstream_block_q8_1;
+typedef struct { thinkstream_half d; thinkstream_half dmin; uint8_t scales[12]; uint8_t qs[128]; } thinkstream_block_q4_K;
+typedef struct {
+    thinkstream_half d; thinkstream_half dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128];
+} thinkstream_block_q5_K;
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; thinkstream_half d; } thinkstream_block_q6_K;
+typedef struct { float d; int8_t qs[256]; int16_t bsums[16]; } thinkstream_block_q8_K;
+
+_Static_assert(sizeof(thinkstream_block_q4_0) == 18, "block_q4_0 size");
+_Static_assert(sizeof(thinkstream_block_q4_1) == 20, "block_q4_1 size");
+_Static_assert(sizeof(thinkstream_block_q5_0) == 22, "block_q5_0 size");
+_Static_assert(sizeof(thinkstream_block_q5_1) == 24, "block_q5_1 size");
+_Static_assert(sizeof(thinkstream_block_q8_0) == 34, "block_q8_0 size");
+_Static_assert(sizeof(thinkstream_block_q8_1) == 36, "block_q8_1 size");
+_Static_assert(sizeof(thinkstream_block_q4_K) == 144, "block_q4_K size");
+_Static_assert(sizeof(thinkstream_block_q5_K) == 176, "block_q5_K size");
+_Static_assert(sizeof(thinkstream_block_q6_K) == 210, "block_q6_K size");
+_Static_assert(sizeof(thinkstream_block_q8_K) == 292, "block_q8_K size");
+
+/// 1 when compiled with the AVX2 kernels, 0 for the portable scalar fallback.
+int thinkstream_has_avx2_kernels(void);
+
+// Activation quantization (ggml's x86 rounding: 127/amax, round half to even; q8_K as quantize_row_q8_K_ref).
+void thinkstream_quantize_row_q8_0(const float *x, void *y, int64_t k);
+void thinkstream_quantize_row_q8_1(const float *x, void *y, int64_t k);
+void thinkstream_quantize_row_q8_K(const float *x, void *y, int64_t k);
+
+// Float conversions (round to nearest, ties to even).
+void thinkstream_fp32_to_fp16_row(const float *x, uint16_t *y, int64_t k);
+void thinkstream_fp16_to_fp32_row(const uint16_t *x, float *y, int64_t k);
+void thinkstream_fp32_to_bf16_row(const float *x, uint16_t *y, int64_t k);
+void thinkstream_bf16_to_fp32_row(const uint16_t *x, float *y, int64_t k);
+
+/// Dequantizes `k` elements of ggml type `type`; returns 0, or -1 for an unsupported type.
+int thinkstream_dequantize_row(int32_t type, const void *x, float *y, int64_t k);
+
+// Dot products of a weight row with an activation row of the weight type's vec_dot_type.
+float thinkstream_vec_dot_f32(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_f16(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_bf16(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q4_0_q8_0(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q4_1_q8_1(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q5_0_q8_0(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q5_1_q8_1(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q8_0_q8_0(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q4_K_q8_K(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q5_K_q8_K(int64_t n, const void *x, const void *y);
+float thinkstream_vec_dot_q6_K_q8_K(int64_t n, const void *x, const void *y);
+
+/// The dot product for weight type `type`; returns 0 for an unsupported type (check with
+/// thinkstream_vec_dot_supported).
+float thinkstream_vec_dot(int32_t type, int64_t n, const void *x, const void *y);
+/// 1 when `type` has a dot product here, else 0.
+int thinkstream_vec_dot_supported(int32_t type);
+
+/// out[c * out_stride + r] = W[r] . A[c] for r in [row_begin, row_end) and c in [0, batch).
+/// W rows are `w_row_bytes` apart, A rows (already in vec_dot_type) `a_row_bytes` apart; `n` elements per row.
+/// Returns 0, or -1 for an unsupported type.
+int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_bytes, int64_t row_begin,
+                        int64_t row_end, const void *a, size_t a_row_bytes, int64_t batch, float *out,
+                        int64_t out_stride);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

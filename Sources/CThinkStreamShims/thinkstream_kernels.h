@@ -1,0 +1,71 @@
+// Internal: multi-row dot products used by the matrix kernel, and the macro that builds the one-row and four-row
+// kernels of a type from its per-block step. Both run the same per-row operations in the same order, so a row's
+// result is the same bit for bit whichever kernel computes it; four rows at once hide the accumulators' latency
+// and load each activation block once.
+#ifndef THINKSTREAM_KERNELS_H
+#define THINKSTREAM_KERNELS_H
+
+#include "CThinkStreamShims.h"
+#include "thinkstream_simd.h"
+
+/// out[r] = x[r] . y for four weight rows.
+typedef void (*ts_vec_dot_x4_fn)(int64_t n, const void *const x[4], const void *y, float out[4]);
+
+void ts_vec_dot_x4_q4_0_q8_0(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q4_1_q8_1(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q5_0_q8_0(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q5_1_q8_1(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q8_0_q8_0(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q4_K_q8_K(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q5_K_q8_K(int64_t n, const void *const x[4], const void *y, float out[4]);
+void ts_vec_dot_x4_q6_K_q8_K(int64_t n, const void *const x[4], const void *y, float out[4]);
+
+#if defined(__AVX2__)
+/// Accumulators of one row's dot product (ggml's acc, acc_m and summs).
+typedef struct {
+    __m256 acc;
+    __m128 acc_m;
+    float summs;
+} ts_dot_state;
+
+static inline void ts_dot_state_init(ts_dot_state *s) {
+    s->acc = _mm256_setzero_ps();
+    s->acc_m = _mm_setzero_ps();
+    s->summs = 0.0f;
+}
+
+/// Defines thinkstream_vec_dot_<name> and ts_vec_dot_x4_<name> from `step(state, x, y, block)` and
+/// `finish(state)`; QK is the elements per block.
+#define TS_DEFINE_VEC_DOT(name, QK, step, finish)                                                          \
+    float thinkstream_vec_dot_##name(int64_t n, const void *x, const void *y) {                            \
+        ts_dot_state s;                                                                                    \
+        ts_dot_state_init(&s);                                                                             \
+        for (int64_t i = 0; i < n / (QK); i++) step(&s, x, y, i);                                          \
+        return finish(&s);                                                                                 \
+    }                                                                                                      \
+    void ts_vec_dot_x4_##name(int64_t n, const void *const x[4], const void *y, float out[4]) {            \
+        ts_dot_state s0, s1, s2, s3;                                                                       \
+        ts_dot_state_init(&s0);                                                                            \
+        ts_dot_state_init(&s1);                                                                            \
+        ts_dot_state_init(&s2);                                                                            \
+        ts_dot_state_init(&s3);                                                                            \
+        for (int64_t i = 0; i < n / (QK); i++) {                                                           \
+            step(&s0, x[0], y, i);                                                                         \
+            step(&s1, x[1], y, i);                                                                         \
+            step(&s2, x[2], y, i);                                                                         \
+            step(&s3, x[3], y, i);                                                                         \
+        }                                                                                                  \
+        out[0] = finish(&s0);                                                                              \
+        out[1] = finish(&s1);                                                                              \
+        out[2] = finish(&s2);                                                                              \
+        out[3] = finish(&s3);                                                                              \
+    }
+#else
+/// Without AVX2 the four-row kernel is four one-row calls.
+#define TS_DEFINE_VEC_DOT_X4_FALLBACK(name)                                                                \
+    void ts_vec_dot_x4_##name(int64_t n, const void *const x[4], const void *y, float out[4]) {            \
+        for (int r = 0; r < 4; r++) out[r] = thinkstream_vec_dot_##name(n, x[r], y);                       \
+    }
+#endif
+
+#endif
