@@ -28,7 +28,6 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Quantization", swiftSettings: swiftSettings),
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
         .target(name: "Training", dependencies: ["Tensors"], swiftSettings: swiftSettings),
         .testTarget(
