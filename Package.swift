@@ -49,7 +49,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "ThinkStreamTesting", dependencies: ["Kafka"], swiftSettings: swiftSettings),
+        .target(name: "ThinkStreamTesting", dependencies: ["Kafka", "Pipeline"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [

@@ -28,7 +28,7 @@ struct KafkaRoundTripTests {
                 #expect(producer.deliveryTally.failed == 0)
                 producer.close()
 
-                let messages = try readAll(servers: servers, topic: topic, group: "g-\(UUID())", expected: 51)
+                let messages = try TopicReader.readAll(servers: servers, topic: topic, expected: 51)
                 #expect(messages.count == 51)
                 let values = Set(messages.map { String(decoding: $0.value, as: UTF8.self) })
                 #expect(values.count == 51)
@@ -80,16 +80,3 @@ struct KafkaRoundTripTests {
     }
 }
 
-/// Reads `expected` records from a topic with a fresh group, within a bounded time.
-func readAll(servers: String, topic: String, group: String, expected: Int, timeout: Duration = .seconds(30)) throws -> [KafkaMessage] {
-    let consumer = try KafkaConsumer(
-        configuration: .init(client: .init(bootstrapServers: servers), groupID: group), logger: TestLogging.logger)
-    defer { consumer.close() }
-    try consumer.subscribe([topic])
-    var messages: [KafkaMessage] = []
-    let deadline = ContinuousClock.now + timeout
-    while messages.count < expected, ContinuousClock.now < deadline {
-        if case .message(let message)? = try consumer.poll(timeout: .milliseconds(100)) { messages.append(message) }
-    }
-    return messages
-}

@@ -67,7 +67,7 @@ let rdKafkaLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CCh
     { handle, level, facility, message in
         guard let handle, let context = RDKafkaCallbackContext.from(rd_kafka_opaque(handle)) else { return }
         let text = message.map { String(cString: $0) } ?? ""
-        let logLevel: Logger.Level = level <= 2 ? .error : (level <= 4 ? .notice : .debug)
+        let logLevel: Logger.Level = level <= 2 ? .error : (level <= 4 ? .debug : .trace)
         context.logger.log(
             level: logLevel, "librdkafka", metadata: ["kafka.facility": "\(facility.map { String(cString: $0) } ?? "")",
                                                        "kafka.log": "\(text)"])

