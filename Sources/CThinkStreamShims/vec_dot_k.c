@@ -28,7 +28,8 @@ static inline __m128i ts_scale_shuffle_q6(int i) {
 static inline __m256i ts_scaled_pair_sum(__m256i scales, int j, __m256i q_low, __m256i q_high, const int8_t *q8) {
     const __m256i scale_l = _mm256_shuffle_epi8(scales, ts_scale_shuffle_k4(2 * j));
     const __m256i scale_h = _mm256_shuffle_epi8(scales, ts_scale_shuffle_k4(2 * j + 1));
-    const __m256i p16l = _mm256_madd_epi16(scale_l, _mm256_maddubs_epi16(q_low, _mm256_loadu_si256((const __m256i *)q8)));
+    const __m256i p16l =
+        _mm256_madd_epi16(scale_l, _mm256_maddubs_epi16(q_low, _mm256_loadu_si256((const __m256i *)q8)));
     const __m256i p16h =
         _mm256_madd_epi16(scale_h, _mm256_maddubs_epi16(q_high, _mm256_loadu_si256((const __m256i *)(q8 + 32))));
     return _mm256_add_epi32(p16l, p16h);

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Quantization
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Single-thread matrix-vector throughput, run by hand and never asserted:
 /// `THINKSTREAM_QUANT_BENCH=1 swift test -c release --filter KernelThroughputBenchmark`.
@@ -17,7 +18,9 @@ struct KernelThroughputBenchmark {
     func matrixVector(type: GGMLType, rowCount: Int, columnCount: Int) throws {
         var generator = SeededGenerator(seed: 1)
         let activationType = try #require(type.vecDotType)
-        let weights = (0..<rowCount).flatMap { _ in TestBlocks.randomWeightRow(type, count: columnCount, using: &generator) }
+        let weights = (0..<rowCount).flatMap { _ in
+            TestBlocks.randomWeightRow(type, count: columnCount, using: &generator)
+        }
         let x = generator.floats(columnCount)  // [columnCount]
         var activations = [UInt8](repeating: 0, count: activationType.rowSizeBytes(elementCount: columnCount))
         var output = [Float](repeating: 0, count: rowCount)  // [1, rowCount]
@@ -33,8 +36,10 @@ struct KernelThroughputBenchmark {
                                 for _ in 0..<iterations {
                                     QuantizedMatrix.quantizeActivations(xb, to: activationType, into: ab)
                                     QuantizedMatrix.multiply(
-                                        type: type, weights: wb.baseAddress!, columnCount: columnCount, rows: 0..<rowCount,
-                                        activations: UnsafeRawPointer(ab.baseAddress!), batch: 1, into: out.baseAddress!,
+                                        type: type, weights: wb.baseAddress!, columnCount: columnCount,
+                                        rows: 0..<rowCount,
+                                        activations: UnsafeRawPointer(ab.baseAddress!), batch: 1,
+                                        into: out.baseAddress!,
                                         outputStride: rowCount)
                                 }
                             }
@@ -46,6 +51,10 @@ struct KernelThroughputBenchmark {
         }
         let nanoseconds = Double(best.components.attoseconds) / 1e9 + Double(best.components.seconds) * 1e9
         let gigabytesPerSecond = Double(weights.count) / nanoseconds
-        print("bench \(type) \(rowCount)x\(columnCount): \(Int(nanoseconds)) ns per matvec (incl. activation quantization), \(weights.count) weight bytes, \((gigabytesPerSecond * 100).rounded() / 100) GB/s")
+        print(
+            "bench \(type) \(rowCount)x\(columnCount): \(Int(nanoseconds)) ns per matvec "
+                + "(incl. activation quantization), \(weights.count) weight bytes, "
+                + "\((gigabytesPerSecond * 100).rounded() / 100) GB/s"
+        )
     }
 }
