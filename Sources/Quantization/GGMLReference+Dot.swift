@@ -144,3 +144,33 @@ extension GGMLReference {
         return sum
     }
 }
+
+extension GGMLReference {
+    /// The naive twin of
+    /// ``QuantizedMatrix/multiply(type:weights:columnCount:rows:activations:batch:into:outputStride:)``:
+    /// `output[c * outputStride + r] = vecDotReference(W[r], A[c])` for `r` in `rows`, `c` in `0..<batch`.
+    ///
+    /// - Parameters:
+    ///   - type: the weight type.
+    ///   - weights: rows of `type.rowSizeBytes(elementCount: columnCount)` bytes. // [rowCount, columnCount]
+    ///   - columnCount: elements per row (`K`).
+    ///   - rows: the weight rows to compute.
+    ///   - activations: `batch` rows of `type.vecDotType`. // [B, columnCount]
+    ///   - batch: the number of activation columns `B`.
+    ///   - output: the result. // [B, outputStride]
+    ///   - outputStride: floats between output columns.
+    public static func multiplyReference(
+        type: GGMLType, weights: UnsafeRawPointer, columnCount: Int, rows: Range<Int>,
+        activations: UnsafeRawPointer, batch: Int, into output: UnsafeMutablePointer<Float>, outputStride: Int
+    ) {
+        let activationType = type.vecDotType!
+        let weightRowBytes = type.rowSizeBytes(elementCount: columnCount)
+        let activationRowBytes = activationType.rowSizeBytes(elementCount: columnCount)
+        for r in rows {
+            for c in 0..<batch {
+                output[c * outputStride + r] = vecDotReference(
+                    type: type, count: columnCount, weights + r * weightRowBytes, activations + c * activationRowBytes)
+            }
+        }
+    }
+}
