@@ -60,7 +60,8 @@ static inline void ts_scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t 
 }
 
 // q4_K (qh == NULL) and q5_K.
-static void ts_dequantize_k45(const uint16_t *dd, const uint8_t *scales, const uint8_t *qh, const uint8_t *qs, float *y) {
+static void ts_dequantize_k45(const uint16_t *dd, const uint8_t *scales, const uint8_t *qh, const uint8_t *qs,
+                              float *y) {
     const float d = ts_fp16_to_fp32(dd[0]), dmin = ts_fp16_to_fp32(dd[1]);
     for (int group = 0; group < 4; group++, y += 64, qs += 32) {
         uint8_t sc, mn;

@@ -67,7 +67,9 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
     }
     for (; r < row_end; r++) {
         const void *row = weights + (size_t)r * w_row_bytes;
-        for (int64_t c = 0; c < batch; c++) out[c * out_stride + r] = dot(n, row, activations + (size_t)c * a_row_bytes);
+        for (int64_t c = 0; c < batch; c++) {
+            out[c * out_stride + r] = dot(n, row, activations + (size_t)c * a_row_bytes);
+        }
     }
     return 0;
 }

@@ -61,11 +61,11 @@ static inline void ts_step_q8_0(ts_dot_state *s, const void *vx, const void *vy,
 static inline float ts_finish_acc(const ts_dot_state *s) { return ts_hsum_float_8(s->acc); }
 static inline float ts_finish_acc_summs(const ts_dot_state *s) { return ts_hsum_float_8(s->acc) + s->summs; }
 
-TS_DEFINE_VEC_DOT(q4_0_q8_0, 32, ts_step_q4_0, ts_finish_acc)
-TS_DEFINE_VEC_DOT(q4_1_q8_1, 32, ts_step_q4_1, ts_finish_acc_summs)
-TS_DEFINE_VEC_DOT(q5_0_q8_0, 32, ts_step_q5_0, ts_finish_acc)
-TS_DEFINE_VEC_DOT(q5_1_q8_1, 32, ts_step_q5_1, ts_finish_acc_summs)
-TS_DEFINE_VEC_DOT(q8_0_q8_0, 32, ts_step_q8_0, ts_finish_acc)
+TS_DEFINE_VEC_DOT(q4_0_q8_0, 32, 18, ts_step_q4_0, ts_finish_acc)
+TS_DEFINE_VEC_DOT(q4_1_q8_1, 32, 20, ts_step_q4_1, ts_finish_acc_summs)
+TS_DEFINE_VEC_DOT(q5_0_q8_0, 32, 22, ts_step_q5_0, ts_finish_acc)
+TS_DEFINE_VEC_DOT(q5_1_q8_1, 32, 24, ts_step_q5_1, ts_finish_acc_summs)
+TS_DEFINE_VEC_DOT(q8_0_q8_0, 32, 34, ts_step_q8_0, ts_finish_acc)
 #else
 float thinkstream_vec_dot_q4_0_q8_0(int64_t n, const void *vx, const void *vy) {
     const thinkstream_block_q4_0 *x = vx;

@@ -28,7 +28,8 @@ static inline __m128i ts_scale_shuffle_q6(int i) {
 static inline __m256i ts_scaled_pair_sum(__m256i scales, int j, __m256i q_low, __m256i q_high, const int8_t *q8) {
     const __m256i scale_l = _mm256_shuffle_epi8(scales, ts_scale_shuffle_k4(2 * j));
     const __m256i scale_h = _mm256_shuffle_epi8(scales, ts_scale_shuffle_k4(2 * j + 1));
-    const __m256i p16l = _mm256_madd_epi16(scale_l, _mm256_maddubs_epi16(q_low, _mm256_loadu_si256((const __m256i *)q8)));
+    const __m256i p16l =
+        _mm256_madd_epi16(scale_l, _mm256_maddubs_epi16(q_low, _mm256_loadu_si256((const __m256i *)q8)));
     const __m256i p16h =
         _mm256_madd_epi16(scale_h, _mm256_maddubs_epi16(q_high, _mm256_loadu_si256((const __m256i *)(q8 + 32))));
     return _mm256_add_epi32(p16l, p16h);
@@ -136,9 +137,9 @@ static inline void ts_step_q6_K(ts_dot_state *s, const void *vx, const void *vy,
 static inline float ts_finish_acc(const ts_dot_state *s) { return ts_hsum_float_8(s->acc); }
 static inline float ts_finish_acc_summs(const ts_dot_state *s) { return ts_hsum_float_8(s->acc) + s->summs; }
 
-TS_DEFINE_VEC_DOT(q4_K_q8_K, 256, ts_step_q4_K, ts_finish_q4_K)
-TS_DEFINE_VEC_DOT(q5_K_q8_K, 256, ts_step_q5_K, ts_finish_acc_summs)
-TS_DEFINE_VEC_DOT(q6_K_q8_K, 256, ts_step_q6_K, ts_finish_acc)
+TS_DEFINE_VEC_DOT(q4_K_q8_K, 256, 144, ts_step_q4_K, ts_finish_q4_K)
+TS_DEFINE_VEC_DOT(q5_K_q8_K, 256, 176, ts_step_q5_K, ts_finish_acc_summs)
+TS_DEFINE_VEC_DOT(q6_K_q8_K, 256, 210, ts_step_q6_K, ts_finish_acc)
 #else
 float thinkstream_vec_dot_q4_K_q8_K(int64_t n, const void *vx, const void *vy) {
     const thinkstream_block_q4_K *x = vx;

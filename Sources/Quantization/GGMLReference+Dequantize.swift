@@ -17,7 +17,9 @@ extension GGMLReference {
     ///   - type: f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q4_K, q5_K or q6_K; others trap.
     ///   - x: the row's blocks (`type.rowSizeBytes(elementCount: y.count)` bytes).
     ///   - y: the destination, a whole number of blocks.
-    public static func dequantizeRowReference(type: GGMLType, _ x: UnsafeRawPointer, into y: UnsafeMutableBufferPointer<Float>) {
+    public static func dequantizeRowReference(
+        type: GGMLType, _ x: UnsafeRawPointer, into y: UnsafeMutableBufferPointer<Float>
+    ) {
         switch type {
         case .f32: for i in 0..<y.count { y[i] = x.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
         case .f16: for i in 0..<y.count { y[i] = half(x, 2 * i) }
@@ -31,7 +33,11 @@ extension GGMLReference {
         case .q4_K: dequantizeRowQ4_KReference(x, into: y)
         case .q5_K: dequantizeRowQ5_KReference(x, into: y)
         case .q6_K: dequantizeRowQ6_KReference(x, into: y)
-        default: preconditionFailure("dequantize: type \(type) is not supported; supported: f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q4_K, q5_K, q6_K")
+        default:
+            preconditionFailure(
+                "dequantize: type \(type) is not supported; supported: "
+                    + "f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0, q4_K, q5_K, q6_K"
+            )
         }
     }
 
@@ -121,8 +127,10 @@ extension GGMLReference {
             for group in 0..<4 {
                 let (scale0, min0) = scaleMinK4(2 * group, scales)
                 let (scale1, min1) = scaleMinK4(2 * group + 1, scales)
-                let d1 = d * Float(scale0), m1 = dmin * Float(min0)
-                let d2 = d * Float(scale1), m2 = dmin * Float(min1)
+                let d1 = d * Float(scale0)
+                let m1 = dmin * Float(min0)
+                let d2 = d * Float(scale1)
+                let m2 = dmin * Float(min1)
                 let q = 16 + group * 32
                 for l in 0..<32 { y[out + l] = d1 * Float(byte(block, q + l) & 0xF) - m1 }
                 for l in 0..<32 { y[out + 32 + l] = d2 * Float(byte(block, q + l) >> 4) - m2 }
@@ -143,9 +151,12 @@ extension GGMLReference {
             for group in 0..<4 {
                 let (scale0, min0) = scaleMinK4(2 * group, scales)
                 let (scale1, min1) = scaleMinK4(2 * group + 1, scales)
-                let d1 = d * Float(scale0), m1 = dmin * Float(min0)
-                let d2 = d * Float(scale1), m2 = dmin * Float(min1)
-                let bit0 = UInt8(1) << (2 * group), bit1 = UInt8(2) << (2 * group)
+                let d1 = d * Float(scale0)
+                let m1 = dmin * Float(min0)
+                let d2 = d * Float(scale1)
+                let m2 = dmin * Float(min1)
+                let bit0 = UInt8(1) << (2 * group)
+                let bit1 = UInt8(2) << (2 * group)
                 let q = 48 + group * 32
                 for l in 0..<32 {
                     let high: UInt8 = byte(block, 16 + l) & bit0 != 0 ? 16 : 0
@@ -167,11 +178,15 @@ extension GGMLReference {
             let block = x + i * 210
             let d = half(block, 208)
             for half128 in 0..<2 {
-                let ql = 64 * half128, qh = 128 + 32 * half128, sc = 192 + 8 * half128
+                let ql = 64 * half128
+                let qh = 128 + 32 * half128
+                let sc = 192 + 8 * half128
                 let out = i * 256 + 128 * half128
                 for l in 0..<32 {
                     let scaleIndex = sc + l / 16
-                    let low0 = byte(block, ql + l), low32 = byte(block, ql + l + 32), high = byte(block, qh + l)
+                    let low0 = byte(block, ql + l)
+                    let low32 = byte(block, ql + l + 32)
+                    let high = byte(block, qh + l)
                     let q1 = Int((low0 & 0xF) | ((high >> 0) & 3) << 4) - 32
                     let q2 = Int((low32 & 0xF) | ((high >> 2) & 3) << 4) - 32
                     let q3 = Int((low0 >> 4) | ((high >> 4) & 3) << 4) - 32

@@ -13,16 +13,20 @@ extension GGMLReference {
     }
 
     /// The shared body of the q4_K and q5_K dot products.
-    private static func vecDotK4K5(count n: Int, _ x: UnsafeRawPointer, _ y: UnsafeRawPointer, blockBytes: Int, qsOffset: Int, qhOffset: Int?) -> Float {
+    private static func vecDotK4K5(
+        count n: Int, _ x: UnsafeRawPointer, _ y: UnsafeRawPointer, blockBytes: Int, qsOffset: Int, qhOffset: Int?
+    ) -> Float {
         var sums = [Float](repeating: 0, count: 8)  // [lane]
         var weights = [Int32](repeating: 0, count: 256)  // [element]
         var sumf: Float = 0
         for i in 0..<n / 256 {
-            let bx = x + i * blockBytes, by = y + i * 292
+            let bx = x + i * blockBytes
+            let by = y + i * 292
             for group in 0..<4 {
                 for l in 0..<32 {
                     let packed = byte(bx, qsOffset + 32 * group + l)
-                    var low = Int32(packed & 0xF), high = Int32(packed >> 4)
+                    var low = Int32(packed & 0xF)
+                    var high = Int32(packed >> 4)
                     if let qhOffset {
                         let bits = byte(bx, qhOffset + l)
                         if bits & (1 << (2 * group)) != 0 { low += 16 }
@@ -62,11 +66,16 @@ extension GGMLReference {
         var sums = [Float](repeating: 0, count: 8)  // [lane]
         var weights = [Int32](repeating: 0, count: 256)  // [element]
         for i in 0..<n / 256 {
-            let bx = x + i * 210, by = y + i * 292
+            let bx = x + i * 210
+            let by = y + i * 292
             for half128 in 0..<2 {
-                let ql = 64 * half128, qh = 128 + 32 * half128, out = 128 * half128
+                let ql = 64 * half128
+                let qh = 128 + 32 * half128
+                let out = 128 * half128
                 for l in 0..<32 {
-                    let low0 = byte(bx, ql + l), low32 = byte(bx, ql + l + 32), high = byte(bx, qh + l)
+                    let low0 = byte(bx, ql + l)
+                    let low32 = byte(bx, ql + l + 32)
+                    let high = byte(bx, qh + l)
                     weights[out + l] = Int32((low0 & 0xF) | (high & 3) << 4) - 32
                     weights[out + l + 32] = Int32((low32 & 0xF) | ((high >> 2) & 3) << 4) - 32
                     weights[out + l + 64] = Int32((low0 >> 4) | ((high >> 4) & 3) << 4) - 32

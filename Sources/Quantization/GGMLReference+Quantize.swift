@@ -5,7 +5,9 @@ extension GGMLReference {
     ///   - x: the source row, a multiple of 32 elements.
     ///   - y: `x.count / 32 * 34` bytes.
     ///   - rounding: which ggml flavour to reproduce.
-    public static func quantizeRowQ8_0Reference(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableRawPointer, rounding: Q8Rounding = .ggmlReference) {
+    public static func quantizeRowQ8_0Reference(
+        _ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableRawPointer, rounding: Q8Rounding = .ggmlReference
+    ) {
         checkCount(x.count, .q8_0)
         for i in 0..<x.count / 32 {
             let block = y + i * 34
@@ -21,7 +23,9 @@ extension GGMLReference {
     ///   - x: the source row, a multiple of 32 elements.
     ///   - y: `x.count / 32 * 36` bytes.
     ///   - rounding: which ggml flavour to reproduce.
-    public static func quantizeRowQ8_1Reference(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableRawPointer, rounding: Q8Rounding = .ggmlReference) {
+    public static func quantizeRowQ8_1Reference(
+        _ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableRawPointer, rounding: Q8Rounding = .ggmlReference
+    ) {
         checkCount(x.count, .q8_1)
         for i in 0..<x.count / 32 {
             let block = y + i * 36
@@ -37,7 +41,9 @@ extension GGMLReference {
     }
 
     /// One Q8_0/Q8_1 block: the float scale `d` and the 32 quants.
-    private static func quantizeBlockQ8(_ x: UnsafeBufferPointer<Float>, start: Int, rounding: Q8Rounding) -> (Float, [Int8]) {
+    private static func quantizeBlockQ8(_ x: UnsafeBufferPointer<Float>, start: Int, rounding: Q8Rounding) -> (
+        Float, [Int8]
+    ) {
         var amax: Float = 0
         for j in 0..<32 { amax = max(amax, abs(x[start + j])) }
         let d = amax / 127
@@ -66,7 +72,8 @@ extension GGMLReference {
         checkCount(x.count, .q8_K)
         for i in 0..<x.count / 256 {
             let block = y + i * 292
-            var maxValue: Float = 0, amax: Float = 0
+            var maxValue: Float = 0
+            var amax: Float = 0
             for j in 0..<256 where abs(x[i * 256 + j]) > amax {
                 amax = abs(x[i * 256 + j])
                 maxValue = x[i * 256 + j]
@@ -96,7 +103,8 @@ extension GGMLReference {
         checkCount(x.count, .q4_0)
         for i in 0..<x.count / 32 {
             let block = y + i * 18
-            var amax: Float = 0, maxValue: Float = 0
+            var amax: Float = 0
+            var maxValue: Float = 0
             for j in 0..<32 where amax < abs(x[i * 32 + j]) {
                 amax = abs(x[i * 32 + j])
                 maxValue = x[i * 32 + j]
@@ -121,7 +129,8 @@ extension GGMLReference {
         checkCount(x.count, .q4_1)
         for i in 0..<x.count / 32 {
             let block = y + i * 20
-            var minValue = Float.greatestFiniteMagnitude, maxValue = -Float.greatestFiniteMagnitude
+            var minValue = Float.greatestFiniteMagnitude
+            var maxValue = -Float.greatestFiniteMagnitude
             for j in 0..<32 {
                 minValue = min(minValue, x[i * 32 + j])
                 maxValue = max(maxValue, x[i * 32 + j])

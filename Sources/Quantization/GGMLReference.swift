@@ -2,7 +2,7 @@
 ///
 /// Every fast kernel in ``QuantizedMatrix`` and ``FloatConversion`` has a twin here, written for clarity and
 /// checked against it by the tests. The functions read and write raw ggml blocks; the byte layout of every block is
-/// in ``GGMLType/blockLayout`` and in `CThinkStreamShims.h`.
+/// at the top of `GGMLReference+Dequantize.swift` and in the C structs of `CThinkStreamShims.h`.
 ///
 /// Legend: `x` is the source row, `y` the destination row, `d` a block scale, `m` or `dmin` a block minimum, `qs` the
 /// packed low bits, `qh` the packed high bits, `n` the element count, `nb` the block count.

@@ -5,22 +5,26 @@ import CThinkStreamShims
 /// portable scalar C elsewhere); every function has a twin in ``GGMLReference``.
 ///
 /// A weight row of type `T` multiplies an activation row of `T.vecDotType` (``GGMLType/vecDotType``), as in
-/// ggml-cpu: quantize each activation row once with ``quantizeActivations(_:to:into:)``, then call ``dot(type:weightRow:activation:count:)`` or
-/// ``multiply(type:weights:columnCount:rows:activations:batch:into:outputStride:)``. Activation quantization
-/// reproduces ggml's x86 kernels (``Q8Rounding/ggmlAVX2``), which is what llama.cpp runs on this project's machines.
+/// ggml-cpu: quantize each activation row once with ``quantizeActivations(_:to:into:)``, then call
+/// ``dot(type:weightRow:activation:count:)`` or
+/// ``multiply(type:weights:columnCount:rows:activations:batch:into:outputStride:)``. Activation quantization reproduces
+/// ggml's x86 kernels (``Q8Rounding/ggmlAVX2``), which is what llama.cpp runs on this project's machines.
 ///
 /// Nothing here allocates. Unsupported types and bad shapes are programmer errors and trap; check
 /// ``supports(_:)`` when a type comes from a file.
 public enum QuantizedMatrix {
     /// Weight types with a dot product and dequantization here: f32, f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0,
     /// q4_K, q5_K, q6_K.
-    public static let supportedTypes: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
+    public static let supportedTypes: [GGMLType] = [
+        .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K,
+    ]
 
     /// Whether the kernels were built with AVX2, FMA and F16C (false: the portable scalar fallback).
     public static var usesAVX2Kernels: Bool { thinkstream_has_avx2_kernels() != 0 }
 
-    /// Whether `type` can be a weight type for ``dot(type:weightRow:activation:count:)``, ``multiply(type:weights:columnCount:rows:activations:batch:into:outputStride:)``
-    /// and ``dequantizeRow(type:_:into:)``.
+    /// Whether `type` can be a weight type for ``dot(type:weightRow:activation:count:)``,
+    /// ``multiply(type:weights:columnCount:rows:activations:batch:into:outputStride:)`` and
+    /// ``dequantizeRow(type:_:into:)``.
     public static func supports(_ type: GGMLType) -> Bool {
         kernelBlockSize(type) != 0
     }
@@ -40,8 +44,11 @@ public enum QuantizedMatrix {
     @inline(__always)
     static func checkWeightType(_ type: GGMLType, count: Int) {
         let blockSize = kernelBlockSize(type)
-        precondition(blockSize != 0, "QuantizedMatrix: weight type \(type) is not supported; supported: \(supportedTypes)")
-        precondition(count % blockSize == 0, "QuantizedMatrix: \(count) elements is not a multiple of \(type)'s block size \(blockSize)")
+        precondition(
+            blockSize != 0, "QuantizedMatrix: weight type \(type) is not supported; supported: \(supportedTypes)")
+        precondition(
+            count % blockSize == 0,
+            "QuantizedMatrix: \(count) elements is not a multiple of \(type)'s block size \(blockSize)")
     }
 
     /// Quantizes (or converts) one activation row to `type`, ggml's `from_float` for a weight type's vec_dot_type.
@@ -50,10 +57,14 @@ public enum QuantizedMatrix {
     ///   - x: the activation row; its count must be a multiple of `type.blockSize`.
     ///   - type: q8_0, q8_1, q8_K, f32, f16 or bf16; others trap.
     ///   - y: at least `type.rowSizeBytes(elementCount: x.count)` bytes.
-    public static func quantizeActivations(_ x: UnsafeBufferPointer<Float>, to type: GGMLType, into y: UnsafeMutableRawBufferPointer) {
+    public static func quantizeActivations(
+        _ x: UnsafeBufferPointer<Float>, to type: GGMLType, into y: UnsafeMutableRawBufferPointer
+    ) {
         guard let source = x.baseAddress, let destination = y.baseAddress else { return }
         let k = Int64(x.count)
-        precondition(y.count >= type.rowSizeBytes(elementCount: x.count), "quantizeActivations: \(y.count) bytes is too small for \(x.count) elements of \(type)")
+        precondition(
+            y.count >= type.rowSizeBytes(elementCount: x.count),
+            "quantizeActivations: \(y.count) bytes is too small for \(x.count) elements of \(type)")
         switch type {
         case .q8_0: thinkstream_quantize_row_q8_0(source, destination, k)
         case .q8_1: thinkstream_quantize_row_q8_1(source, destination, k)
@@ -61,7 +72,11 @@ public enum QuantizedMatrix {
         case .f32: destination.copyMemory(from: source, byteCount: x.count * 4)
         case .f16: thinkstream_fp32_to_fp16_row(source, destination.assumingMemoryBound(to: UInt16.self), k)
         case .bf16: thinkstream_fp32_to_bf16_row(source, destination.assumingMemoryBound(to: UInt16.self), k)
-        default: preconditionFailure("quantizeActivations: type \(type) is not an activation type; supported: q8_0, q8_1, q8_K, f32, f16, bf16")
+        default:
+            preconditionFailure(
+                "quantizeActivations: type \(type) is not an activation type; "
+                    + "supported: q8_0, q8_1, q8_K, f32, f16, bf16"
+            )
         }
     }
 
@@ -74,7 +89,9 @@ public enum QuantizedMatrix {
     ///   - activation: `count` elements of `type.vecDotType`, from ``quantizeActivations(_:to:into:)``.
     ///   - count: elements per row, a whole number of blocks.
     @inline(__always)
-    public static func dot(type: GGMLType, weightRow: UnsafeRawPointer, activation: UnsafeRawPointer, count: Int) -> Float {
+    public static func dot(type: GGMLType, weightRow: UnsafeRawPointer, activation: UnsafeRawPointer, count: Int)
+        -> Float
+    {
         checkWeightType(type, count: count)
         return thinkstream_vec_dot(Int32(bitPattern: type.rawValue), Int64(count), weightRow, activation)
     }
@@ -86,7 +103,8 @@ public enum QuantizedMatrix {
     ///
     /// - Parameters:
     ///   - type: the weight type (see ``supportedTypes``).
-    ///   - weights: the whole weight matrix, rows of `type.rowSizeBytes(elementCount: columnCount)` bytes. // [rowCount, columnCount]
+    ///   - weights: the whole weight matrix, rows of `type.rowSizeBytes(elementCount: columnCount)` bytes.
+    ///     // [rowCount, columnCount]
     ///   - columnCount: elements per weight row (`K`), a whole number of blocks of `type` and of `type.vecDotType`.
     ///   - rows: the weight rows to compute.
     ///   - activations: `batch` rows of `type.vecDotType`, each `vecDotType.rowSizeBytes(elementCount: columnCount)`
@@ -99,7 +117,9 @@ public enum QuantizedMatrix {
         activations: UnsafeRawPointer, batch: Int, into output: UnsafeMutablePointer<Float>, outputStride: Int
     ) {
         checkWeightType(type, count: columnCount)
-        precondition(rows.lowerBound >= 0 && rows.upperBound <= outputStride, "multiply: rows \(rows) outside output stride \(outputStride)")
+        precondition(
+            rows.lowerBound >= 0 && rows.upperBound <= outputStride,
+            "multiply: rows \(rows) outside output stride \(outputStride)")
         let activationType = type.vecDotType!
         let status = thinkstream_mul_mat(
             Int32(bitPattern: type.rawValue), Int64(columnCount), weights, type.rowSizeBytes(elementCount: columnCount),

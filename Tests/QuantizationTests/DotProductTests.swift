@@ -28,32 +28,44 @@ import Testing
             let (fast, reference) = weights.withUnsafeBytes { wb in
                 activations.withUnsafeBytes { ab in
                     (
-                        QuantizedMatrix.dot(type: type, weightRow: wb.baseAddress!, activation: ab.baseAddress!, count: count),
+                        QuantizedMatrix.dot(
+                            type: type, weightRow: wb.baseAddress!, activation: ab.baseAddress!, count: count),
                         GGMLReference.vecDotReference(type: type, count: count, wb.baseAddress!, ab.baseAddress!)
                     )
                 }
             }
-            Self.expectClose(fast, reference, magnitude: magnitude, "\(type) x \(activationType) n=\(count) trial \(trial)")
+            Self.expectClose(
+                fast, reference, magnitude: magnitude, "\(type) x \(activationType) n=\(count) trial \(trial)")
         }
     }
 
     /// Rows 1..<8 of 9: one four-row group, three single rows, and untouched rows on both sides.
     @Test(arguments: weightTypes, [1, 3])
     func multiplyComputesEveryRowAndColumnInRange(type: GGMLType, batch: Int) throws {
-        let rowCount = 9, columnCount = 512, rows = 1..<8
+        let rowCount = 9
+        let columnCount = 512
+        let rows = 1..<8
         var generator = SeededGenerator(seed: 42 + UInt64(type.rawValue))
         let activationType = try #require(type.vecDotType)
         let rowBytes = type.rowSizeBytes(elementCount: columnCount)
         let activationBytes = activationType.rowSizeBytes(elementCount: columnCount)
-        let weights = (0..<rowCount).flatMap { _ in TestBlocks.randomWeightRow(type, count: columnCount, using: &generator) }  // [rowCount, rowBytes]
+        let weights = (0..<rowCount).flatMap { _ in
+            TestBlocks.randomWeightRow(type, count: columnCount, using: &generator)
+        }  // [rowCount, rowBytes]
         let activations = (0..<batch).flatMap { _ in
             TestBlocks.quantizedActivations(generator.floats(columnCount), to: activationType)
         }  // [B, activationBytes]
         var output = [Float](repeating: -1, count: batch * rowCount)  // [B, rowCount]
+        var reference = [Float](repeating: -1, count: batch * rowCount)  // [B, rowCount]
         weights.withUnsafeBytes { wb in
             activations.withUnsafeBytes { ab in
                 output.withUnsafeMutableBufferPointer { out in
                     QuantizedMatrix.multiply(
+                        type: type, weights: wb.baseAddress!, columnCount: columnCount, rows: rows,
+                        activations: ab.baseAddress!, batch: batch, into: out.baseAddress!, outputStride: rowCount)
+                }
+                reference.withUnsafeMutableBufferPointer { out in
+                    GGMLReference.multiplyReference(
                         type: type, weights: wb.baseAddress!, columnCount: columnCount, rows: rows,
                         activations: ab.baseAddress!, batch: batch, into: out.baseAddress!, outputStride: rowCount)
                 }
@@ -62,13 +74,16 @@ import Testing
                         let value = output[c * rowCount + r]
                         guard rows.contains(r) else {
                             #expect(value == -1, "row \(r) outside \(rows) was written")
+                            #expect(reference[c * rowCount + r] == -1)
                             continue
                         }
-                        let w = wb.baseAddress! + r * rowBytes, a = ab.baseAddress! + c * activationBytes
+                        let w = wb.baseAddress! + r * rowBytes
+                        let a = ab.baseAddress! + c * activationBytes
                         let single = QuantizedMatrix.dot(type: type, weightRow: w, activation: a, count: columnCount)
                         #expect(value == single, "\(type) out[\(c)][\(r)] = \(value), dot gives \(single)")
-                        let reference = GGMLReference.vecDotReference(type: type, count: columnCount, w, a)
-                        Self.expectClose(value, reference, magnitude: abs(Double(reference)) + 1, "\(type) out[\(c)][\(r)]")
+                        Self.expectClose(
+                            value, reference[c * rowCount + r], magnitude: abs(Double(reference[c * rowCount + r])) + 1,
+                            "\(type) out[\(c)][\(r)]")
                     }
                 }
             }
@@ -77,13 +92,21 @@ import Testing
 
     @Test func q8_0DotOfKnownBlocksIsExact() {
         // Two q8_0 blocks: d = 1 (0x3C00) and d = 0.5 (0x3800); quants all 1 against all 2.
-        var x = [UInt8](repeating: 1, count: 68), y = [UInt8](repeating: 2, count: 68)
-        x[0] = 0x00; x[1] = 0x3C; x[34] = 0x00; x[35] = 0x38
-        y[0] = 0x00; y[1] = 0x3C; y[34] = 0x00; y[35] = 0x3C
+        var x = [UInt8](repeating: 1, count: 68)
+        var y = [UInt8](repeating: 2, count: 68)
+        x[0] = 0x00
+        x[1] = 0x3C
+        x[34] = 0x00
+        x[35] = 0x38
+        y[0] = 0x00
+        y[1] = 0x3C
+        y[34] = 0x00
+        y[35] = 0x3C
         let (fast, reference) = x.withUnsafeBytes { xb in
             y.withUnsafeBytes { yb in
                 (
-                    QuantizedMatrix.dot(type: .q8_0, weightRow: xb.baseAddress!, activation: yb.baseAddress!, count: 64),
+                    QuantizedMatrix.dot(
+                        type: .q8_0, weightRow: xb.baseAddress!, activation: yb.baseAddress!, count: 64),
                     GGMLReference.vecDotQ8_0Q8_0Reference(count: 64, xb.baseAddress!, yb.baseAddress!)
                 )
             }

@@ -19,20 +19,26 @@ import Testing
     @Test func fastFp16MatchesReferenceBitForBit() {
         let x = Self.inputs()
         var fast = [UInt16](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { s in fast.withUnsafeMutableBufferPointer { FloatConversion.fp32ToFp16(s, into: $0) } }
+        x.withUnsafeBufferPointer { s in fast.withUnsafeMutableBufferPointer { FloatConversion.fp32ToFp16(s, into: $0) }
+        }
         #expect(fast == x.map(GGMLReference.fp32ToFp16Reference))
         var back = [Float](repeating: 0, count: x.count)
-        fast.withUnsafeBufferPointer { s in back.withUnsafeMutableBufferPointer { FloatConversion.fp16ToFp32(s, into: $0) } }
+        fast.withUnsafeBufferPointer { s in
+            back.withUnsafeMutableBufferPointer { FloatConversion.fp16ToFp32(s, into: $0) }
+        }
         #expect(back.map(\.bitPattern) == fast.map { GGMLReference.fp16ToFp32Reference($0).bitPattern })
     }
 
     @Test func fastBf16MatchesReferenceBitForBit() {
         let x = Self.inputs()
         var fast = [UInt16](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { s in fast.withUnsafeMutableBufferPointer { FloatConversion.fp32ToBf16(s, into: $0) } }
+        x.withUnsafeBufferPointer { s in fast.withUnsafeMutableBufferPointer { FloatConversion.fp32ToBf16(s, into: $0) }
+        }
         #expect(fast == x.map(GGMLReference.fp32ToBf16Reference))
         var back = [Float](repeating: 0, count: x.count)
-        fast.withUnsafeBufferPointer { s in back.withUnsafeMutableBufferPointer { FloatConversion.bf16ToFp32(s, into: $0) } }
+        fast.withUnsafeBufferPointer { s in
+            back.withUnsafeMutableBufferPointer { FloatConversion.bf16ToFp32(s, into: $0) }
+        }
         #expect(back.map(\.bitPattern) == fast.map { GGMLReference.bf16ToFp32Reference($0).bitPattern })
     }
 
@@ -61,11 +67,11 @@ import Testing
     }
 
     #if arch(x86_64) || arch(arm64)
-    @Test func fp16AgreesWithSwiftFloat16() {
-        for x in Self.inputs() where !x.isNaN {
-            #expect(GGMLReference.fp32ToFp16Reference(x) == Float16(x).bitPattern, "\(x)")
+        @Test func fp16AgreesWithSwiftFloat16() {
+            for x in Self.inputs() where !x.isNaN {
+                #expect(GGMLReference.fp32ToFp16Reference(x) == Float16(x).bitPattern, "\(x)")
+            }
         }
-    }
     #endif
 
     @Test func bf16RoundsToNearestEvenAndKeepsSpecials() {

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Quantization
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Single-thread matrix-vector throughput, run by hand and never asserted:
 /// `THINKSTREAM_QUANT_BENCH=1 swift test -c release --filter KernelThroughputBenchmark`.
@@ -12,29 +13,50 @@ import Testing
 struct KernelThroughputBenchmark {
     @Test(arguments: [
         (GGMLType.q4_1, 576, 576), (.q4_1, 1536, 576), (.q4_K, 576, 1536), (.q6_K, 576, 1536), (.q8_0, 576, 576),
-        (.q5_0, 576, 576),
+        (.q5_0, 576, 576), (.q4_0, 576, 576), (.q5_K, 576, 1536),
+        // Larger than the last-level cache: streams weights from memory (SmolLM2's output layer is 49152x576 q8_0).
+        (.q8_0, 49152, 576), (.q4_1, 16384, 2304),
     ])
     func matrixVector(type: GGMLType, rowCount: Int, columnCount: Int) throws {
+        try measure(type: type, rowCount: rowCount, columnCount: columnCount, batch: 1)
+    }
+
+    /// Eight columns per weight row (prefill, batched decode): the cost per column should fall below one matvec.
+    @Test(arguments: [(GGMLType.q4_1, 576, 576), (.q4_K, 576, 1536)])
+    func matrixTimesEightColumns(type: GGMLType, rowCount: Int, columnCount: Int) throws {
+        try measure(type: type, rowCount: rowCount, columnCount: columnCount, batch: 8)
+    }
+
+    func measure(type: GGMLType, rowCount: Int, columnCount: Int, batch: Int) throws {
         var generator = SeededGenerator(seed: 1)
         let activationType = try #require(type.vecDotType)
-        let weights = (0..<rowCount).flatMap { _ in TestBlocks.randomWeightRow(type, count: columnCount, using: &generator) }
+        let weights = (0..<rowCount).flatMap { _ in
+            TestBlocks.randomWeightRow(type, count: columnCount, using: &generator)
+        }
         let x = generator.floats(columnCount)  // [columnCount]
-        var activations = [UInt8](repeating: 0, count: activationType.rowSizeBytes(elementCount: columnCount))
-        var output = [Float](repeating: 0, count: rowCount)  // [1, rowCount]
+        let activationRowBytes = activationType.rowSizeBytes(elementCount: columnCount)
+        var activations = [UInt8](repeating: 0, count: batch * activationRowBytes)  // [B, activationRowBytes]
+        var output = [Float](repeating: 0, count: batch * rowCount)  // [B, rowCount]
         let clock = ContinuousClock()
         var best = Duration.seconds(1000)
         weights.withUnsafeBytes { wb in
             activations.withUnsafeMutableBytes { ab in
                 output.withUnsafeMutableBufferPointer { out in
                     x.withUnsafeBufferPointer { xb in
-                        for _ in 0..<20 {
-                            let iterations = 200
+                        for _ in 0..<10 {
+                            let iterations = max(3, 40_000_000 / weights.count)
                             let elapsed = clock.measure {
                                 for _ in 0..<iterations {
-                                    QuantizedMatrix.quantizeActivations(xb, to: activationType, into: ab)
+                                    for c in 0..<batch {
+                                        let column = UnsafeMutableRawBufferPointer(
+                                            rebasing: ab[c * activationRowBytes..<(c + 1) * activationRowBytes])
+                                        QuantizedMatrix.quantizeActivations(xb, to: activationType, into: column)
+                                    }
                                     QuantizedMatrix.multiply(
-                                        type: type, weights: wb.baseAddress!, columnCount: columnCount, rows: 0..<rowCount,
-                                        activations: UnsafeRawPointer(ab.baseAddress!), batch: 1, into: out.baseAddress!,
+                                        type: type, weights: wb.baseAddress!, columnCount: columnCount,
+                                        rows: 0..<rowCount,
+                                        activations: UnsafeRawPointer(ab.baseAddress!), batch: batch,
+                                        into: out.baseAddress!,
                                         outputStride: rowCount)
                                 }
                             }
@@ -46,6 +68,10 @@ struct KernelThroughputBenchmark {
         }
         let nanoseconds = Double(best.components.attoseconds) / 1e9 + Double(best.components.seconds) * 1e9
         let gigabytesPerSecond = Double(weights.count) / nanoseconds
-        print("bench \(type) \(rowCount)x\(columnCount): \(Int(nanoseconds)) ns per matvec (incl. activation quantization), \(weights.count) weight bytes, \((gigabytesPerSecond * 100).rounded() / 100) GB/s")
+        print(
+            "bench \(type) \(rowCount)x\(columnCount) B=\(batch): \(Int(nanoseconds)) ns per call, "
+                + "\(Int(nanoseconds) / batch) ns per column (incl. activation quantization), "
+                + "\(weights.count) weight bytes, \((gigabytesPerSecond * 100).rounded() / 100) GB/s of weights"
+        )
     }
 }

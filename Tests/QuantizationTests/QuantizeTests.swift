@@ -37,14 +37,18 @@ import Testing
     @Test(arguments: [GGMLType.q8_0, .q8_1], lengths)
     func fastQ8MatchesAVX2FlavourReferenceBitForBit(type: GGMLType, count: Int) {
         for (index, x) in Self.rows(count: count, seed: UInt64(count) + UInt64(type.rawValue)).enumerated() {
-            #expect(quantize(x, to: type, reference: false) == quantize(x, to: type, reference: true), "\(type) row \(index)")
+            #expect(
+                quantize(x, to: type, reference: false) == quantize(x, to: type, reference: true),
+                "\(type) row \(index)")
         }
     }
 
     @Test(arguments: [256, 1024])
     func fastQ8_KMatchesReferenceBitForBit(count: Int) {
         for (index, x) in Self.rows(count: count, seed: UInt64(count) * 3).enumerated() {
-            #expect(quantize(x, to: .q8_K, reference: false) == quantize(x, to: .q8_K, reference: true), "q8_K row \(index)")
+            #expect(
+                quantize(x, to: .q8_K, reference: false) == quantize(x, to: .q8_K, reference: true), "q8_K row \(index)"
+            )
         }
     }
 
@@ -69,7 +73,9 @@ import Testing
     @Test func halfIntegersRoundToEvenInAVX2FlavourAndAwayInReference() {
         // amax = 127 makes id = 1 in both flavours, so 2.5 and -0.5 stay exact ties.
         var x = [Float](repeating: 0, count: 32)
-        x[0] = 127; x[1] = 2.5; x[2] = -0.5
+        x[0] = 127
+        x[1] = 2.5
+        x[2] = -0.5
         let avx2 = quantize(x, to: .q8_0, reference: false)
         let scalar = quantize(x, to: .q8_0, reference: true, rounding: .ggmlReference)
         #expect(Int8(bitPattern: avx2[3]) == 2 && Int8(bitPattern: avx2[4]) == 0)
@@ -95,12 +101,17 @@ import Testing
 
     @Test func q8_KKnownBlock() {
         var x = [Float](repeating: 0, count: 256)
-        x[0] = -2; x[1] = 1; x[17] = 0.5
+        x[0] = -2
+        x[1] = 1
+        x[17] = 0.5
         let bytes = quantize(x, to: .q8_K, reference: false)
         let d = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: Float.self) }
         #expect(d == 1 / (-127 / Float(-2)))
-        #expect(Int8(bitPattern: bytes[4]) == -127 && Int8(bitPattern: bytes[5]) == 64 && Int8(bitPattern: bytes[21]) == 32)
-        let bsums = bytes.withUnsafeBytes { b in (0..<16).map { b.loadUnaligned(fromByteOffset: 260 + 2 * $0, as: Int16.self) } }
+        #expect(
+            Int8(bitPattern: bytes[4]) == -127 && Int8(bitPattern: bytes[5]) == 64 && Int8(bitPattern: bytes[21]) == 32)
+        let bsums = bytes.withUnsafeBytes { b in
+            (0..<16).map { b.loadUnaligned(fromByteOffset: 260 + 2 * $0, as: Int16.self) }
+        }
         #expect(bsums == [-63, 32] + [Int16](repeating: 0, count: 14))
     }
 }

@@ -16,12 +16,13 @@ enum TestBlocks {
             break
         }
         var bytes = generator.bytes(type.rowSizeBytes(elementCount: count))
-        let halfOffsets: [Int] = switch type {
-        case .q4_0, .q5_0, .q8_0: [0]
-        case .q4_1, .q5_1, .q4_K, .q5_K: [0, 2]
-        case .q6_K: [208]
-        default: []
-        }
+        let halfOffsets: [Int] =
+            switch type {
+            case .q4_0, .q5_0, .q8_0: [0]
+            case .q4_1, .q5_1, .q4_K, .q5_K: [0, 2]
+            case .q6_K: [208]
+            default: []
+            }
         for block in 0..<count / type.blockSize {
             for offset in halfOffsets {
                 let scale = Float.random(in: 0.001..<0.05, using: &generator)
@@ -46,7 +47,9 @@ enum TestBlocks {
     static func dequantizedReference(_ bytes: [UInt8], type: GGMLType, count: Int) -> [Float] {
         var y = [Float](repeating: 0, count: count)
         bytes.withUnsafeBytes { x in
-            y.withUnsafeMutableBufferPointer { GGMLReference.dequantizeRowReference(type: type, x.baseAddress!, into: $0) }
+            y.withUnsafeMutableBufferPointer {
+                GGMLReference.dequantizeRowReference(type: type, x.baseAddress!, into: $0)
+            }
         }
         return y
     }

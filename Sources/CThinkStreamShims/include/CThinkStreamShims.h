@@ -21,7 +21,9 @@ typedef struct { thinkstream_half d; uint8_t qh[4]; uint8_t qs[16]; } thinkstrea
 typedef struct { thinkstream_half d; thinkstream_half m; uint8_t qh[4]; uint8_t qs[16]; } thinkstream_block_q5_1;
 typedef struct { thinkstream_half d; int8_t qs[32]; } thinkstream_block_q8_0;
 typedef struct { thinkstream_half d; thinkstream_half s; int8_t qs[32]; } thinkstream_block_q8_1;
-typedef struct { thinkstream_half d; thinkstream_half dmin; uint8_t scales[12]; uint8_t qs[128]; } thinkstream_block_q4_K;
+typedef struct {
+    thinkstream_half d; thinkstream_half dmin; uint8_t scales[12]; uint8_t qs[128];
+} thinkstream_block_q4_K;
 typedef struct {
     thinkstream_half d; thinkstream_half dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128];
 } thinkstream_block_q5_K;
