@@ -10,6 +10,15 @@ import Synchronization
 public final class KafkaConsumer: Sendable {
     public let configuration: KafkaConsumerConfiguration
     private let client: RDKafkaClient
+    /// Transaction filtering for read_committed consumers, and records it released but poll has not returned yet.
+    private let transactions = TransactionFilterState()
+
+    private final class TransactionFilterState: Sendable {
+        let state = Mutex<(filter: TransactionMarkerFilter, released: [KafkaMessage])>((.init(), []))
+        func withLock<Result>(_ body: (inout (filter: TransactionMarkerFilter, released: [KafkaMessage])) -> Result) -> Result {
+            state.withLock { body(&$0) }
+        }
+    }
 
     /// - Throws: `KafkaError` for invalid settings or a librdkafka older than 2.2.
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws {
@@ -17,6 +26,27 @@ public final class KafkaConsumer: Sendable {
         self.configuration = configuration
         self.client = try RDKafkaClient(
             kind: .consumer, properties: configuration.properties, context: RDKafkaCallbackContext(logger: logger))
+        client.context.internalRebalanceHandler.withLock { handler in
+            handler = { [transactions] event in
+                guard case .assigned(let partitions) = event else { return }
+                transactions.withLock { state in
+                    for partition in partitions { state.filter.reset(partition) }
+                    state.released.removeAll { message in partitions.contains { $0.topic == message.topic && $0.partition == message.partition } }
+                }
+            }
+        }
+    }
+
+    /// Records of open or aborted transactions held back, and records dropped as aborted (read_committed only).
+    public var transactionFilterCounts: (held: Int, dropped: Int) {
+        transactions.withLock { ($0.filter.heldRecordCount, $0.filter.droppedRecordCount) }
+    }
+
+    /// The offset that may be committed for a partition without skipping records held back by the transaction
+    /// filter: `proposed`, or the lowest held offset if lower.
+    public func safeCommitOffset(_ proposed: KafkaPartitionOffset) -> KafkaPartitionOffset {
+        let offset = transactions.withLock { $0.filter.safeCommitOffset(for: proposed.topicPartition, proposed: proposed.offset) }
+        return KafkaPartitionOffset(topic: proposed.topic, partition: proposed.partition, offset: offset)
     }
 
     func withClient<Result>(_ body: (RDKafkaClient) throws -> Result) rethrows -> Result { try body(client) }
@@ -42,13 +72,24 @@ public final class KafkaConsumer: Sendable {
     /// Wraps `rd_kafka_consumer_poll`.
     /// - Throws: `KafkaError` `.consumeFailed` for a consumer-level error (not for transient broker errors,
     ///   which librdkafka retries by itself and which are logged).
+    /// With `read_committed`, records of ThinkStream transactions pass through a `TransactionMarkerFilter`, so
+    /// records of aborted transactions are never returned even on brokers that deliver them.
     public func poll(timeout: Duration = .zero) throws -> KafkaConsumerEvent? {
+        let filtering = configuration.isolationLevel == .readCommitted
+        if filtering, let ready = transactions.withLock({ $0.released.isEmpty ? nil : $0.released.removeFirst() }) {
+            return .message(ready)
+        }
         guard let message = rd_kafka_consumer_poll(client.handle, Int32(timeout.milliseconds)) else { return nil }
         defer { rd_kafka_message_destroy(message) }
         let raw = message.pointee
         switch raw.err {
         case RD_KAFKA_RESP_ERR_NO_ERROR:
-            return .message(KafkaMessage(copying: message))
+            let copied = KafkaMessage(copying: message)
+            guard filtering else { return .message(copied) }
+            return transactions.withLock { state in
+                state.released.append(contentsOf: state.filter.accept(copied))
+                return state.released.isEmpty ? nil : .message(state.released.removeFirst())
+            }
         case RD_KAFKA_RESP_ERR__PARTITION_EOF:
             let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
             return .partitionEnd(.init(topic: topic, partition: raw.partition, offset: raw.offset))

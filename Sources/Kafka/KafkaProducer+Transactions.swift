@@ -1,4 +1,5 @@
 import CRdKafka
+import Synchronization
 
 /// Kafka transactions: records and consumer offsets that become visible together, or not at all.
 /// Each call blocks until the broker answers (up to the client's request timeout); call them off the cooperative pool.
@@ -20,12 +21,16 @@ extension KafkaProducer {
         }
     }
 
+    /// Opens a transaction; records sent until it commits or aborts carry the `thinkstream.txn` header.
     /// Wraps `rd_kafka_begin_transaction`.
     public func beginTransaction() throws {
         try withConnection { connection in
             try RDKafkaErrors.check(
                 rd_kafka_begin_transaction(connection.client.handle), "rd_kafka_begin_transaction",
                 as: .transactionFailed)
+            connection.client.context.touchedPartitions.withLock { $0.removeAll() }
+            let nonce = UInt64.random(in: 0...UInt64.max)
+            connection.currentTransaction = "\(configuration.transactionalID ?? "")/\(String(nonce, radix: 36))"
         }
     }
 
@@ -44,10 +49,23 @@ extension KafkaProducer {
         }
     }
 
-    /// Flushes and commits the open transaction. Wraps `rd_kafka_commit_transaction`.
+    /// Flushes, writes an end marker to every partition the transaction touched (see `TransactionMarkerFilter`),
+    /// and commits the open transaction. Wraps `rd_kafka_commit_transaction`.
     /// - Throws: `KafkaError`; when `requiresAbort` is set, call `abortTransaction()` and retry the work.
     public func commitTransaction() throws {
+        try flush(timeout: configuration.client.requestTimeout)
+        let (transaction, touched) = withConnection { connection in
+            (connection.currentTransaction, connection.client.context.touchedPartitions.withLock { $0 })
+        }
+        if let transaction {
+            for partition in touched.sorted(by: { ($0.topic, $0.partition) < ($1.topic, $1.partition) }) {
+                try send(
+                    topic: partition.topic, partition: partition.partition, key: nil, value: [],
+                    headers: [KafkaHeader(name: TransactionMarkerFilter.endMarkerHeader, string: transaction)])
+            }
+        }
         try withConnection { connection in
+            defer { connection.currentTransaction = nil }
             try RDKafkaErrors.check(
                 rd_kafka_commit_transaction(connection.client.handle, timeoutMilliseconds),
                 "rd_kafka_commit_transaction", as: .transactionFailed)
@@ -57,6 +75,7 @@ extension KafkaProducer {
     /// Discards the open transaction's records and offsets. Wraps `rd_kafka_abort_transaction`.
     public func abortTransaction() throws {
         try withConnection { connection in
+            defer { connection.currentTransaction = nil }
             try RDKafkaErrors.check(
                 rd_kafka_abort_transaction(connection.client.handle, timeoutMilliseconds),
                 "rd_kafka_abort_transaction", as: .transactionFailed)

@@ -20,6 +20,8 @@ public final class KafkaProducer: Sendable {
         let poller: RDKafkaPollThread
         var topics: [String: OpaquePointer] = [:]
         var transactionsInitialized = false
+        /// The open transaction's id (`<transactional id>/<nonce>`), stamped on every record sent in it.
+        var currentTransaction: String?
 
         init(configuration: KafkaProducerConfiguration, logger: Logger) throws {
             client = try RDKafkaClient(
@@ -96,6 +98,10 @@ public final class KafkaProducer: Sendable {
         while true {
             let code = connection.withLock { connection -> rd_kafka_resp_err_t in
                 rebuildIfFatal(&connection)
+                var headers = headers
+                if let transaction = connection.currentTransaction {
+                    headers.append(KafkaHeader(name: TransactionMarkerFilter.transactionHeader, string: transaction))
+                }
                 return Self.produceva(
                     connection: connection, topic: topic, partition: partition, key: key, value: value,
                     headers: headers, opaque: opaque)

@@ -18,6 +18,10 @@ final class RDKafkaCallbackContext: Sendable {
     /// The last connection-level error (all brokers down, resolve failure), cleared on a later success.
     let lastTransportError = Mutex<String?>(nil)
     let rebalanceHandler: Mutex<(@Sendable (KafkaRebalance) -> Void)?>
+    /// The consumer's own reaction to a rebalance (resetting transaction filtering), run before `rebalanceHandler`.
+    let internalRebalanceHandler = Mutex<(@Sendable (KafkaRebalance) -> Void)?>(nil)
+    /// Partitions that acknowledged a record since the current transaction began (producer side).
+    let touchedPartitions = Mutex<Set<KafkaTopicPartition>>([])
 
     init(logger: Logger) {
         self.logger = logger
@@ -98,6 +102,10 @@ let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_ka
                 tally.delivered += 1
             }
         }
+        if !failed, let topicHandle = raw.rkt {
+            let partition = KafkaTopicPartition(topic: String(cString: rd_kafka_topic_name(topicHandle)), partition: raw.partition)
+            context.touchedPartitions.withLock { _ = $0.insert(partition) }
+        }
     }
 
 let rdKafkaRebalanceCallback: @convention(c) (
@@ -130,5 +138,6 @@ let rdKafkaRebalanceCallback: @convention(c) (
         event = .revoked(list)
     }
     context.logger.info("kafka rebalance", metadata: ["kafka.rebalance": "\(event)"])
+    context.internalRebalanceHandler.withLock { $0 }?(event)
     context.rebalanceHandler.withLock { $0 }?(event)
 }
