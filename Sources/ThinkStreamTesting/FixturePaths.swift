@@ -28,11 +28,10 @@ public enum FixturePaths {
     /// The repository's `schemas/` folder.
     public static var schemas: URL { packageRoot.appendingPathComponent("schemas") }
 
-    /// The built `thinkstream` executable beside the test bundle.
+    /// The built `thinkstream` executable: THINKSTREAM_BIN, else the one beside the running test bundle.
     public static var thinkstreamExecutable: URL {
-        let bundle = Bundle.main.bundleURL
-        let candidates = [bundle.appendingPathComponent("thinkstream"),
-                          bundle.deletingLastPathComponent().appendingPathComponent("thinkstream")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+        if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_BIN"] { return URL(fileURLWithPath: explicit) }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        return runner.deletingLastPathComponent().appendingPathComponent("thinkstream")
     }
 }

@@ -5,6 +5,7 @@ import Glibc
 enum ProcessSpawner {
     /// - Throws: `KafkaError` `.invalidConfiguration` naming the program and `posix_spawn`'s reason.
     static func spawnDetached(_ executable: String, arguments: [String], logFile: String) throws -> Int32 {
+        markInheritedDescriptorsCloseOnExec()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -23,5 +24,18 @@ enum ProcessSpawner {
             throw KafkaError(.invalidConfiguration, "cannot start \(executable): \(String(cString: strerror(result)))")
         }
         return pid
+    }
+
+    /// Keeps every descriptor above stderr (pipes of whoever started us, librdkafka sockets) out of the child, so a
+    /// long-lived broker never holds a caller's pipe open.
+    private static func markInheritedDescriptorsCloseOnExec() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let descriptor = Int32(name), descriptor > 2, descriptor != own else { continue }
+            _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
+        }
     }
 }
