@@ -9,6 +9,9 @@ PYTHON=${PYTHON:-/tmp/torchvenv/bin/python}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-1}
 export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}
+# PyTorch's OpenMP pool spin-waits by default, which collapses when other processes share the 2 cores; PASSIVE was
+# 2-3x faster for it on the loaded machine, so the baseline gets it (TORCH_OMP_WAIT_POLICY=ACTIVE to compare).
+TORCH_OMP_WAIT_POLICY=${TORCH_OMP_WAIT_POLICY:-PASSIVE}
 swift build -c release --product TrainerBenchmark >/dev/null
 SWIFT_BIN=.build/release/TrainerBenchmark
 # config B T steps-swift steps-pytorch
@@ -27,7 +30,7 @@ for _ in $(seq "$ROUNDS"); do
     for shape in "${SHAPES[@]}"; do
         read -r name B T swiftSteps torchSteps <<<"$shape"
         run swift "$SWIFT_BIN" "$name" "$B" "$T" "$swiftSteps" "$THREADS"
-        run pytorch "$PYTHON" -W ignore Benchmarks/trainer/pytorch_baseline.py "$name" "$B" "$T" "$torchSteps" "$THREADS"
+        run pytorch env OMP_WAIT_POLICY="$TORCH_OMP_WAIT_POLICY" "$PYTHON" -W ignore Benchmarks/trainer/pytorch_baseline.py "$name" "$B" "$T" "$torchSteps" "$THREADS"
     done
 done
 python3 - "$LOG" <<'PY'

@@ -60,7 +60,9 @@ public final class AdamW {
     ///   - parameters: updated in place. // [layout.count]
     ///   - gradients: the gradient. // [layout.count]
     ///   - learningRate: this step's learning rate.
-    public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Float) {
+    ///   - gradientScale: multiplies every gradient element as it is read (global-norm clipping fused in), so
+    ///     the gradient buffer itself is left unscaled.
+    public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Float, gradientScale: Float = 1) {
         precondition(parameters.count == layout.count && gradients.count == layout.count, "AdamW: size mismatch")
         step += 1
         let (beta1, beta2, eps) = (configuration.beta1, configuration.beta2, configuration.eps)
@@ -77,8 +79,9 @@ public final class AdamW {
                 let start = tensor.offset + tensor.count * chunk / chunks
                 let end = tensor.offset + tensor.count * (chunk + 1) / chunks
                 for i in start..<end {
-                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                    let gi = g[i] * gradientScale
+                    m[i] = beta1 * m[i] + (1 - beta1) * gi
+                    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
                     let denominator = v[i].squareRoot() * inverseRootCorrection2 + eps
                     p[i] = p[i] * decayFactor - stepSize * m[i] / denominator
                 }
