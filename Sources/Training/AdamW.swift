@@ -54,6 +54,24 @@ public final class AdamW {
         v = FloatBuffer(count: layout.count)
     }
 
+    /// First moments, for checkpoints. // [layout.count]
+    public var firstMoment: FloatBuffer { m }
+    /// Second moments, for checkpoints. // [layout.count]
+    public var secondMoment: FloatBuffer { v }
+
+    /// Replaces the optimizer state with a checkpoint's.
+    ///
+    /// - Parameters:
+    ///   - step: steps taken so far.
+    ///   - firstMoment: `m`. // [layout.count]
+    ///   - secondMoment: `v`. // [layout.count]
+    public func restore(step: Int, firstMoment: [Float], secondMoment: [Float]) {
+        precondition(firstMoment.count == layout.count && secondMoment.count == layout.count, "AdamW: size mismatch")
+        self.step = step
+        firstMoment.withUnsafeBufferPointer { m.pointer.update(from: $0.baseAddress!, count: layout.count) }
+        secondMoment.withUnsafeBufferPointer { v.pointer.update(from: $0.baseAddress!, count: layout.count) }
+    }
+
     /// Takes one step: updates the moments from `gradients` and `parameters` in place.
     ///
     /// - Parameters:
