@@ -1,6 +1,6 @@
 // The Training module's error type (house style: code, message, cause, file, line).
 
-/// An input problem in the Training module: a bad checkpoint file, a failed checkpoint write.
+/// An input problem in the Training module: a bad checkpoint file, a failed checkpoint or export write.
 public struct TrainingError: Error, CustomStringConvertible {
     /// What went wrong, for matching.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -10,8 +10,6 @@ public struct TrainingError: Error, CustomStringConvertible {
         public static let corruptCheckpoint = Code(name: "corruptCheckpoint")
         /// Reading, writing, renaming or syncing a checkpoint file failed.
         public static let checkpointIO = Code(name: "checkpointIO")
-        /// The bytes are not valid safetensors.
-        public static let invalidSafetensors = Code(name: "invalidSafetensors")
     }
 
     /// The kind of failure.
