@@ -33,6 +33,9 @@ let package = Package(
         .testTarget(
             name: "TrainingTests", dependencies: ["Training", "Tensors"],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "TrainerBenchmark", dependencies: ["Training", "Tensors"], path: "Benchmarks/trainer/TrainerBenchmark",
+            swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
             dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],

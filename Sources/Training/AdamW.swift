@@ -54,13 +54,33 @@ public final class AdamW {
         v = FloatBuffer(count: layout.count)
     }
 
+    /// First moments, for checkpoints. // [layout.count]
+    public var firstMoment: FloatBuffer { m }
+    /// Second moments, for checkpoints. // [layout.count]
+    public var secondMoment: FloatBuffer { v }
+
+    /// Replaces the optimizer state with a checkpoint's.
+    ///
+    /// - Parameters:
+    ///   - step: steps taken so far.
+    ///   - firstMoment: `m`. // [layout.count]
+    ///   - secondMoment: `v`. // [layout.count]
+    public func restore(step: Int, firstMoment: [Float], secondMoment: [Float]) {
+        precondition(firstMoment.count == layout.count && secondMoment.count == layout.count, "AdamW: size mismatch")
+        self.step = step
+        firstMoment.withUnsafeBufferPointer { m.pointer.update(from: $0.baseAddress!, count: layout.count) }
+        secondMoment.withUnsafeBufferPointer { v.pointer.update(from: $0.baseAddress!, count: layout.count) }
+    }
+
     /// Takes one step: updates the moments from `gradients` and `parameters` in place.
     ///
     /// - Parameters:
     ///   - parameters: updated in place. // [layout.count]
     ///   - gradients: the gradient. // [layout.count]
     ///   - learningRate: this step's learning rate.
-    public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Float) {
+    ///   - gradientScale: multiplies every gradient element as it is read (global-norm clipping fused in), so
+    ///     the gradient buffer itself is left unscaled.
+    public func update(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Float, gradientScale: Float = 1) {
         precondition(parameters.count == layout.count && gradients.count == layout.count, "AdamW: size mismatch")
         step += 1
         let (beta1, beta2, eps) = (configuration.beta1, configuration.beta2, configuration.eps)
@@ -77,8 +97,9 @@ public final class AdamW {
                 let start = tensor.offset + tensor.count * chunk / chunks
                 let end = tensor.offset + tensor.count * (chunk + 1) / chunks
                 for i in start..<end {
-                    m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                    v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                    let gi = g[i] * gradientScale
+                    m[i] = beta1 * m[i] + (1 - beta1) * gi
+                    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
                     let denominator = v[i].squareRoot() * inverseRootCorrection2 + eps
                     p[i] = p[i] * decayFactor - stepSize * m[i] / denominator
                 }

@@ -1,7 +1,8 @@
-// Causal grouped-query self-attention (Vaswani et al. 2017; GQA: Ainslie et al. 2023), forward and backward.
+// Causal grouped-query self-attention (Vaswani et al. 2017; GQA: Ainslie et al. 2023), forward and backward,
+// with one sgemm per (batch, head) for q k^T, att v and their gradients; the naive twin is CausalAttention+Reference.
 // Legend: B = batch, T = positions, nHeads = query heads, nKVHeads = key/value heads, headDim = head width,
 // group = nHeads / nKVHeads (query head h reads key/value head h / group), scale = 1 / sqrt(headDim),
-// att = softmax(q k^T * scale) with positions t2 > t masked.
+// att = softmax(q k^T * scale) with positions t2 > t masked; dScore = att * (dAtt - sum_t2 att * dAtt) * scale.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,7 +40,9 @@ public struct AttentionShape: Sendable, Equatable {
     var group: Int { nHeads / nKVHeads }
 }
 
-/// Naive causal GQA attention kept simple for training; work is split over (batch, key/value head) pairs.
+/// Causal GQA attention on sgemm: per head, `q k^T` and `att v` (and the four backward products) are single BLAS
+/// calls over strided head slices; the softmax and its backward run row-parallel over two threads. The full `T x T`
+/// score block is computed and the causal mask applied in the softmax, so `att` is exactly zero above the diagonal.
 public enum CausalAttention {
     /// Computes `out = att v` with `att = softmax(mask(q k^T * scale))`, keeping `att` for the backward pass.
     ///
@@ -54,41 +57,28 @@ public enum CausalAttention {
         out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
         k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape
     ) {
-        let (B, T, hd) = (shape.B, shape.T, shape.headDim)
+        let (B, T, hd, nHeads) = (shape.B, shape.T, shape.headDim, shape.nHeads)
         let (qDim, kvDim) = (shape.qDim, shape.kvDim)
         let scale = 1 / Float(hd).squareRoot()
-        ParallelLoop.forEach(iterations: B * shape.nHeads, threads: T >= 32 ? 2 : 1) { index in
-            let b = index / shape.nHeads
-            let h = index % shape.nHeads
-            let kvh = h / shape.group
-            for t in 0..<T {
-                let qRow = q + (b * T + t) * qDim + h * hd
-                let attRow = att + ((b * shape.nHeads + h) * T + t) * T
-                var maxScore = -Float.infinity
-                for t2 in 0...t {
-                    let kRow = k + (b * T + t2) * kvDim + kvh * hd
-                    var score: Float = 0
-                    for i in 0..<hd { score += qRow[i] * kRow[i] }
-                    score *= scale
-                    attRow[t2] = score
-                    maxScore = max(maxScore, score)
-                }
-                var sum: Float = 0
-                for t2 in 0...t {
-                    let e = expf(attRow[t2] - maxScore)
-                    attRow[t2] = e
-                    sum += e
-                }
-                let inverse = 1 / sum
-                for t2 in 0...t { attRow[t2] *= inverse }
-                for t2 in (t + 1)..<T { attRow[t2] = 0 }
-                let outRow = out + (b * T + t) * qDim + h * hd
-                for i in 0..<hd { outRow[i] = 0 }
-                for t2 in 0...t {
-                    let vRow = v + (b * T + t2) * kvDim + kvh * hd
-                    let a = attRow[t2]
-                    for i in 0..<hd { outRow[i] += a * vRow[i] }
-                }
+        for b in 0..<B {
+            for h in 0..<nHeads {
+                let kvh = h / shape.group
+                BLAS.sgemm(  // scores = scale * q_h k_kvh^T: [T, T]
+                    transposeA: false, transposeB: true, m: T, n: T, k: hd, alpha: scale,
+                    a: q + b * T * qDim + h * hd, lda: qDim, b: k + b * T * kvDim + kvh * hd, ldb: kvDim,
+                    beta: 0, c: att + (b * nHeads + h) * T * T, ldc: T)
+            }
+        }
+        ParallelLoop.forEach(iterations: B * nHeads * T, threads: B * nHeads * T * T >= 1 << 14 ? 2 : 1) { row in
+            softmaxCausalRow(att + row * T, t: row % T, T: T)
+        }
+        for b in 0..<B {
+            for h in 0..<nHeads {
+                let kvh = h / shape.group
+                BLAS.sgemm(  // out_h = att v_kvh: [T, hd]
+                    transposeA: false, transposeB: false, m: T, n: hd, k: T,
+                    a: att + (b * nHeads + h) * T * T, lda: T, b: v + b * T * kvDim + kvh * hd, ldb: kvDim,
+                    beta: 0, c: out + b * T * qDim + h * hd, ldc: qDim)
             }
         }
     }
@@ -99,6 +89,7 @@ public enum CausalAttention {
     ///   - dq: query gradient, accumulated. // [B, T, nHeads * headDim]
     ///   - dk: key gradient, accumulated. // [B, T, nKVHeads * headDim]
     ///   - dv: value gradient, accumulated. // [B, T, nKVHeads * headDim]
+    ///   - dAtt: scratch, overwritten. // [B, nHeads, T, T]
     ///   - dout: output gradient. // [B, T, nHeads * headDim]
     ///   - att: attention weights from the forward pass. // [B, nHeads, T, T]
     ///   - q: queries. // [B, T, nHeads * headDim]
@@ -107,47 +98,68 @@ public enum CausalAttention {
     ///   - shape: sizes.
     public static func backward(
         dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
-        dout: UnsafePointer<Float>, att: UnsafePointer<Float>, q: UnsafePointer<Float>,
-        k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape
+        dAtt: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, att: UnsafePointer<Float>,
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape
     ) {
-        let (B, T, hd) = (shape.B, shape.T, shape.headDim)
+        let (B, T, hd, nHeads) = (shape.B, shape.T, shape.headDim, shape.nHeads)
         let (qDim, kvDim) = (shape.qDim, shape.kvDim)
         let scale = 1 / Float(hd).squareRoot()
-        // One task per (b, kvh) owns dk and dv of that key/value head, so tasks never write the same memory.
-        ParallelLoop.forEach(iterations: B * shape.nKVHeads, threads: T >= 32 ? 2 : 1) { index in
-            let b = index / shape.nKVHeads
-            let kvh = index % shape.nKVHeads
-            var dAttRow = [Float](repeating: 0, count: T)  // [T] d loss / d att for one query row
-            for h in (kvh * shape.group)..<((kvh + 1) * shape.group) {
-                for t in 0..<T {
-                    let attRow = att + ((b * shape.nHeads + h) * T + t) * T
-                    let doutRow = dout + (b * T + t) * qDim + h * hd
-                    let qRow = q + (b * T + t) * qDim + h * hd
-                    let dqRow = dq + (b * T + t) * qDim + h * hd
-                    var weighted: Float = 0  // sum_t2 att * datt
-                    for t2 in 0...t {
-                        let vRow = v + (b * T + t2) * kvDim + kvh * hd
-                        let dvRow = dv + (b * T + t2) * kvDim + kvh * hd
-                        let a = attRow[t2]
-                        var dAtt: Float = 0
-                        for i in 0..<hd {
-                            dAtt += doutRow[i] * vRow[i]
-                            dvRow[i] += a * doutRow[i]
-                        }
-                        dAttRow[t2] = dAtt
-                        weighted += a * dAtt
-                    }
-                    for t2 in 0...t {
-                        let dScore = attRow[t2] * (dAttRow[t2] - weighted) * scale
-                        let kRow = k + (b * T + t2) * kvDim + kvh * hd
-                        let dkRow = dk + (b * T + t2) * kvDim + kvh * hd
-                        for i in 0..<hd {
-                            dqRow[i] += dScore * kRow[i]
-                            dkRow[i] += dScore * qRow[i]
-                        }
-                    }
-                }
+        for b in 0..<B {
+            for h in 0..<nHeads {
+                let kvh = h / shape.group
+                let (attHead, dAttHead) = (att + (b * nHeads + h) * T * T, dAtt + (b * nHeads + h) * T * T)
+                let doutHead = dout + b * T * qDim + h * hd
+                BLAS.sgemm(  // dAtt = dout_h v_kvh^T: [T, T]
+                    transposeA: false, transposeB: true, m: T, n: T, k: hd,
+                    a: doutHead, lda: qDim, b: v + b * T * kvDim + kvh * hd, ldb: kvDim, beta: 0, c: dAttHead, ldc: T)
+                BLAS.sgemm(  // dv_kvh += att^T dout_h: [T, hd]
+                    transposeA: true, transposeB: false, m: T, n: hd, k: T,
+                    a: attHead, lda: T, b: doutHead, ldb: qDim, beta: 1, c: dv + b * T * kvDim + kvh * hd, ldc: kvDim)
             }
         }
+        ParallelLoop.forEach(iterations: B * nHeads * T, threads: B * nHeads * T * T >= 1 << 14 ? 2 : 1) { row in
+            softmaxBackwardRow(dAtt + row * T, att: att + row * T, t: row % T, T: T, scale: scale)
+        }
+        for b in 0..<B {
+            for h in 0..<nHeads {
+                let kvh = h / shape.group
+                let dScore = UnsafePointer(dAtt + (b * nHeads + h) * T * T)
+                BLAS.sgemm(  // dq_h += dScore k_kvh: [T, hd]
+                    transposeA: false, transposeB: false, m: T, n: hd, k: T,
+                    a: dScore, lda: T, b: k + b * T * kvDim + kvh * hd, ldb: kvDim,
+                    beta: 1, c: dq + b * T * qDim + h * hd, ldc: qDim)
+                BLAS.sgemm(  // dk_kvh += dScore^T q_h: [T, hd]
+                    transposeA: true, transposeB: false, m: T, n: hd, k: T,
+                    a: dScore, lda: T, b: q + b * T * qDim + h * hd, ldb: qDim,
+                    beta: 1, c: dk + b * T * kvDim + kvh * hd, ldc: kvDim)
+            }
+        }
+    }
+
+    /// Softmax over `row[0...t]` in place (scores already scaled); zeroes `row[(t+1)..<T]`.
+    @inline(__always)
+    static func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, t: Int, T: Int) {
+        var maxScore = -Float.infinity
+        for t2 in 0...t { maxScore = max(maxScore, row[t2]) }
+        var sum: Float = 0
+        for t2 in 0...t {
+            let e = expf(row[t2] - maxScore)
+            row[t2] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for t2 in 0...t { row[t2] *= inverse }
+        for t2 in (t + 1)..<T { row[t2] = 0 }
+    }
+
+    /// Turns `dAtt` into `dScore = att * (dAtt - sum(att * dAtt)) * scale` in place for one query row; zero above t.
+    @inline(__always)
+    static func softmaxBackwardRow(
+        _ dAtt: UnsafeMutablePointer<Float>, att: UnsafePointer<Float>, t: Int, T: Int, scale: Float
+    ) {
+        var weighted: Float = 0
+        for t2 in 0...t { weighted += att[t2] * dAtt[t2] }
+        for t2 in 0...t { dAtt[t2] = att[t2] * (dAtt[t2] - weighted) * scale }
+        for t2 in (t + 1)..<T { dAtt[t2] = 0 }
     }
 }

@@ -9,7 +9,26 @@ public enum GradientClipping {
     /// - Parameters:
     ///   - gradients: every gradient element. // [count]
     public static func globalNorm(_ gradients: FloatBuffer) -> Double {
-        Elementwise.sumOfSquares(gradients.pointer, count: gradients.count).squareRoot()
+        let chunks = 64  // fixed chunking, summed in order: the same result for any thread count
+        let count = gradients.count
+        var partial = [Double](repeating: 0, count: chunks)  // [chunks]
+        partial.withUnsafeMutableBufferPointer { partialSums in
+            ParallelLoop.forEach(iterations: chunks, threads: count >= 1 << 16 ? 2 : 1) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                partialSums[chunk] = Elementwise.sumOfSquares(gradients.pointer + start, count: end - start)
+            }
+        }
+        return partial.reduce(0, +).squareRoot()
+    }
+
+    /// The factor ``clip(_:maxNorm:)`` would scale by: `maxNorm / (norm + 1e-6)` above `maxNorm`, else 1.
+    ///
+    /// - Parameters:
+    ///   - norm: the global norm from ``globalNorm(_:)``.
+    ///   - maxNorm: the largest allowed norm.
+    public static func scale(forNorm norm: Double, maxNorm: Float) -> Float {
+        norm > Double(maxNorm) ? Float(Double(maxNorm) / (norm + 1e-6)) : 1
     }
 
     /// Scales `gradients` by `maxNorm / (norm + 1e-6)` when the global norm exceeds `maxNorm`.
@@ -21,9 +40,8 @@ public enum GradientClipping {
     @discardableResult
     public static func clip(_ gradients: FloatBuffer, maxNorm: Float) -> Double {
         let norm = globalNorm(gradients)
-        if norm > Double(maxNorm) {
-            Elementwise.scale(gradients.pointer, by: Float(Double(maxNorm) / (norm + 1e-6)), count: gradients.count)
-        }
+        let factor = scale(forNorm: norm, maxNorm: maxNorm)
+        if factor != 1 { Elementwise.scale(gradients.pointer, by: factor, count: gradients.count) }
         return norm
     }
 }

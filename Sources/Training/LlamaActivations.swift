@@ -55,6 +55,7 @@ final class LlamaActivations {
     let dk: FloatBuffer  // [N, kvDim]
     let dv: FloatBuffer  // [N, kvDim]
     let dAttnOut: FloatBuffer  // [N, qDim]
+    let dAtt: FloatBuffer  // [B, nHeads, T, T] attention backward scratch
     let dGate: FloatBuffer  // [N, F]
     let dUp: FloatBuffer  // [N, F]
     let dSwiglu: FloatBuffer  // [N, F]
@@ -77,6 +78,7 @@ final class LlamaActivations {
         dk = FloatBuffer(count: N * config.kvDim)
         dv = FloatBuffer(count: N * config.kvDim)
         dAttnOut = FloatBuffer(count: N * config.qDim)
+        dAtt = FloatBuffer(count: B * config.nHeads * T * T)
         dGate = FloatBuffer(count: N * config.ffnHidden)
         dUp = FloatBuffer(count: N * config.ffnHidden)
         dSwiglu = FloatBuffer(count: N * config.ffnHidden)

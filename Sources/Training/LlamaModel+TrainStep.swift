@@ -16,7 +16,8 @@ public struct TrainingStepResult: Sendable, Equatable {
 
 extension LlamaModel {
     /// Takes one optimizer step over `microBatches` with gradient accumulation: the gradient is the mean of the
-    /// micro-batch gradients, optionally clipped by global norm, then applied by `optimizer`.
+    /// micro-batch gradients, optionally clipped by global norm (the clip factor is applied inside AdamW, so
+    /// ``gradients`` keeps the unclipped mean), then applied by `optimizer`.
     ///
     /// - Parameters:
     ///   - microBatches: at least one batch; all may have different shapes.
@@ -36,13 +37,10 @@ extension LlamaModel {
             lossSum += forward(batch)
             backward(lossScale: scale)
         }
-        let norm: Double
-        if let maxGradientNorm {
-            norm = GradientClipping.clip(gradients, maxNorm: maxGradientNorm)
-        } else {
-            norm = GradientClipping.globalNorm(gradients)
-        }
-        optimizer.update(parameters: parameters, gradients: gradients, learningRate: learningRate)
+        let norm = GradientClipping.globalNorm(gradients)
+        let clipScale = maxGradientNorm.map { GradientClipping.scale(forNorm: norm, maxNorm: $0) } ?? 1
+        optimizer.update(
+            parameters: parameters, gradients: gradients, learningRate: learningRate, gradientScale: clipScale)
         return TrainingStepResult(
             loss: lossSum * scale, gradientNorm: Float(norm), learningRate: learningRate,
             tokens: microBatches.reduce(0) { $0 + $1.B * $1.T })

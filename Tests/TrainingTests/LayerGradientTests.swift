@@ -89,10 +89,11 @@ import Training
         } backward: { values, probe in
             let (_, att, buffers) = run(values)
             let (dq, dk, dv, dout) = (FloatBuffer(count: N * qDim), FloatBuffer(count: N * kvDim), FloatBuffer(count: N * kvDim), FloatBuffer(probe))
+            let dAtt = FloatBuffer(count: shape.B * shape.nHeads * shape.T * shape.T)
             CausalAttention.backward(
-                dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, dout: dout.pointer, att: att.pointer,
+                dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, dAtt: dAtt.pointer, dout: dout.pointer, att: att.pointer,
                 q: buffers[0].pointer, k: buffers[1].pointer, v: buffers[2].pointer, shape: shape)
-            return withExtendedLifetime((att, buffers, dout)) { [dq.array, dk.array, dv.array] }
+            return withExtendedLifetime((att, buffers, dout, dAtt)) { [dq.array, dk.array, dv.array] }
         }
         expectClose(results, ["q", "k", "v"], layer: "CausalAttention")
     }
