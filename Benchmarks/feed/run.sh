@@ -14,6 +14,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 "$bin" version | tail -1
 for round in $(seq 1 "$rounds"); do
     "$bin" feed --topic-prefix "swift$round" "$corpus" 2>/dev/null | sed "s/^/thinkstream-feed round $round: /"
+    "$bin" topics --create --topic-prefix "python$round" >/dev/null
     "$root/.venv/bin/python" "$root/Benchmarks/feed/baseline_producer.py" "127.0.0.1:$port" "python$round.raw" "$corpus" \
         | sed "s/^/round $round: /"
 done

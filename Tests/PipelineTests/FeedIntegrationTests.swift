@@ -44,6 +44,7 @@ struct FeedIntegrationTests {
             #expect(summary.produced == 5007)
             #expect(summary.deadLettered == 0)
             #expect(summary.duplicates == 0)
+            #expect(summary.bytesRead == inputs.reduce(0) { $0 + $1.sizeBytes! })
 
             let messages = try TopicReader.readAll(servers: servers, topic: topics.raw, expected: 5007)
             #expect(messages.count == 5007)

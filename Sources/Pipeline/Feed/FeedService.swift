@@ -75,8 +75,8 @@ public final class FeedService {
                 report()
                 break inputLoop
             }
-            completedBytes += reader.bytesConsumed
             report()
+            completedBytes += reader.bytesConsumed
             if isCancelled() {
                 summary.interrupted = true
                 break
