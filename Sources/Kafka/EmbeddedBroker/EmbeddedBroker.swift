@@ -13,6 +13,8 @@ public struct EmbeddedBroker: Sendable {
     /// Where PID and log files live.
     public var stateDirectory: String
     public var executable: String
+    /// The port advertised to clients in metadata, when something (a TLS terminator) fronts the broker; nil: `port`.
+    public var advertisedPort: Int?
 
     /// - Throws: `KafkaError` `.invalidConfiguration` when no tansu executable can be found.
     public init(host: String = "127.0.0.1", port: Int = 9092, stateDirectory: String, executable: String? = nil) throws {
@@ -40,8 +42,9 @@ public struct EmbeddedBroker: Sendable {
         if let running = runningPID() { return running }
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         let url = "tcp://\(host):\(port)"
+        let advertised = "tcp://\(host):\(advertisedPort ?? port)"
         let pid = try ProcessSpawner.spawnDetached(
-            executable, arguments: ["broker", "--listener-url", url, "--advertised-listener-url", url,
+            executable, arguments: ["broker", "--listener-url", url, "--advertised-listener-url", advertised,
                                     "--storage-engine", "memory://tansu/"], logFile: logFile)
         try "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
         do {
@@ -53,8 +56,13 @@ public struct EmbeddedBroker: Sendable {
         return pid
     }
 
-    /// Waits until a metadata request succeeds.
+    /// Waits until a metadata request succeeds (when a TLS terminator fronts the broker, this waits for the listener
+    /// port to accept connections instead).
     public func waitUntilReady(timeout: Duration, logger: Logger) throws {
+        if advertisedPort != nil, advertisedPort != port {
+            try waitUntilListening(timeout: timeout)
+            return
+        }
         let deadline = ContinuousClock.now + timeout
         var lastError: (any Error)?
         while ContinuousClock.now < deadline {
@@ -73,6 +81,26 @@ public struct EmbeddedBroker: Sendable {
         throw KafkaError(
             .brokerUnreachable, "embedded broker on \(bootstrapServers) did not answer within \(timeout): "
                 + "\(lastError.map { "\($0)" } ?? "no answer")")
+    }
+
+    private func waitUntilListening(timeout: Duration) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr(host)
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            close(socketDescriptor)
+            if connected { return }
+            usleep(100_000)
+        }
+        throw KafkaError(.brokerUnreachable, "embedded broker did not listen on \(host):\(port) within \(timeout)")
     }
 
     /// The recorded PID, if that process is alive and still a tansu broker on this port.

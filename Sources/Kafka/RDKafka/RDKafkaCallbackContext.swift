@@ -28,6 +28,13 @@ final class RDKafkaCallbackContext: Sendable {
         self.rebalanceHandler = Mutex(nil)
     }
 
+    /// Delivery errors after which an idempotent producer's client is rebuilt.
+    static let stuckProducerErrors: Set<rd_kafka_resp_err_t> = [
+        RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+        RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID, RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, RD_KAFKA_RESP_ERR__INCONSISTENT,
+        RD_KAFKA_RESP_ERR__GAPLESS_GUARANTEE, RD_KAFKA_RESP_ERR__FATAL,
+    ]
+
     var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
     static func from(_ opaque: UnsafeMutableRawPointer?) -> RDKafkaCallbackContext? {
@@ -92,6 +99,13 @@ let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_ka
             } else {
                 let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
                 box.continuation.resume(returning: .init(topic: topic, partition: raw.partition, offset: raw.offset))
+            }
+        }
+        if failed, RDKafkaCallbackContext.stuckProducerErrors.contains(raw.err) {
+            // An idempotent producer whose sequence state the broker lost (an embedded broker restarted empty)
+            // retries until every record times out and never recovers by itself: mark the client for a rebuild.
+            context.fatalError.withLock { reason in
+                if reason == nil { reason = "\(RDKafkaErrors.name(raw.err)): \(RDKafkaErrors.text(raw.err))" }
             }
         }
         context.deliveries.withLock { tally in
