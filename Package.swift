@@ -42,7 +42,9 @@ let package = Package(
             swiftSettings: swiftSettings,
             linkerSettings: librdkafkaRunPath
         ),
-        .target(name: "Shards", dependencies: ["CZstd"], swiftSettings: swiftSettings),
+        .target(
+            name: "Shards", dependencies: ["CZstd", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "Pipeline",
             dependencies: [
@@ -63,6 +65,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",

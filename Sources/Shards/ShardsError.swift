@@ -8,6 +8,8 @@ public struct ShardsError: Error, CustomStringConvertible, Sendable {
         public static let corruptCompressedData = Code("corrupt_compressed_data")
         public static let truncatedCompressedData = Code("truncated_compressed_data")
         public static let compressionFailed = Code("compression_failed")
+        public static let malformedShard = Code("malformed_shard")
+        public static let checksumMismatch = Code("checksum_mismatch")
     }
 
     public var code: Code
