@@ -13,6 +13,8 @@ public struct RecordSchema: Sendable, Hashable, CustomStringConvertible {
 
     public static let rawDocument = RecordSchema(name: "raw-document", version: 1)
     public static let deadLetter = RecordSchema(name: "dead-letter", version: 1)
+    /// A shard on the shards topic (manifest line `shard-manifest.v1.json`, sample lines `shard-sample.v1.json`).
+    public static let shard = RecordSchema(name: "shard", version: 1)
 
     public var description: String { "\(name)/\(version)" }
     public var header: KafkaHeader { KafkaHeader(name: "schema", string: description) }

@@ -1,0 +1,88 @@
+import Foundation
+import Kafka
+import Logging
+import Shards
+
+extension AugmentService {
+    /// Adds one record's outcome to the open shard: its samples, or a dead letter; either way its offset is covered.
+    func record(_ record: KafkaMessage, _ outcome: AugmentOutcome, into state: inout ShardState, summary: inout AugmentSummary) {
+        summary.documentsIn += 1
+        switch outcome {
+        case .samples(let samples):
+            for sample in samples {
+                state.builder.add(sample)
+                summary.samplesOut += 1
+                summary.thinkingTokens += sample.thinkingTokenCount
+                summary.samplesByLevel[sample.level, default: 0] += 1
+            }
+        case .failed(let reason, let explanation):
+            let letter = DeadLetter(
+                component: "augment", reason: reason, message: explanation,
+                sourceFile: "\(record.topic)[\(record.partition)]@\(record.offset)", sourceLine: nil, raw: record.value,
+                rawLimitBytes: configuration.deadLetterRawLimitBytes)
+            state.deadLetters.append(PendingRecord(
+                topic: configuration.topics.deadLetters, key: record.key ?? [], value: letter.encoded(),
+                headers: [
+                    RecordSchema.deadLetter.header, KafkaHeader(name: "error.code", string: reason.rawValue),
+                    KafkaHeader(name: "error.message", string: explanation),
+                ]))
+            state.builder.addDeadLetter()
+            summary.deadLetters += 1
+            summary.deadLettersByReason[reason.rawValue, default: 0] += 1
+            logger.warning(
+                "augment dead letter",
+                metadata: [
+                    "kafka.topic": "\(record.topic)", "kafka.partition": "\(record.partition)",
+                    "kafka.offset": "\(record.offset)", "error.code": "\(reason)", "error.message": "\(explanation)",
+                ])
+        }
+        state.builder.cover(topic: record.topic, partition: record.partition, offset: record.offset)
+    }
+
+    /// Commits the open shard, its dead letters and the input offsets it covers in one transaction, then starts a
+    /// new shard. On failure the transaction is aborted and the error rethrown: nothing of it becomes visible
+    /// (on brokers that hide aborted transactions; others deliver it, and consumers drop it by sample id).
+    func commit(
+        _ state: inout ShardState, summary: inout AugmentSummary, onShard: @Sendable (ShardManifest, AugmentSummary) -> Void
+    ) throws {
+        let (manifest, value) = try state.builder.build(generator: augmenter.generator, tokenizer: augmenter.tokenizerName)
+        let offsets = state.builder.offsetsToCommit.map { KafkaPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset) }
+        try producer.beginTransaction()
+        do {
+            if manifest.sampleCount > 0 {
+                try producer.send(
+                    topic: configuration.topics.shards, key: Array(manifest.shardID.utf8), value: value,
+                    headers: [RecordSchema.shard.header, KafkaHeader(name: "shard.id", string: manifest.shardID)])
+            }
+            for letter in state.deadLetters {
+                try producer.send(topic: letter.topic, key: letter.key, value: letter.value, headers: letter.headers)
+            }
+            try producer.sendOffsetsToTransaction(offsets, consumer: consumer)
+            try producer.commitTransaction()
+        } catch {
+            try? producer.abortTransaction()
+            throw error
+        }
+        summary.shardsCommitted += manifest.sampleCount > 0 ? 1 : 0
+        logger.info(
+            "shard committed",
+            metadata: [
+                "shard.id": "\(manifest.shardID)", "shard.samples": "\(manifest.sampleCount)",
+                "shard.dead_letters": "\(manifest.deadLetterCount)", "shard.bytes": "\(value.count)",
+            ])
+        onShard(manifest, summary)
+        state.reset(generation: state.generation)
+    }
+}
+
+/// What an augment worker did.
+public struct AugmentSummary: Sendable, Equatable {
+    public var documentsIn = 0
+    public var samplesOut = 0
+    public var shardsCommitted = 0
+    public var deadLetters = 0
+    public var thinkingTokens = 0
+    public var samplesByLevel: [String: Int] = [:]
+    public var deadLettersByReason: [String: Int] = [:]
+    public init() {}
+}
