@@ -1,0 +1,122 @@
+import Foundation
+import Kafka
+import Pipeline
+import Shards
+import Synchronization
+import Testing
+import ThinkStreamTesting
+
+/// A deterministic augmenter for testing the service's streaming and exactly-once logic in isolation: one sample
+/// per document whose thinking restates the document; documents whose text contains "FAIL" fail.
+struct RestatingAugmenter: DocumentAugmenting {
+    var generator: ShardManifest.Generator { ShardCodecFixtures.generator }
+    var tokenizerName: String { "bytes" }
+
+    func augment(_ inputs: [AugmentInput]) async throws -> [AugmentOutcome] {
+        try await Task.sleep(for: .milliseconds(20))
+        return inputs.map { input in
+            if input.document.text.contains("FAIL") { return .failed(reason: .engineFailed, message: "refused by test") }
+            let thinking = "The document says: \(input.document.text.prefix(40))"
+            let text = input.document.text + "\n\n<think>\n" + thinking + "\n</think>\n"
+            let documentBytes = input.document.text.utf8.count
+            let thinkingStart = documentBytes + 10
+            return .samples([ShardSample(
+                sampleID: String(repeating: "0", count: 64 - input.document.id.utf8.count) + input.document.id,
+                documentID: input.document.id, source: input.source, text: text, tokenIDs: text.utf8.map(Int.init),
+                documentSpan: .init(byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: documentBytes),
+                thinkingSpan: .init(byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: thinkingStart,
+                                    tokenEnd: thinkingStart + thinking.utf8.count),
+                difficultyScore: 0.5, level: "basic", trajectoryIndex: 0, seed: 1, templateID: "test", templateVersion: 1,
+                thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1, focusCharacterOffset: nil)])
+        }
+    }
+}
+
+enum ShardCodecFixtures {
+    static let generator = ShardManifest.Generator(
+        modelFile: "none", modelSHA256: String(repeating: "0", count: 64), templateID: "test", templateVersion: 1,
+        temperature: 0, topP: 1, maxThinkingTokensByLevel: ["basic": 16], upsamplingMode: "natural")
+}
+
+final class StopFlags: Sendable {
+    let stop = Atomic<Bool>(false)
+    let stopFirst = Atomic<Bool>(false)
+}
+
+@Suite(.serialized, .tags(.integration))
+struct AugmentServiceTests {
+    @Test func twoWorkersAccountForEveryDocumentExactlyOnceInCommittedShardsOrDeadLetters() async throws {
+        try await withBroker { servers in
+            let topics = TopicNames(prefix: "aug-\(UUID().uuidString.prefix(6).lowercased())")
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            try TopicSetup.ensureTopics(topics, partitions: 4, admin: admin)
+            let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
+            var expected: Set<String> = []
+            for index in 0..<120 {
+                let text = index % 17 == 0 ? "Document \(index) asks the engine to FAIL." : "Document number \(index) about topic \(index % 7)."
+                let document = RawDocument(id: "doc-\(index)", text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
+                try producer.send(topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(), headers: [RecordSchema.rawDocument.header])
+                expected.insert(document.id)
+            }
+            try producer.send(topic: topics.raw, key: nil, value: Array("not json".utf8))
+            try producer.flush(timeout: .seconds(10))
+            producer.close()
+
+            let flags = StopFlags()
+            let client = KafkaClientConfiguration(bootstrapServers: servers)
+            func worker(_ name: String, shardSamples: Int) throws -> AugmentService {
+                try AugmentService(
+                    configuration: .init(
+                        topics: topics, groupID: "aug-group", transactionalID: "aug-\(name)", maxDocumentsInFlight: 4,
+                        shardLimits: .init(maxSamples: shardSamples), idleFlush: .milliseconds(300)),
+                    client: client, augmenter: RestatingAugmenter(), logger: TestLogging.logger)
+            }
+            let first = try worker("a", shardSamples: 5)
+            let second = try worker("b", shardSamples: 7)
+            async let firstSummary = first.run(isCancelled: { flags.stop.load(ordering: .relaxed) || flags.stopFirst.load(ordering: .relaxed) }) {
+                _, summary in
+                if summary.documentsIn >= 20 { flags.stopFirst.store(true, ordering: .relaxed) }
+            }
+            async let secondSummary = second.run(isCancelled: { flags.stop.load(ordering: .relaxed) })
+            let (shards, letters) = try await Self.collect(servers: servers, topics: topics, expected: expected.count + 1)
+            flags.stop.store(true, ordering: .relaxed)
+            let summaries = try await [firstSummary, secondSummary]
+            #expect(summaries[0].documentsIn >= 20 && summaries[0].documentsIn < 121)
+
+            var seen: [String: Int] = [:]
+            for sample in shards.flatMap(\.samples) { seen[sample.documentID, default: 0] += 1 }
+            let failedIDs = letters.compactMap { $0["source"]?["file"]?.stringValue }
+            #expect(letters.count == 9, "\(letters.count) dead letters")
+            #expect(Set(seen.keys).count + letters.count == expected.count + 1)
+            #expect(seen.values.allSatisfy { $0 == 1 }, "duplicated documents: \(seen.filter { $0.value > 1 })")
+            #expect(Set(seen.keys) == expected.filter { Int($0.dropFirst(4))! % 17 != 0 })
+            #expect(failedIDs.count == 9)
+        }
+    }
+
+    /// Reads committed shards (deduplicated by shard id) and dead letters until every input is accounted for.
+    static func collect(servers: String, topics: TopicNames, expected: Int) async throws
+        -> (shards: [(manifest: ShardManifest, samples: [ShardSample])], letters: [JSONValue])
+    {
+        let consumer = try KafkaConsumer(
+            configuration: .init(client: .init(bootstrapServers: servers), groupID: "collector-\(UUID())"), logger: TestLogging.logger)
+        defer { consumer.close() }
+        try consumer.subscribe([topics.shards, topics.deadLetters])
+        var shards: [String: (manifest: ShardManifest, samples: [ShardSample])] = [:]
+        var letters: [JSONValue] = []
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            let accounted = shards.values.reduce(0) { $0 + $1.samples.count } + letters.count
+            if accounted >= expected { break }
+            guard case .message(let message)? = try consumer.poll(timeout: .milliseconds(100)) else { continue }
+            if message.topic == topics.shards {
+                let shard = try ShardCodec.decode(message.value, source: "\(message.topic)[\(message.partition)]@\(message.offset)")
+                shards[shard.manifest.shardID] = shard
+            } else {
+                letters.append(try JSONParser.parse(message.value))
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        return (Array(shards.values), letters)
+    }
+}
