@@ -113,6 +113,10 @@ extension TransformerModel {
         }
     }
 
+    /// Query rows below which llama.cpp's CPU flash attention takes its one-row kernel (F16 Q, F16 accumulator)
+    /// rather than the tiled F32 kernel.
+    static let tiledAttentionMinimumRows = 32
+
     private func attendHead(
         layer: Int, segment: ForwardBatch.Segment, head: Int, window: Int?, scale: Float,
         scores: UnsafeMutablePointer<Float>
@@ -121,10 +125,18 @@ extension TransformerModel {
         let kvHead = head / (h.headCount / h.keyValueHeadCount)
         let keys = segment.cache.keyBase(layer: layer, kvHead: kvHead)  // [capacity, hd]
         let values = segment.cache.valueBase(layer: layer, kvHead: kvHead)  // [capacity, hd]
+        let halfPrecision = segment.rows.count < Self.tiledAttentionMinimumRows
         for t in segment.rows {
             let p = segment.startPosition + (t - segment.rows.lowerBound)
             let lo = window.map { max(0, p - $0 + 1) } ?? 0
             let q = scratch.query + t * qDim + head * hd
+            let out = scratch.attention + t * qDim + head * hd
+            if halfPrecision {
+                TransformerKernels.roundToHalfPrecision(q, count: hd)
+                TransformerKernels.attendOnlineHalf(
+                    query: q, keys: keys, values: values, positions: lo...p, headDimension: hd, scale: scale, into: out)
+                continue
+            }
             var maxScore = -Float.infinity
             for j in lo...p {
                 let s = TransformerKernels.dot(q, keys + j * hd, count: hd) * scale
@@ -137,7 +149,6 @@ extension TransformerModel {
                 scores[j] = e
                 sum += e
             }
-            let out = scratch.attention + t * qDim + head * hd
             out.update(repeating: 0, count: hd)
             for j in lo...p { TransformerKernels.addScaled(values + j * hd, alpha: scores[j - lo], into: out, count: hd) }
             let inverse = 1 / sum
