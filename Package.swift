@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "Kafka", "Pipeline",
+                "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Inference
+import Pipeline
+import Tokenization
+
+/// `thinkstream bench engine`: prefill, decode and batched-generation speed of the local engine.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure components.", subcommands: [Engine.self])
+
+    struct Engine: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prefill and decode tokens/s at batch 1, and aggregate generation tokens/s at several batch sizes.")
+
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: "Prompt tokens for the prefill measurement.")
+        var prefillTokens = 512
+
+        @Option(help: "Tokens to generate per sequence.")
+        var generateTokens = 128
+
+        @Option(help: "Prompt tokens per sequence in the batched runs.")
+        var batchPromptTokens = 256
+
+        @Option(help: "Comma-separated batch sizes.")
+        var batches = "1,4,8,16"
+
+        @Option(help: "Repetitions of each measurement (best is reported).")
+        var repetitions = 2
+
+        func run() async throws {
+            _ = try CommandBootstrap.start(command: "bench")
+            let (engine, _, path) = try await modelOptions.loadEngine()
+            guard let tokenizer = await engine.tokenizer else { throw ValidationError("the model has no tokenizer") }
+            let paragraph = """
+                The history of science is the study of how people came to understand the natural world, from early \
+                observations of the sky and the seasons to careful experiments that test a hypothesis. \
+                Each generation refined the methods of the last: measurement, proof, and the sharing of results.
+                """
+            var corpus: [Int] = []
+            while corpus.count < max(prefillTokens, batchPromptTokens) + 64 {
+                corpus += tokenizer.encode(paragraph + " ", addSpecial: false, parseSpecial: false)
+            }
+            print("model \(URL(fileURLWithPath: path).lastPathComponent), \(modelOptions.threads) threads")
+            let prefill = try await best { try await timed(engine, prompts: [Array(corpus.prefix(prefillTokens))], generate: 1) }
+            print(String(format: "prefill  pp%d: %.1f tokens/s", prefillTokens, Double(prefillTokens) / prefill))
+            let decodeOnly = try await best {
+                try await timed(engine, prompts: [Array(corpus.prefix(16))], generate: generateTokens)
+            }
+            print(String(format: "decode   tg%d: %.1f tokens/s", generateTokens, Double(generateTokens) / decodeOnly))
+            for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
+                let prompts = (0..<batch).map { Array(corpus[$0..<($0 + batchPromptTokens)]) }
+                let seconds = try await best { try await timed(engine, prompts: prompts, generate: generateTokens) }
+                print(String(
+                    format: "batched  %2d sequences (prompt %d, generate %d): %.1f generated tokens/s aggregate",
+                    batch, batchPromptTokens, generateTokens, Double(batch * generateTokens) / seconds))
+            }
+        }
+
+        private func best(_ measure: () async throws -> Double) async throws -> Double {
+            var best = Double.infinity
+            for _ in 0..<max(repetitions, 1) { best = min(best, try await measure()) }
+            return best
+        }
+
+        private func timed(_ engine: InferenceEngine, prompts: [[Int]], generate: Int) async throws -> Double {
+            let requests = prompts.enumerated().map { index, tokens in
+                GenerationRequest(id: "\(index)", prompt: .tokens(tokens), maxNewTokens: generate, stopAtEndOfGeneration: false)
+            }
+            let started = ContinuousClock.now
+            _ = try await engine.generateAll(requests)
+            return (ContinuousClock.now - started).seconds
+        }
+    }
+}
