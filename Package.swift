@@ -80,5 +80,16 @@ let package = Package(
         ),
         .target(name: "Quantization", dependencies: ["CThinkStreamShims"], swiftSettings: swiftSettings),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization"], swiftSettings: swiftSettings),
+        .target(name: "Executors", swiftSettings: swiftSettings),
+        .target(
+            name: "Inference",
+            dependencies: ["Tensors", "Quantization", "GGUF", "Tokenization", "Executors"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "InferenceTests", dependencies: ["Inference", "Executors", "GGUF", "Tokenization", "Quantization"],
+            exclude: ["Reference"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "InferenceMeasurement", dependencies: ["Inference", "Tokenization"], path: "Benchmarks/InferenceMeasurement",
+            swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,67 @@
+import Foundation
+import Inference
+
+/// Prefill, decode and batched-generation throughput, plus resident memory.
+struct SpeedMeasurement {
+    let engine: InferenceEngine
+
+    func run() async throws {
+        let vocabularySize = await engine.hyperparameters!.vocabularySize
+        let fileBytes = await engine.modelFileSizeBytes!
+        func prompt(_ count: Int, seed: Int) -> [Int] { (0..<count).map { 1000 + ($0 * 7919 + seed * 104_729) % (vocabularySize - 2000) } }
+        // Warm up (page in the weights).
+        _ = try await engine.lastLogits(tokens: prompt(64, seed: 0))
+
+        var start = ContinuousClock.now
+        _ = try await engine.lastLogits(tokens: prompt(512, seed: 1))
+        let prefill = ContinuousClock.now - start
+        print(String(format: "pp512: %.1f tokens/s", 512 / prefill.seconds))
+
+        let single = GenerationRequest(
+            id: "decode", prompt: .tokens(prompt(16, seed: 2)), maxNewTokens: 128, stopAtEndOfGeneration: false)
+        start = ContinuousClock.now
+        var firstTokenAt: ContinuousClock.Instant?
+        var generated = 0
+        for await event in try await engine.generate([single]) {
+            if case .token = event {
+                generated += 1
+                if firstTokenAt == nil { firstTokenAt = ContinuousClock.now }
+            }
+        }
+        let decode = ContinuousClock.now - firstTokenAt!
+        print(String(format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds, generated - 1))
+
+        var peakResident = residentBytes()
+        for parallel in [1, 4, 8, 16] {
+            let requests = (0..<parallel).map {
+                GenerationRequest(
+                    id: "b\($0)", prompt: .tokens(prompt(256, seed: 10 + $0)), maxNewTokens: 128, stopAtEndOfGeneration: false)
+            }
+            start = ContinuousClock.now
+            var tokens = 0
+            for await event in try await engine.generate(requests) {
+                if case .token = event { tokens += 1 }
+                if tokens % 64 == 0 { peakResident = max(peakResident, residentBytes()) }
+            }
+            let elapsed = ContinuousClock.now - start
+            print(String(format: "batched %2d x (256 + 128): %.1f generated tokens/s, %.1f total tokens/s", parallel,
+                Double(tokens) / elapsed.seconds, Double(tokens + parallel * 256) / elapsed.seconds))
+        }
+        let kvBytesPerSequence = await engine.kvCacheBytes(positions: 256 + 128)
+        print(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
+            Double(peakResident) / 1_048_576, Double(fileBytes) / 1_048_576, Double(16 * kvBytesPerSequence) / 1_048_576))
+    }
+
+    /// VmRSS from /proc/self/status.
+    func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return (Int(line.split(separator: " ")[1]) ?? 0) * 1024
+        }
+        return 0
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

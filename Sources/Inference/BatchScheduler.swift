@@ -1,0 +1,135 @@
+import Tokenization
+
+/// Continuous batching: every ``step()`` runs one forward pass holding one token of every decoding sequence plus
+/// prompt chunks of sequences still prefilling, up to `maxBatchTokens`; waiting requests take the slots of
+/// finished ones. Synchronous and single-threaded: the engine's thread drives it.
+public final class BatchScheduler {
+    /// The model it runs.
+    public let model: TransformerModel
+    /// The tokenizer for text prompts and streamed text.
+    public let tokenizer: Tokenizer
+    /// Limits on context, sequences and batch size.
+    public let configuration: InferenceConfiguration
+    private var waiting: [SequenceState] = []
+    private var active: [SequenceState] = []
+    private var waitingHead = 0
+
+    private enum Output {
+        case promptScore(SequenceState, target: Int)
+        case sample(SequenceState)
+    }
+
+    /// Creates a scheduler.
+    public init(model: TransformerModel, tokenizer: Tokenizer, configuration: InferenceConfiguration) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.configuration = configuration
+    }
+
+    /// Context positions per sequence: the configured value capped by the model's trained context.
+    public var contextTokens: Int { min(configuration.contextTokens, model.hyperparameters.trainedContextLength) }
+
+    /// Whether any request is waiting or running.
+    public var hasWork: Bool { !active.isEmpty || waitingHead < waiting.count }
+
+    /// Sequences decoding or prefilling now.
+    public var activeCount: Int { active.count }
+
+    /// Tokenizes and checks `request`, then queues it; `onEvent` receives its tokens and its result.
+    ///
+    /// - Throws: `InferenceError` `.invalidRequest` (empty prompt, bad token id, bad sampling or limits) or
+    ///   `.promptTooLong` (the prompt plus one token does not fit `contextTokens`).
+    public func submit(_ request: GenerationRequest, onEvent: @escaping (GenerationEvent) -> Void) throws {
+        let tokens = try promptTokens(for: request)
+        waiting.append(SequenceState(request: request, promptTokens: tokens, tokenizer: tokenizer, onEvent: onEvent))
+    }
+
+    /// The prompt's token ids after validating the request.
+    ///
+    /// - Throws: as ``submit(_:onEvent:)``.
+    public func promptTokens(for request: GenerationRequest) throws -> [Int] {
+        try request.sampling.validate()
+        guard request.maxNewTokens >= 1 else {
+            throw InferenceError(.invalidRequest, "request '\(request.id)': maxNewTokens \(request.maxNewTokens) must be >= 1")
+        }
+        let tokens: [Int]
+        switch request.prompt {
+        case .text(let text): tokens = tokenizer.encode(text, addSpecial: true, parseSpecial: true)
+        case .tokens(let ids): tokens = ids
+        }
+        guard !tokens.isEmpty else { throw InferenceError(.invalidRequest, "request '\(request.id)': the prompt is empty") }
+        try model.validate(tokens)
+        guard tokens.count < contextTokens else {
+            throw InferenceError(
+                .promptTooLong,
+                "request '\(request.id)': the prompt has \(tokens.count) tokens; the context holds \(contextTokens) "
+                    + "(inference.contextTokens, model maximum \(model.hyperparameters.trainedContextLength)); shorten the prompt")
+        }
+        return tokens
+    }
+
+    /// Runs steps until every queued request has finished.
+    public func runToCompletion() {
+        while hasWork { step() }
+    }
+
+    /// Admits waiting requests into free slots, then runs one forward pass and samples.
+    public func step() {
+        admit()
+        var batch = ForwardBatch()
+        var outputs: [Output] = []
+        var budget = configuration.maxBatchTokens
+        for sequence in active where !sequence.isPrefilling {
+            guard let token = sequence.pendingToken, budget > 0 else { continue }
+            batch.append([token], cache: sequence.cache!, outputs: [0])
+            outputs.append(.sample(sequence))
+            budget -= 1
+        }
+        for sequence in active where sequence.isPrefilling && budget > 0 {
+            let start = sequence.promptProcessed
+            let count = min(sequence.promptTokens.count - start, budget)
+            let completes = start + count == sequence.promptTokens.count
+            var offsets: [Int] = []
+            if sequence.request.includePromptLogProbabilities {
+                for offset in 0..<count where start + offset + 1 < sequence.promptTokens.count {
+                    offsets.append(offset)
+                    outputs.append(.promptScore(sequence, target: sequence.promptTokens[start + offset + 1]))
+                }
+            }
+            if completes {
+                offsets.append(count - 1)
+                outputs.append(.sample(sequence))
+            }
+            batch.append(sequence.promptTokens[start..<(start + count)], cache: sequence.cache!, outputs: offsets)
+            sequence.promptProcessed += count
+            budget -= count
+        }
+        guard !batch.isEmpty else { return }
+        model.forward(batch) { index, logits in
+            switch outputs[index] {
+            case .promptScore(let sequence, let target):
+                sequence.promptLogProbabilities.append(Sampler.logProbability(of: target, in: logits))
+            case .sample(let sequence):
+                let token = sequence.sampler.sample(logits)
+                let logProbability =
+                    sequence.request.includeLogProbabilities ? Sampler.logProbability(of: token, in: logits) : nil
+                sequence.accept(token, logProbability: logProbability)
+            }
+        }
+        active.removeAll { $0.finishReason != nil }
+    }
+
+    private func admit() {
+        while active.count < configuration.maxSequences, waitingHead < waiting.count {
+            let sequence = waiting[waitingHead]
+            waitingHead += 1
+            let capacity = min(contextTokens, sequence.promptTokens.count + sequence.request.maxNewTokens)
+            sequence.cache = model.makeCache(capacity: capacity)
+            active.append(sequence)
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll()
+            waitingHead = 0
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// The tokens of one forward pass: runs of consecutive tokens, each run appended to one sequence's KV cache.
+struct ForwardBatch {
+    /// One sequence's run of tokens in the batch.
+    struct Segment {
+        let cache: KVCache
+        /// Rows of the batch, in position order.
+        let rows: Range<Int>
+        /// The position of the first row (the cache's count before the pass).
+        let startPosition: Int
+    }
+
+    private(set) var tokens: [Int] = []  // [T]
+    private(set) var positions: [Int] = []  // [T]
+    private(set) var segments: [Segment] = []
+    /// Rows whose logits the caller wants, ascending.
+    private(set) var outputRows: [Int] = []
+
+    var isEmpty: Bool { tokens.isEmpty }
+
+    /// Appends `tokens` for `cache` at its next positions; `outputs` are offsets into `tokens` that need logits.
+    mutating func append(_ newTokens: ArraySlice<Int>, cache: KVCache, outputs: some Sequence<Int>) {
+        let start = tokens.count
+        let startPosition = cache.count + pendingCount(for: cache)
+        precondition(startPosition + newTokens.count <= cache.capacity, "ForwardBatch: KV cache capacity exceeded")
+        tokens.append(contentsOf: newTokens)
+        positions.append(contentsOf: startPosition..<(startPosition + newTokens.count))
+        segments.append(Segment(cache: cache, rows: start..<tokens.count, startPosition: startPosition))
+        outputRows.append(contentsOf: outputs.map { start + $0 })
+    }
+
+    private func pendingCount(for cache: KVCache) -> Int {
+        segments.reduce(0) { $0 + ($1.cache === cache ? $1.rows.count : 0) }
+    }
+}

@@ -1,0 +1,4 @@
+import GGUF
+import Tokenization
+
+extension GGUFMetadata: VocabularyMetadataSource {}

@@ -1,0 +1,31 @@
+/// Engine settings.
+public struct InferenceConfiguration: Sendable, Hashable {
+    /// Context positions per sequence at most (prompt plus generated tokens); also capped by the model's.
+    public var contextTokens: Int
+    /// Sequences decoded together at most; more requests wait for a free slot.
+    public var maxSequences: Int
+    /// Tokens per forward pass at most (decoding tokens plus prompt chunks).
+    public var maxBatchTokens: Int
+    /// Threads for each matrix multiply, the engine's own included (2 on this project's machines).
+    public var threadCount: Int
+
+    /// Creates a configuration with the defaults: 4096 context tokens, 16 sequences, 512 batch tokens, 2 threads.
+    public init(contextTokens: Int = 4096, maxSequences: Int = 16, maxBatchTokens: Int = 512, threadCount: Int = 2) {
+        self.contextTokens = contextTokens
+        self.maxSequences = maxSequences
+        self.maxBatchTokens = maxBatchTokens
+        self.threadCount = threadCount
+    }
+
+    /// Throws unless every field is positive.
+    ///
+    /// - Throws: `InferenceError.invalidRequest` naming the field.
+    public func validate() throws {
+        for (key, value) in [
+            ("inference.contextTokens", contextTokens), ("inference.maxSequences", maxSequences),
+            ("inference.maxBatchTokens", maxBatchTokens), ("inference.threadCount", threadCount),
+        ] where value < 1 {
+            throw InferenceError(.invalidRequest, "\(key) = \(value) must be at least 1")
+        }
+    }
+}

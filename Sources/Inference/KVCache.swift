@@ -1,0 +1,50 @@
+/// The keys and values of one sequence, for every layer, up to a fixed capacity.
+///
+/// Storage is F32 holding values rounded through F16, which reproduces llama.cpp's F16 cache numerically without
+/// converting on every read (2x the memory of F16: `2 * layers * kvDim * 4` bytes per position). Memory is
+/// allocated once, for `capacity` positions; pages are only touched as positions fill.
+public final class KVCache {
+    /// Positions this cache can hold.
+    public let capacity: Int
+    /// Positions filled so far.
+    public internal(set) var count = 0
+    let layerCount: Int
+    let keyValueHeadCount: Int
+    let headDimension: Int
+    let keys: UnsafeMutablePointer<Float>  // [layer, kvHead, capacity, headDim]
+    let values: UnsafeMutablePointer<Float>  // [layer, kvHead, capacity, headDim]
+
+    /// Bytes of memory the cache reserves.
+    public var reservedBytes: Int { 2 * layerCount * keyValueHeadCount * capacity * headDimension * 4 }
+
+    init(layerCount: Int, keyValueHeadCount: Int, headDimension: Int, capacity: Int) {
+        precondition(capacity > 0, "KVCache: capacity must be positive")
+        self.capacity = capacity
+        self.layerCount = layerCount
+        self.keyValueHeadCount = keyValueHeadCount
+        self.headDimension = headDimension
+        let size = layerCount * keyValueHeadCount * capacity * headDimension
+        keys = .allocate(capacity: size)
+        values = .allocate(capacity: size)
+    }
+
+    deinit {
+        keys.deallocate()
+        values.deallocate()
+    }
+
+    /// The first key of `kvHead` in `layer`; position `j` is `headDimension * j` floats further.
+    @inline(__always)
+    func keyBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<Float> {
+        keys + ((layer * keyValueHeadCount + kvHead) * capacity) * headDimension
+    }
+
+    /// The first value of `kvHead` in `layer`; position `j` is `headDimension * j` floats further.
+    @inline(__always)
+    func valueBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<Float> {
+        values + ((layer * keyValueHeadCount + kvHead) * capacity) * headDimension
+    }
+
+    /// Forgets every position (the memory stays reserved).
+    public func clear() { count = 0 }
+}

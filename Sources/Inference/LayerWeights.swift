@@ -1,0 +1,57 @@
+import GGUF
+
+/// One transformer block's weights (views into the mapped file).
+struct LayerWeights: Sendable {
+    let attentionNorm: VectorWeights  // [d]
+    let query: WeightMatrix  // [qDim, d]
+    let key: WeightMatrix  // [kvDim, d]
+    let value: WeightMatrix  // [kvDim, d]
+    let queryBias: VectorWeights?  // [qDim]
+    let keyBias: VectorWeights?  // [kvDim]
+    let valueBias: VectorWeights?  // [kvDim]
+    let queryNorm: VectorWeights?  // [headDim]
+    let keyNorm: VectorWeights?  // [headDim]
+    let attentionOutput: WeightMatrix  // [d, qDim]
+    let postAttentionNorm: VectorWeights?  // [d]
+    let feedForwardNorm: VectorWeights  // [d]
+    let gate: WeightMatrix  // [ff, d]
+    let up: WeightMatrix  // [ff, d]
+    let down: WeightMatrix  // [d, ff]
+    let postFeedForwardNorm: VectorWeights?  // [d]
+
+    /// Loads block `layer` with the names of `names.architecture`.
+    ///
+    /// - Throws: `InferenceError` naming the first missing or unusable tensor.
+    init(layer: Int, file: GGUFFile, names: TensorNames, hyperparameters h: ModelHyperparameters) throws {
+        let d = h.embeddingLength
+        let architecture = h.architecture
+        attentionNorm = try .load(names.attentionNorm(layer), from: file, count: d)
+        query = try .load(names.query(layer), from: file, rows: h.queryDimension, columns: d)
+        key = try .load(names.key(layer), from: file, rows: h.keyValueDimension, columns: d)
+        value = try .load(names.value(layer), from: file, rows: h.keyValueDimension, columns: d)
+        if architecture.hasAttentionBiases {
+            queryBias = try .load(names.queryBias(layer), from: file, count: h.queryDimension)
+            keyBias = try .load(names.keyBias(layer), from: file, count: h.keyValueDimension)
+            valueBias = try .load(names.valueBias(layer), from: file, count: h.keyValueDimension)
+        } else {
+            (queryBias, keyBias, valueBias) = (nil, nil, nil)
+        }
+        if architecture.hasQueryKeyNorms {
+            queryNorm = try .load(names.queryNorm(layer), from: file, count: h.headDimension)
+            keyNorm = try .load(names.keyNorm(layer), from: file, count: h.headDimension)
+        } else {
+            (queryNorm, keyNorm) = (nil, nil)
+        }
+        attentionOutput = try .load(names.attentionOutput(layer), from: file, rows: d, columns: h.queryDimension)
+        feedForwardNorm = try .load(names.feedForwardNorm(layer), from: file, count: d)
+        gate = try .load(names.gate(layer), from: file, rows: h.feedForwardLength, columns: d)
+        up = try .load(names.up(layer), from: file, rows: h.feedForwardLength, columns: d)
+        down = try .load(names.down(layer), from: file, rows: d, columns: h.feedForwardLength)
+        if architecture.hasPostNorms {
+            postAttentionNorm = try .load(names.postAttentionNorm(layer), from: file, count: d)
+            postFeedForwardNorm = try .load(names.postFeedForwardNorm(layer), from: file, count: d)
+        } else {
+            (postAttentionNorm, postFeedForwardNorm) = (nil, nil)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import GGUF
+
+/// All weights of a model, as views into its memory-mapped GGUF file (which this value keeps open).
+struct ModelWeights: Sendable {
+    let file: GGUFFile
+    let tokenEmbedding: WeightMatrix  // [vocab, d]
+    let layers: [LayerWeights]
+    let outputNorm: VectorWeights  // [d]
+    /// `output.weight`, or the token embedding when the file ties them.
+    let output: WeightMatrix  // [vocab, d]
+
+    /// Loads every tensor the architecture needs.
+    ///
+    /// - Throws: `InferenceError` naming the first missing or unusable tensor.
+    init(file: GGUFFile, hyperparameters h: ModelHyperparameters) throws {
+        let names = TensorNames(architecture: h.architecture)
+        self.file = file
+        guard let embeddingInfo = file.tensor(named: names.tokenEmbedding) else {
+            throw InferenceError(.missingTensor, "\(file.path): required tensor '\(names.tokenEmbedding)' is missing")
+        }
+        let vocabularySize = embeddingInfo.dimensions.count == 2 ? embeddingInfo.dimensions[1] : h.vocabularySize
+        tokenEmbedding = try .load(names.tokenEmbedding, from: file, rows: vocabularySize, columns: h.embeddingLength)
+        layers = try (0..<h.layerCount).map { try LayerWeights(layer: $0, file: file, names: names, hyperparameters: h) }
+        outputNorm = try .load(names.outputNorm, from: file, count: h.embeddingLength)
+        if file.tensor(named: names.output) != nil {
+            output = try .load(names.output, from: file, rows: vocabularySize, columns: h.embeddingLength)
+        } else {
+            output = tokenEmbedding
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Picks tokens from logits with ``SamplingParameters`` and a seeded generator whose state can be saved.
+public struct Sampler: Sendable, Hashable, Codable {
+    /// The filters and temperature.
+    public var parameters: SamplingParameters
+    /// The draw's generator; save it to resume a sequence deterministically.
+    public var random: SeededRandom
+
+    /// Creates a sampler whose generator starts at `parameters.seed`.
+    public init(parameters: SamplingParameters) {
+        self.parameters = parameters
+        random = SeededRandom(seed: parameters.seed)
+    }
+
+    /// Picks the next token from one row of logits.
+    public mutating func sample(_ logits: UnsafeBufferPointer<Float>) -> Int {
+        if parameters.temperature == 0 || parameters.topK == 1 { return Self.argmax(logits) }
+        let kept = candidates(logits)
+        let u = random.nextUnitFloat()
+        var cumulative: Float = 0
+        for candidate in kept {
+            cumulative += candidate.probability
+            if u < cumulative { return candidate.id }
+        }
+        return kept.last!.id
+    }
+
+    /// The tokens left after top-k, top-p and min-p, most likely first, with their probabilities after the
+    /// temperature (summing to 1). Tokens more than 40 nats below the best are dropped first (relative probability
+    /// under 5e-18, which cannot change any filter's outcome measurably).
+    public func candidates(_ logits: UnsafeBufferPointer<Float>) -> [(id: Int, probability: Float)] {
+        let best = logits.max() ?? 0
+        var kept: [(id: Int, logit: Float)] = []
+        for (id, logit) in logits.enumerated() where logit >= best - 40 { kept.append((id, logit)) }
+        kept.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) }
+        if parameters.topK > 0, kept.count > parameters.topK { kept.removeLast(kept.count - parameters.topK) }
+        if parameters.topP < 1 {
+            let probabilities = Self.softmax(kept.map(\.logit), temperature: 1)
+            var cumulative: Float = 0
+            var keep = kept.count
+            for (i, p) in probabilities.enumerated() {
+                cumulative += p
+                if cumulative >= parameters.topP {
+                    keep = i + 1
+                    break
+                }
+            }
+            kept.removeLast(kept.count - keep)
+        }
+        if parameters.minP > 0 {
+            let threshold = kept[0].logit + logf(parameters.minP)
+            kept = kept.filter { $0.logit >= threshold }
+        }
+        let temperature = parameters.temperature > 0 ? parameters.temperature : 1
+        let probabilities = Self.softmax(kept.map(\.logit), temperature: temperature)
+        return zip(kept, probabilities).map { ($0.id, $1) }
+    }
+
+    /// The index of the largest logit; ties go to the lower id.
+    public static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int {
+        var best = 0
+        for i in 1..<logits.count where logits[i] > logits[best] { best = i }
+        return best
+    }
+
+    /// `log softmax(logits)[id]`, with the log-sum-exp in double.
+    public static func logProbability(of id: Int, in logits: UnsafeBufferPointer<Float>) -> Float {
+        Float(Double(logits[id]) - logSumExp(logits))
+    }
+
+    /// `log(sum(exp(logits)))` in double with the max subtracted.
+    public static func logSumExp(_ logits: UnsafeBufferPointer<Float>) -> Double {
+        let best = logits.max() ?? 0
+        var sum: Double = 0
+        for logit in logits { sum += Double(expf(logit - best)) }
+        return Double(best) + log(sum)
+    }
+
+    static func softmax(_ logits: [Float], temperature: Float) -> [Float] {
+        guard let best = logits.first.map({ _ in logits.max()! }) else { return [] }
+        let exps = logits.map { expf(($0 - best) / temperature) }
+        let sum = exps.reduce(0, +)
+        return exps.map { $0 / sum }
+    }
+}

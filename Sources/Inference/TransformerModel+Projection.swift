@@ -1,0 +1,55 @@
+// Matrix multiplies split across the worker pool, with activations quantized once per input row as ggml does.
+// Legend: T = input rows, K = input width (columns of W), N = output width (rows of W).
+import Executors
+import Quantization
+
+extension TransformerModel {
+    /// `output_i[t, :] = W_i · input[t, :]` for each pair, in one pool dispatch. The input is quantized once per
+    /// activation type; each thread takes a 4-aligned share of every matrix's rows. All matrices share `K`.
+    func project(_ input: UnsafePointer<Float>, rows T: Int, through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]) {
+        let K = pairs[0].0.columnCount
+        var types: [GGMLType] = []
+        for (matrix, _) in pairs where !types.contains(matrix.activationType) { types.append(matrix.activationType) }
+        for type in types { quantize(input, rows: T, columns: K, to: type) }
+        let parts = pool.threadCount
+        pool.run { part in
+            for (matrix, output) in pairs {
+                let rows = Self.share(of: matrix.rowCount, part: part, parts: parts)
+                guard !rows.isEmpty else { continue }
+                QuantizedMatrix.multiply(
+                    type: matrix.type, weights: matrix.base, columnCount: K, rows: rows,
+                    activations: scratch.quantizedBuffer(for: matrix.activationType), batch: T, into: output,
+                    outputStride: matrix.rowCount)
+            }
+        }
+    }
+
+    /// Quantizes `T` rows of `K` floats to `type` into its scratch buffer (rows packed at the type's row size).
+    private func quantize(_ input: UnsafePointer<Float>, rows T: Int, columns K: Int, to type: GGMLType) {
+        let destination = scratch.quantizedBuffer(for: type)
+        let rowBytes = type.rowSizeBytes(elementCount: K)
+        let body = { (rows: Range<Int>) in
+            for t in rows {
+                QuantizedMatrix.quantizeActivations(
+                    UnsafeBufferPointer(start: input + t * K, count: K), to: type,
+                    into: UnsafeMutableRawBufferPointer(start: destination + t * rowBytes, count: rowBytes))
+            }
+        }
+        if T < 8 {
+            body(0..<T)
+        } else {
+            let parts = pool.threadCount
+            pool.run { part in body(Self.share(of: T, part: part, parts: parts, alignment: 1)) }
+        }
+    }
+
+    /// Part `part` of `0..<count` split into `parts` pieces with boundaries on multiples of `alignment`.
+    static func share(of count: Int, part: Int, parts: Int, alignment: Int = 4) -> Range<Int> {
+        func boundary(_ k: Int) -> Int {
+            if k >= parts { return count }
+            let raw = count * k / parts
+            return min(count, (raw + alignment - 1) / alignment * alignment)
+        }
+        return boundary(part)..<boundary(part + 1)
+    }
+}
