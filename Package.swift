@@ -91,6 +91,15 @@ let package = Package(
         .testTarget(
             name: "InferenceTests", dependencies: ["Inference", "Executors", "GGUF", "Tokenization", "Quantization"],
             exclude: ["Reference"], swiftSettings: swiftSettings),
+        .target(
+            name: "Augmentation", dependencies: ["Inference", "Tokenization"], exclude: ["Resources"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AugmentationTests", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DifficultyFeatureDump", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
+            path: "scripts/difficulty/DifficultyFeatureDump", swiftSettings: swiftSettings),
         .executableTarget(
             name: "InferenceMeasurement", dependencies: ["Inference", "Tokenization"], path: "Benchmarks/InferenceMeasurement",
             swiftSettings: swiftSettings),

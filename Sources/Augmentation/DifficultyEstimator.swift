@@ -1,0 +1,73 @@
+import Inference
+import Tokenization
+
+/// Measures a document's ``DifficultyFeatures`` with the generator: structural features of the whole text, then
+/// two prefills over the document cut to ``scoringTokens`` tokens — one for its mean per-token loss, one for the
+/// rating prompt, whose next-token distribution gives the label probabilities (read, not sampled).
+public struct DifficultyEstimator: Sendable {
+    /// The engine, with the generator loaded.
+    public let engine: InferenceEngine
+    /// The generator's tokenizer.
+    public let tokenizer: Tokenizer
+    /// The generator's chat template.
+    public let chatTemplate: ChatTemplate
+    /// Documents are cut to this many tokens for the two scoring prefills (structural features see all of it).
+    public let scoringTokens: Int
+    private let ratingPrompt: RatingPrompt
+
+    /// Creates an estimator.
+    ///
+    /// - Parameters:
+    ///   - engine: an engine with the generator loaded.
+    ///   - tokenizer: the generator's tokenizer (`await engine.tokenizer`).
+    ///   - chatTemplate: the generator's chat template.
+    ///   - scoringTokens: the scoring truncation; the committed weights were fitted with 256 (the
+    ///     default; 512 doubled the fitting time on the shared 2-core machine).
+    public init(engine: InferenceEngine, tokenizer: Tokenizer, chatTemplate: ChatTemplate, scoringTokens: Int = 256) {
+        precondition(scoringTokens > 1, "scoringTokens \(scoringTokens) must be at least 2")
+        self.engine = engine
+        self.tokenizer = tokenizer
+        self.chatTemplate = chatTemplate
+        self.scoringTokens = scoringTokens
+        ratingPrompt = RatingPrompt(tokenizer: tokenizer, chatTemplate: chatTemplate)
+    }
+
+    /// The label token ids the rating reads, per level.
+    public var ratingLabelTokenIDs: [ReasoningLevel: [Int]] { ratingPrompt.labelTokenIDs }
+
+    /// Measures `document`.
+    ///
+    /// - Parameters:
+    ///   - document: the raw document text.
+    /// - Throws: `AugmentationError` `.invalidDocument` when the document has no tokens, `.engineFailure` (the
+    ///   cause is the `InferenceError`) when the engine has no model or the rating prompt exceeds its context.
+    public func features(for document: String) async throws -> DifficultyFeatures {
+        let structural = StructuralFeatures(text: document)
+        let truncation = DocumentTruncation(document, tokenizer: tokenizer, maxTokens: scoringTokens)
+        guard !truncation.tokens.isEmpty else {
+            throw AugmentationError(
+                .invalidDocument,
+                "document of \(document.utf8.count) bytes has no tokens; skip empty documents before scoring")
+        }
+        var lossTokens = truncation.tokens
+        if tokenizer.vocabulary.addBOS, let bos = tokenizer.vocabulary.bosID { lossTokens.insert(bos, at: 0) }
+        let logProbabilities: [Float]
+        let logits: [Float]
+        do {
+            logProbabilities = try await engine.promptLogProbabilities(tokens: lossTokens)
+            logits = try await engine.lastLogits(tokens: ratingPrompt.tokens(document: truncation.text))
+        } catch {
+            throw AugmentationError(
+                .engineFailure,
+                "scoring a document of \(truncation.tokens.count) tokens failed: \(error); load the generator and "
+                    + "give the engine a context of at least scoringTokens + 200 tokens",
+                cause: error)
+        }
+        let loss = logProbabilities.isEmpty ? 0 : -logProbabilities.reduce(0.0) { $0 + Double($1) } / Double(logProbabilities.count)
+        let rating = ratingPrompt.probabilities(logits: logits)
+        return DifficultyFeatures(
+            structural: structural, meanTokenLoss: loss, ratingProbabilities: rating.normalized,
+            ratingLabelMass: rating.mass, scoredTokenCount: logProbabilities.count,
+            truncatedForScoring: truncation.truncated)
+    }
+}
