@@ -10,6 +10,8 @@ public struct AugmentationError: Error, CustomStringConvertible, Sendable {
         public static let invalidWeights = Code("invalidWeights")
         /// A document the estimator cannot score (empty after tokenization).
         public static let invalidDocument = Code("invalidDocument")
+        /// An up-sampling policy or gate configuration with a missing or out-of-range field.
+        public static let invalidPolicy = Code("invalidPolicy")
         /// The engine failed while scoring.
         public static let engineFailure = Code("engineFailure")
     }

@@ -66,3 +66,11 @@ public struct PromptBuilder: Sendable {
         return target
     }
 }
+
+extension PromptBuilder {
+    /// The document as the prompt uses it: cut to ``maxDocumentTokens`` generator tokens at a token boundary and
+    /// decoded back to text (an incomplete trailing UTF-8 character dropped).
+    public func truncatedDocument(_ document: String) -> String {
+        DocumentTruncation(document, tokenizer: tokenizer, maxTokens: maxDocumentTokens).text
+    }
+}

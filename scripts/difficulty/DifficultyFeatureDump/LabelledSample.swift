@@ -18,16 +18,16 @@ struct LabelledDocument: Sendable {
 struct LabelledSample {
     /// (file stem, domain or nil for all, count, stratify by MATH level).
     static let strata: [(file: String, domain: String?, count: Int, byLevel: Bool)] = [
-        ("gsm8k_test", nil, 60, false),
-        ("math_train_sample", nil, 16, true),
-        ("math500", nil, 10, true),
-        ("web_docs", "web-cc", 16, false),
-        ("web_docs", "encyclopedia", 16, false),
-        ("web_docs", "forum-math", 16, false),
-        ("web_docs", "textbook-math", 16, false),
-        ("web_docs", "textbook-physics", 16, false),
-        ("code_docs", nil, 24, false),
-        ("fineweb_edu_excerpts", nil, 48, false),
+        ("gsm8k_test", nil, 40, false),
+        ("math_train_sample", nil, 10, true),
+        ("math500", nil, 6, true),
+        ("web_docs", "web-cc", 8, false),
+        ("web_docs", "encyclopedia", 8, false),
+        ("web_docs", "forum-math", 8, false),
+        ("web_docs", "textbook-math", 8, false),
+        ("web_docs", "textbook-physics", 8, false),
+        ("code_docs", nil, 12, false),
+        ("fineweb_edu_excerpts", nil, 24, false),
     ]
 
     var documents: [LabelledDocument]
