@@ -14,6 +14,7 @@ CONFIGURATION ?= release
 SWIFT_FLAGS := -c $(CONFIGURATION)
 BIN = .build/$(CONFIGURATION)/thinkstream
 DEMO_PORT ?= 19092
+DEMO_THINKING_TOKENS ?= 96
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo demo-stop clean bench-feed lint
@@ -60,6 +61,10 @@ demo: build
 	$(BIN) broker start --port $(DEMO_PORT); \
 	echo; echo "== feed: demo/corpus → thinkstream.raw"; \
 	$(BIN) feed demo/corpus; \
+	echo; echo "== augment: thinkstream.raw → thinkstream.shards (SmolLM2-135M, CPU budget $(DEMO_THINKING_TOKENS) thinking tokens)"; \
+	$(BIN) augment --transactional-id demo-worker-0 --max-thinking-tokens $(DEMO_THINKING_TOKENS) --stop-when-idle 20; \
+	echo; echo "== a shard"; \
+	$(BIN) shards inspect | head -12; \
 	echo; echo "== what landed"; \
 	$(BIN) topics; \
 	echo; echo "The broker keeps running on 127.0.0.1:$(DEMO_PORT); 'make demo-stop' stops it."

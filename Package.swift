@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards",
+                "Kafka", "Shards", "Augmentation", "Inference", "GGUF", "Tokenization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization",
+                "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization", "Augmentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -15,7 +15,7 @@ struct ThinkStreamCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self, GenerateCommand.self,
-            TokenizeCommand.self, BenchCommand.self, ShardsCommand.self,
+            TokenizeCommand.self, BenchCommand.self, ShardsCommand.self, AugmentCommand.self,
         ]
     )
 }

@@ -14,6 +14,7 @@ extension AugmentService {
                 summary.samplesOut += 1
                 summary.thinkingTokens += sample.thinkingTokenCount
                 summary.samplesByLevel[sample.level, default: 0] += 1
+                summary.thinkingTokensByLevel[sample.level, default: []].append(sample.thinkingTokenCount)
             }
         case .failed(let reason, let explanation):
             let letter = DeadLetter(
@@ -84,5 +85,16 @@ public struct AugmentSummary: Sendable, Equatable {
     public var thinkingTokens = 0
     public var samplesByLevel: [String: Int] = [:]
     public var deadLettersByReason: [String: Int] = [:]
+    /// Thinking tokens of every sample, by reasoning level (for mean and p95).
+    public var thinkingTokensByLevel: [String: [Int]] = [:]
     public init() {}
+
+    /// Mean and 95th percentile of thinking tokens per level.
+    public var thinkingTokenStatistics: [(level: String, samples: Int, mean: Double, p95: Int)] {
+        thinkingTokensByLevel.sorted { $0.key < $1.key }.map { level, counts in
+            let sorted = counts.sorted()
+            let p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
+            return (level, counts.count, Double(counts.reduce(0, +)) / Double(counts.count), p95)
+        }
+    }
 }

@@ -62,8 +62,11 @@ public final class AugmentService: Sendable {
     /// - Parameter onShard: called after each committed transaction with its manifest (nil-sample shards included).
     /// - Throws: `KafkaError` when a transaction cannot be committed (nothing of it is then visible), or what the
     ///   augmenter throws when the generator is unusable.
+    /// - Parameter stopWhenIdle: return once no new input arrived for this long and nothing is left uncommitted
+    ///   (batch jobs and demos); nil runs until cancelled.
     public func run(
-        isCancelled: @escaping @Sendable () -> Bool, onShard: @escaping @Sendable (ShardManifest, AugmentSummary) -> Void = { _, _ in }
+        stopWhenIdle: Duration? = nil, isCancelled: @escaping @Sendable () -> Bool,
+        onShard: @escaping @Sendable (ShardManifest, AugmentSummary) -> Void = { _, _ in }
     ) async throws -> AugmentSummary {
         try producer.initTransactions()
         try consumer.subscribe([configuration.topics.raw])
@@ -95,6 +98,7 @@ public final class AugmentService: Sendable {
                 if !state.builder.isEmpty, ContinuousClock.now - lastInput >= configuration.idleFlush || state.builder.isFull() {
                     try commit(&state, summary: &summary, onShard: onShard)
                 }
+                if let stopWhenIdle, state.builder.isEmpty, ContinuousClock.now - lastInput >= stopWhenIdle { break }
                 continue
             }
             lastInput = ContinuousClock.now

@@ -1,0 +1,185 @@
+import Augmentation
+import Crypto
+import Foundation
+import GGUF
+import Inference
+import Shards
+import Tokenization
+
+/// Settings of the TPT method as the augment service applies it.
+public struct EngineAugmenterConfiguration: Sendable {
+    public var template: PromptTemplate
+    public var temperature: Float
+    public var topP: Float
+    public var upsampling: UpsamplingPolicy
+    public var gate: TrajectoryGateConfiguration
+    /// Stop generation at this string and drop anything after it.
+    public var stopString: String
+
+    public init(
+        template: PromptTemplate = .tptDefault, temperature: Float = 0.6, topP: Float = 0.9,
+        upsampling: UpsamplingPolicy = UpsamplingPolicy(), gate: TrajectoryGateConfiguration = TrajectoryGateConfiguration(),
+        stopString: String = "</think>"
+    ) {
+        self.template = template
+        self.temperature = temperature
+        self.topP = topP
+        self.upsampling = upsampling
+        self.gate = gate
+        self.stopString = stopString
+    }
+}
+
+/// The in-process TPT augmenter: scores each document's difficulty from one prefill, plans trajectories by level,
+/// generates them in one engine batch, applies the quality gates with re-generation under new seeds, and composes
+/// `[document; <think>thinking</think>]` samples tokenized for the trainer (the generator's own tokenizer).
+public final class EngineDocumentAugmenter: DocumentAugmenting {
+    public let configuration: EngineAugmenterConfiguration
+    public let generator: ShardManifest.Generator
+    public let tokenizerName: String
+    private let engine: InferenceEngine
+    private let tokenizer: Tokenizer
+    private let estimator: DifficultyEstimator
+    private let scorer: DifficultyScorer
+    private let promptBuilder: PromptBuilder
+    private let gate: TrajectoryGate
+    private let composer = SampleComposer()
+
+    /// Loads the model and prepares the method.
+    /// - Throws: `InferenceError`/`GGUFError` for an unusable model file.
+    public init(modelPath: String, configuration: EngineAugmenterConfiguration, engine: InferenceEngine) async throws {
+        try await engine.load(path: modelPath)
+        let file = try GGUFFile(path: modelPath)
+        let vocabulary = try Vocabulary(metadata: file.metadata)
+        let tokenizer = try Tokenizer(vocabulary: vocabulary)
+        let chatTemplate = ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary)
+        self.configuration = configuration
+        self.engine = engine
+        self.tokenizer = tokenizer
+        self.estimator = DifficultyEstimator(engine: engine, tokenizer: tokenizer, chatTemplate: chatTemplate)
+        self.scorer = DifficultyScorer()
+        self.promptBuilder = PromptBuilder(tokenizer: tokenizer, chatTemplate: chatTemplate)
+        self.gate = TrajectoryGate(configuration.gate)
+        let fileName = URL(fileURLWithPath: modelPath).lastPathComponent
+        self.tokenizerName = fileName
+        var budgets: [String: Int] = [:]
+        for level in ReasoningLevel.allCases { budgets[level.rawValue] = configuration.upsampling.plan(for: level).maxThinkingTokens }
+        self.generator = ShardManifest.Generator(
+            modelFile: fileName, modelSHA256: try Self.sha256(ofFile: modelPath), templateID: configuration.template.id,
+            templateVersion: configuration.template.version, temperature: Double(configuration.temperature),
+            topP: Double(configuration.topP), maxThinkingTokensByLevel: budgets,
+            upsamplingMode: configuration.upsampling.mode.rawValue)
+    }
+
+    /// One planned trajectory of one document and the state of its attempts.
+    private struct Trajectory {
+        var inputIndex: Int
+        var trajectoryIndex: Int
+        var attempt = 0
+        var maxThinkingTokens: Int
+        var kept: (result: GenerationResult, seed: UInt64, prompt: AugmentationPrompt, capHit: Bool)?
+        var rejections: [TrajectoryVerdict.Reason] = []
+        var finished = false
+    }
+
+    public func augment(_ inputs: [AugmentInput]) async throws -> [AugmentOutcome] {
+        var scores: [(score: Double, level: ReasoningLevel)?] = []
+        var failures: [Int: String] = [:]
+        for (index, input) in inputs.enumerated() {
+            do {
+                scores.append(scorer.score(try await estimator.features(for: input.document.text)))
+            } catch {
+                scores.append(nil)
+                failures[index] = "difficulty scoring failed: \(error)"
+            }
+        }
+        var trajectories: [Trajectory] = []
+        for (index, score) in scores.enumerated() {
+            guard let score else { continue }
+            let plan = configuration.upsampling.plan(for: score.level)
+            for trajectoryIndex in 0..<plan.trajectories {
+                trajectories.append(Trajectory(inputIndex: index, trajectoryIndex: trajectoryIndex, maxThinkingTokens: plan.maxThinkingTokens))
+            }
+        }
+        try await generate(&trajectories, inputs: inputs)
+        return inputs.indices.map { index in
+            if let failure = failures[index] { return .failed(reason: .engineFailed, message: failure) }
+            let kept = trajectories.filter { $0.inputIndex == index && $0.kept != nil }
+            guard !kept.isEmpty, let score = scores[index] else {
+                let reasons = trajectories.filter { $0.inputIndex == index }.flatMap(\.rejections).map(\.rawValue)
+                return .failed(
+                    reason: .trajectoryRejected,
+                    message: "every thinking trajectory failed the quality gates after \(configuration.gate.maxAttempts) attempts (\(reasons.joined(separator: ", ")))")
+            }
+            return .samples(kept.map { sample(for: $0, input: inputs[index], score: score) })
+        }
+    }
+
+    /// Generates every trajectory, re-generating rejected ones with a new seed up to the gate's attempt limit.
+    private func generate(_ trajectories: inout [Trajectory], inputs: [AugmentInput]) async throws {
+        while true {
+            let pending = trajectories.indices.filter { !trajectories[$0].finished }
+            guard !pending.isEmpty else { return }
+            var requests: [GenerationRequest] = []
+            var prompts: [Int: (AugmentationPrompt, UInt64)] = [:]
+            for position in pending {
+                let trajectory = trajectories[position]
+                let document = inputs[trajectory.inputIndex].document
+                let seed = configuration.upsampling.seed(
+                    documentID: document.id, trajectoryIndex: trajectory.trajectoryIndex, attempt: trajectory.attempt)
+                let prompt = promptBuilder.build(document: document.text, template: configuration.template, seed: seed)
+                prompts[position] = (prompt, seed)
+                requests.append(GenerationRequest(
+                    id: "\(position)", prompt: .text(prompt.text), maxNewTokens: trajectory.maxThinkingTokens,
+                    sampling: .init(temperature: configuration.temperature, topP: configuration.topP, seed: seed),
+                    stopStrings: [configuration.stopString]))
+            }
+            let results = try await engine.generateAll(requests)
+            for result in results {
+                guard let position = Int(result.id), let (prompt, seed) = prompts[position] else { continue }
+                let document = inputs[trajectories[position].inputIndex].document
+                let verdict = gate.evaluate(
+                    thinking: SampleComposer.cleanedThinking(result.text), document: document.text,
+                    finishReason: result.finishReason, generatedTokens: result.tokens.count)
+                let lastAttempt = trajectories[position].attempt + 1 >= configuration.gate.maxAttempts
+                if verdict == .accepted || (lastAttempt && gate.keepsAfterLastAttempt(verdict)) {
+                    trajectories[position].kept = (result, seed, prompt, verdict != .accepted)
+                    trajectories[position].finished = true
+                } else {
+                    if case .rejected(let reason) = verdict { trajectories[position].rejections.append(reason) }
+                    trajectories[position].attempt += 1
+                    trajectories[position].finished = lastAttempt
+                }
+            }
+        }
+    }
+
+    private func sample(for trajectory: Trajectory, input: AugmentInput, score: (score: Double, level: ReasoningLevel)) -> ShardSample {
+        let (result, seed, prompt, capHit) = trajectory.kept!
+        let composed = composer.compose(document: input.document.text, thinking: result.text, tokenizer: tokenizer)
+        let identity = "\(input.document.id)\n\(configuration.template.id)/\(configuration.template.version)\n\(trajectory.trajectoryIndex)\n\(SampleComposer.formatVersion)"
+        return ShardSample(
+            sampleID: SHA256.hash(data: Array(identity.utf8)).map { String(format: "%02x", $0) }.joined(),
+            documentID: input.document.id, source: input.source, text: composed.text, tokenIDs: composed.tokens,
+            documentSpan: .init(
+                byteStart: composed.documentSpan.lowerBound, byteEnd: composed.documentSpan.upperBound,
+                tokenStart: composed.documentTokenRange.lowerBound, tokenEnd: composed.documentTokenRange.upperBound),
+            thinkingSpan: .init(
+                byteStart: composed.thinkingSpan.lowerBound, byteEnd: composed.thinkingSpan.upperBound,
+                tokenStart: composed.thinkingTokenRange.lowerBound, tokenEnd: composed.thinkingTokenRange.upperBound),
+            difficultyScore: min(1, max(0, score.score)), level: score.level.rawValue, trajectoryIndex: trajectory.trajectoryIndex,
+            seed: seed, templateID: prompt.templateID, templateVersion: prompt.templateVersion,
+            thinkingTokenCount: result.tokens.count, finishReason: result.finishReason.rawValue, capHit: capHit,
+            attempts: trajectory.attempt + 1, focusCharacterOffset: prompt.focusCharacterOffset)
+    }
+
+    private static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw PipelineError(.unreadableInput, "\(path): cannot open the model file")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

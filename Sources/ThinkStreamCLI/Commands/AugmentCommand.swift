@@ -1,0 +1,134 @@
+import ArgumentParser
+import Augmentation
+import Foundation
+import Inference
+import Kafka
+import Logging
+import Pipeline
+import Shards
+
+/// `thinkstream augment`: one worker of the augment consumer group.
+struct AugmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "augment",
+        abstract: "Turn raw documents into thinking-augmented samples and commit them as shards, exactly once.",
+        discussion: """
+            Workers with the same --group split the raw topic's partitions. Each shard, its dead letters and the input \
+            offsets it covers commit in one Kafka transaction under --transactional-id, which must be stable across \
+            restarts of the same worker and unique between workers.
+            """)
+
+    @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Consumer group of the augment workers.")
+    var group = "thinkstream-augment"
+
+    @Option(help: "This worker's transactional id (default thinkstream-augment-<host>).")
+    var transactionalID: String?
+
+    @Option(help: "Documents handed to the engine at once.")
+    var maxDocumentsInFlight = 8
+
+    @Option(help: "Prompt template: tpt-default or random-focus.")
+    var template = "tpt-default"
+
+    @Option(help: "Up-sampling: tiered (harder documents get more and longer trajectories) or natural (the paper).")
+    var upsampling = "tiered"
+
+    @Option(help: "Cap every level's thinking budget at this many tokens (CPU-friendly runs).")
+    var maxThinkingTokens: Int?
+
+    @Option(help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close.")
+    var capPolicy = "keep-and-close"
+
+    @Option(help: "Sampling temperature (paper: 0.6).")
+    var temperature: Float = 0.6
+
+    @Option(help: "Top-p (paper: 0.9).")
+    var topP: Float = 0.9
+
+    @Option(help: "Samples per shard at most.")
+    var shardMaxSamples = 64
+
+    @Option(help: "Seconds a shard may stay open.")
+    var shardMaxSeconds = 30.0
+
+    @Option(help: "Exit after this many seconds without new input (0 = run until interrupted).")
+    var stopWhenIdle = 0.0
+
+    @Flag(help: "Debug logging.")
+    var verbose = false
+
+    func run() async throws {
+        let logger = try CommandBootstrap.start(command: "augment", verbose: verbose)
+        InterruptFlag.install()
+        do {
+            let summary = try await augment(logger: logger)
+            print(AugmentCommand.describe(summary))
+            for row in summary.thinkingTokenStatistics {
+                print("  \(row.level.padding(13))\(row.samples) samples, thinking tokens mean "
+                      + String(format: "%.1f", row.mean) + ", p95 \(row.p95)")
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CommandBootstrap.fail(error)
+        }
+    }
+
+    private func methodConfiguration() throws -> EngineAugmenterConfiguration {
+        let promptTemplate: PromptTemplate
+        switch template {
+        case "tpt-default": promptTemplate = .tptDefault
+        case "random-focus": promptTemplate = .randomFocus
+        default: throw ValidationError("--template '\(template)': use tpt-default or random-focus")
+        }
+        guard let mode = UpsamplingPolicy.Mode(rawValue: upsampling) else {
+            throw ValidationError("--upsampling '\(upsampling)': use tiered or natural")
+        }
+        var policy = UpsamplingPolicy(mode: mode)
+        if let cap = maxThinkingTokens {
+            policy.naturalPlan.maxThinkingTokens = min(policy.naturalPlan.maxThinkingTokens, cap)
+            for (level, plan) in policy.tiers { policy.tiers[level]?.maxThinkingTokens = min(plan.maxThinkingTokens, cap) }
+        }
+        var gate = TrajectoryGateConfiguration()
+        switch capPolicy {
+        case "drop": gate.capPolicy = .drop
+        case "keep-and-close": gate.capPolicy = .keepAndClose
+        default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
+        }
+        if let cap = maxThinkingTokens { gate.minThinkingTokens = min(gate.minThinkingTokens, max(1, cap / 4)) }
+        return EngineAugmenterConfiguration(
+            template: promptTemplate, temperature: temperature, topP: topP, upsampling: policy, gate: gate)
+    }
+
+    private func augment(logger: Logger) async throws -> AugmentSummary {
+        let method = try methodConfiguration()
+        let client = try kafka.clientConfiguration(clientID: "thinkstream-augment")
+        let admin = try KafkaAdmin(configuration: client, logger: logger)
+        try TopicSetup.ensureTopics(kafka.topics, partitions: 3, admin: admin)
+        let engine = InferenceEngine(configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
+        let augmenter = try await EngineDocumentAugmenter(modelPath: try modelOptions.resolvedPath(), configuration: method, engine: engine)
+        let host = ProcessInfo.processInfo.hostName
+        let service = try AugmentService(
+            configuration: .init(
+                topics: kafka.topics, groupID: group, transactionalID: transactionalID ?? "thinkstream-augment-\(host)",
+                maxDocumentsInFlight: maxDocumentsInFlight,
+                shardLimits: .init(maxSamples: shardMaxSamples, maxAge: .milliseconds(Int(shardMaxSeconds * 1000)))),
+            client: client, augmenter: augmenter, logger: logger)
+        return try await service.run(
+            stopWhenIdle: stopWhenIdle > 0 ? .milliseconds(Int(stopWhenIdle * 1000)) : nil,
+            isCancelled: { InterruptFlag.isRaised },
+            onShard: { manifest, summary in
+                let line = "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            })
+    }
+
+    static func describe(_ summary: AugmentSummary) -> String {
+        let levels = summary.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "documents \(summary.documentsIn), samples \(summary.samplesOut) (\(levels)), shards \(summary.shardsCommitted), "
+            + "dead letters \(summary.deadLetters), thinking tokens \(summary.thinkingTokens)"
+    }
+}
