@@ -104,6 +104,7 @@ public final class AugmentService: Sendable {
             lastInput = ContinuousClock.now
             let (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(batch.map(\.message), isCancelled: isCancelled)
             carried = arrivedMeanwhile
+            lastInput = ContinuousClock.now
             guard generation.value.load(ordering: .relaxed) == current else { continue }
             for (collected, outcome) in zip(batch, outcomes) { record(collected.message, outcome, into: &state, summary: &summary) }
             if state.builder.isFull() { try commit(&state, summary: &summary, onShard: onShard) }
