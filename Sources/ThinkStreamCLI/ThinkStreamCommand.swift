@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `thinkstream`: streaming thinking-augmented pre-training data (TPT, arXiv 2509.20186).
 @main
-struct ThinkStreamCommand: ParsableCommand {
+struct ThinkStreamCommand: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -13,6 +13,9 @@ struct ThinkStreamCommand: ParsableCommand {
             Every option can also come from the environment: --bootstrap-servers is THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS.
             """,
         version: version,
-        subcommands: [VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self]
+        subcommands: [
+            VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self, DashboardCommand.self,
+            TopCommand.self, ConfigCommand.self,
+        ]
     )
 }
