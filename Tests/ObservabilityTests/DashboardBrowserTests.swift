@@ -54,6 +54,12 @@ struct DashboardBrowserTests {
             #expect(state.eventsSeen == Int64(messages.count))
             #expect(state.feed.documentsIn == documentsIn)
 
+            let stream = try #require(ServerSentEventReader.firstEvent(port: port, path: "/events"))
+            #expect(stream.head.lowercased().contains("content-type: text/event-stream"))
+            let streamed = try JSONDecoder().decode(DashboardOverview.self, from: Data(stream.data.utf8))
+            #expect(streamed.feed.documentsIn == documentsIn)
+            #expect(streamed.trainer?.documentLoss == loss)
+
             let url = "http://127.0.0.1:\(port)/"
             let dom = try Self.runChromium(["--dump-dom", url])
             try dom.write(to: Self.artifacts.appendingPathComponent("dashboard.html"), atomically: true, encoding: .utf8)
@@ -153,7 +159,7 @@ struct DashboardBrowserTests {
         process.executableURL = URL(fileURLWithPath: try #require(chromium))
         process.arguments = [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--virtual-time-budget=3000",
+            "--user-data-dir=\(profile.path)",
         ] + arguments
         let output = profile.appendingPathExtension("out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)

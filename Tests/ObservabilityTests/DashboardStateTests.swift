@@ -90,6 +90,21 @@ import Testing
         #expect(text.contains("step 7  loss document 2.2500  thinking 1.5000"))
     }
 
+    @Test func runningFeedShowsItsRecentRateAndFinishedFeedItsAverage() {
+        func feed(at t: Int64, sequence: Int64, read: Int64, average: Double, final: Bool) -> MetricsEvent {
+            Self.event(
+                "feed", "f", at: t, sequence: sequence, final: final,
+                counters: [Self.counter("thinkstream_feed_documents_in_total", read)],
+                gauges: [Self.gauge("thinkstream_feed_documents_per_second", average)])
+        }
+        var state = DashboardState()
+        state.ingest(feed(at: 1_000, sequence: 0, read: 100, average: 100, final: false))
+        state.ingest(feed(at: 3_000, sequence: 1, read: 500, average: 166, final: false))
+        #expect(state.overview(now: 3_000).documentsPerSecond == 200)
+        state.ingest(feed(at: 4_000, sequence: 2, read: 500, average: 125, final: true))
+        #expect(state.overview(now: 4_000).documentsPerSecond == 125)
+    }
+
     @Test func lineageJoinsShardedAndTrainedIntoLatency() {
         var state = DashboardState()
         state.ingest(LineageEvent(

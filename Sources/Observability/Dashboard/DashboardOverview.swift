@@ -73,7 +73,7 @@ public struct DashboardOverview: Sendable, Equatable, Codable {
 
     public var generatedAtMs: Int64 = 0
     public var eventsSeen: Int64 = 0
-    /// Feed: records read per second.
+    /// Feed: records read per second; a finished feed job shows its run's average.
     public var documentsPerSecond: Double = 0
     /// Augment: raw documents consumed per second.
     public var augmentDocumentsPerSecond: Double = 0

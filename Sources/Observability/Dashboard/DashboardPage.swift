@@ -113,6 +113,11 @@ function lineChart(svg, series) {
     const line = document.createElementNS(NS, "polyline"); line.setAttribute("points", points.join(" "));
     line.setAttribute("fill", "none"); line.setAttribute("stroke", s.color); line.setAttribute("stroke-width", "2");
     svg.appendChild(line);
+    if (points.length === 1) {
+      const [x, y] = points[0].split(",");
+      const dot = document.createElementNS(NS, "circle"); dot.setAttribute("cx", Math.min(396, x)); dot.setAttribute("cy", y);
+      dot.setAttribute("r", "4"); dot.setAttribute("fill", s.color); svg.appendChild(dot);
+    }
   }
   const label = document.createElementNS(NS, "text"); label.setAttribute("x", "4"); label.setAttribute("y", "12");
   label.setAttribute("fill", "#8fa3b8"); label.setAttribute("font-size", "11"); label.textContent = "max " + (max / 1.1).toFixed(2);

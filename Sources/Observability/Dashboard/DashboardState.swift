@@ -76,7 +76,9 @@ public struct DashboardState: Sendable {
             let rate = { (name: String) -> Double in Self.rate(of: name, in: instance) }
             switch instance.latest.component {
             case "feed":
-                rates.feedDocuments += instance.previous == nil
+                // A feed job that finished (or reported once) shows its run's average, not the zero between its
+                // last two events.
+                rates.feedDocuments += instance.previous == nil || instance.latest.isFinal
                     ? instance.latest.gauge(Names.feedDocumentsPerSecond) ?? 0 : rate(Names.feedDocumentsIn)
             case "augment":
                 rates.augmentDocuments += rate(Names.augmentDocumentsIn)

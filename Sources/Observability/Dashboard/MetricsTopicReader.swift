@@ -64,25 +64,39 @@ public final class MetricsTopicReader: Sendable {
         return endOffsets
     }
 
-    /// Reads until every partition reached the end offset it had when assigned, or `timeout` passes.
-    /// - Returns: whether it caught up before the timeout.
+    /// Reads until every partition reached its end offset, then re-reads the end offsets and polls for `settle`
+    /// without a new record before it stops, so records the broker acknowledged but did not yet count are not missed.
+    /// - Returns: whether it caught up before `timeout`.
     /// - Throws: `KafkaError`.
     @discardableResult
-    public func readToEnd(into store: DashboardStore, timeout: Duration) throws -> Bool {
-        var remaining = try assign().filter { $0.value > 0 }
+    public func readToEnd(into store: DashboardStore, timeout: Duration, settle: Duration = .milliseconds(500)) throws -> Bool {
+        var ends = try assign()
+        var positions: [Int32: Int64] = [:]
         let deadline = ContinuousClock.now + timeout
-        while !remaining.isEmpty, ContinuousClock.now < deadline {
-            switch try consumer.poll(timeout: .milliseconds(100)) {
+        var quietSince: ContinuousClock.Instant?
+        while ContinuousClock.now < deadline {
+            let caughtUp = ends.allSatisfy { positions[$0.key, default: 0] >= $0.value }
+            if caughtUp, let since = quietSince, ContinuousClock.now - since >= settle { return true }
+            if caughtUp, quietSince == nil {
+                let fresh = Dictionary(try consumer.lag(topic: topic).map { ($0.partition, $0.end) }) { first, _ in first }
+                if fresh != ends {
+                    ends = fresh
+                    continue
+                }
+                quietSince = ContinuousClock.now
+            }
+            switch try consumer.poll(timeout: .milliseconds(50)) {
             case .message(let message)?:
                 store.ingest(message, logger: logger)
-                if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
+                positions[message.partition] = max(positions[message.partition, default: 0], message.offset + 1)
+                quietSince = nil
             case .partitionEnd(let position)?:
-                if let end = remaining[position.partition], position.offset >= end { remaining[position.partition] = nil }
+                positions[position.partition] = max(positions[position.partition, default: 0], position.offset)
             case nil:
                 continue
             }
         }
-        return remaining.isEmpty
+        return false
     }
 
     /// Polls into `store` for `duration` (blocking; for synchronous callers such as `thinkstream top`).
