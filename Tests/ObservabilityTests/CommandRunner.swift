@@ -14,7 +14,8 @@ enum CommandRunner {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)
     ) throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-run-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "thinkstream-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputFile = directory.appendingPathComponent("stdout")
@@ -29,7 +30,9 @@ enum CommandRunner {
     }
 
     /// Starts `thinkstream arguments...` in the background, writing its output to the given files.
-    static func start(_ arguments: [String], environment: [String: String] = [:], stdout: URL, stderr: URL) throws -> Process {
+    static func start(_ arguments: [String], environment: [String: String] = [:], stdout: URL, stderr: URL) throws
+        -> Process
+    {
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
         process.arguments = arguments

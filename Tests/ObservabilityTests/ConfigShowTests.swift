@@ -5,25 +5,34 @@ import ThinkStreamTesting
 @Suite(.serialized, .tags(.integration))
 struct ConfigShowTests {
     /// `key = value  # source` lines of `thinkstream config show`, by key.
-    static func show(_ arguments: [String], environment: [String: String] = [:]) throws -> [String: (value: String, source: String)] {
-        let result = try CommandRunner.run(["config", "show"] + arguments, environment: environment, timeout: .seconds(30))
+    static func show(_ arguments: [String], environment: [String: String] = [:]) throws -> [String: (
+        value: String, source: String
+    )] {
+        let result = try CommandRunner.run(
+            ["config", "show"] + arguments, environment: environment, timeout: .seconds(30))
         #expect(result.status == 0, "\(result.stderr)")
         var entries: [String: (value: String, source: String)] = [:]
         for line in result.stdout.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("[") {
-            guard let equals = line.range(of: " = "), let hash = line.range(of: "  # ", options: .backwards) else { continue }
-            entries[String(line[..<equals.lowerBound])] = (String(line[equals.upperBound..<hash.lowerBound]), String(line[hash.upperBound...]))
+            guard let equals = line.range(of: " = "), let hash = line.range(of: "  # ", options: .backwards) else {
+                continue
+            }
+            entries[String(line[..<equals.lowerBound])] = (
+                String(line[equals.upperBound..<hash.lowerBound]), String(line[hash.upperBound...])
+            )
         }
         return entries
     }
 
     static func writeConfig(_ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-config-\(UUID().uuidString).yaml")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "thinkstream-config-\(UUID().uuidString).yaml")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
 
     @Test func flagsBeatEnvironmentBeatFileBeatDefaults() throws {
-        let file = try Self.writeConfig("""
+        let file = try Self.writeConfig(
+            """
             kafka:
               bootstrapServers: file-host:9092
               requestTimeout: 30
@@ -57,7 +66,8 @@ struct ConfigShowTests {
     }
 
     @Test func secretsAreRedactedFromEveryLayer() throws {
-        let file = try Self.writeConfig("""
+        let file = try Self.writeConfig(
+            """
             kafka:
               librdkafka:
                 ssl.key.password: file-key-password
@@ -66,15 +76,22 @@ struct ConfigShowTests {
             """)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try CommandRunner.run(
-            ["config", "show", "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password",
-             "--set", "serve.apiSecret=flag-api-secret"],
+            [
+                "config", "show", "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password",
+                "--set", "serve.apiSecret=flag-api-secret",
+            ],
             environment: ["THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password"], timeout: .seconds(30))
         #expect(result.status == 0, "\(result.stderr)")
-        for secret in ["file-key-password", "file-client-secret", "flag-sasl-password", "flag-api-secret", "env-sasl-password"] {
+        for secret in [
+            "file-key-password", "file-client-secret", "flag-sasl-password", "flag-api-secret", "env-sasl-password",
+        ] {
             #expect(!result.stdout.contains(secret), "\(secret) printed")
         }
         let entries = try Self.show(
-            ["--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password", "--set", "serve.apiSecret=x"],
+            [
+                "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password", "--set",
+                "serve.apiSecret=x",
+            ],
             environment: ["THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password"])
         #expect(entries["kafka.saslPassword"]?.value == "******")
         #expect(entries["kafka.saslPassword"]?.source == "env THINKSTREAM_KAFKA_SASL_PASSWORD")

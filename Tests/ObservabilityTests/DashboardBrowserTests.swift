@@ -6,7 +6,7 @@ import Testing
 import ThinkStreamTesting
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `feed` and synthetic augment/train publishers on an embedded broker, `thinkstream dashboard` over the metrics topic,
@@ -25,34 +25,48 @@ struct DashboardBrowserTests {
             let corpus = try Self.writeCorpus()
             defer { try? FileManager.default.removeItem(at: corpus) }
             let feed = try CommandRunner.run(
-                ["feed", "--bootstrap-servers", servers, "--topic-prefix", topics.prefix, "--metrics-interval", "1", corpus.path],
+                [
+                    "feed", "--bootstrap-servers", servers, "--topic-prefix", topics.prefix, "--metrics-interval", "1",
+                    corpus.path,
+                ],
                 timeout: .seconds(90))
             #expect(feed.status == 0, "\(feed.stderr)")
             let synthetic = try await SyntheticPipeline.publish(servers: servers, topics: topics)
 
-            let messages = try TopicReader.readAll(servers: servers, topic: topics.metrics, expected: 7, settle: .seconds(2))
+            let messages = try TopicReader.readAll(
+                servers: servers, topic: topics.metrics, expected: 7, settle: .seconds(2))
             let events = try Self.validated(messages)
             let feedFinal = try #require(events.last { $0.component == "feed" && $0.isFinal })
             let documentsIn = feedFinal.counter("thinkstream_feed_documents_in_total")
             #expect(documentsIn == 41)
             #expect(feedFinal.counter("thinkstream_feed_dead_letters_total", labels: ["reason": "malformed_json"]) == 1)
             let augmentLast = try #require(events.last { $0.component == "augment" })
-            let lag0 = try #require(augmentLast.gauge("thinkstream_augment_consumer_lag_records", labels: ["partition": "0"]))
+            let lag0 = try #require(
+                augmentLast.gauge("thinkstream_augment_consumer_lag_records", labels: ["partition": "0"]))
             let level1 = augmentLast.counter("thinkstream_augment_samples_out_total", labels: ["level": "1"])
             let trainLast = try #require(events.last { $0.component == "train" })
             let loss = try #require(trainLast.gauge("thinkstream_train_loss_document_nats"))
 
             let port = EmbeddedBroker.freePort()
+            let metricsPort = EmbeddedBroker.freePort()
             try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
             let dashboard = try CommandRunner.start(
-                ["dashboard", "--bootstrap-servers", servers, "--topic-prefix", topics.prefix, "--port", "\(port)",
-                 "--from", "beginning"],
+                [
+                    "dashboard", "--bootstrap-servers", servers, "--topic-prefix", topics.prefix, "--port", "\(port)",
+                    "--from", "beginning", "--metrics-port", "\(metricsPort)",
+                ],
                 stdout: Self.artifacts.appendingPathComponent("dashboard.stdout"),
                 stderr: Self.artifacts.appendingPathComponent("dashboard.stderr"))
             defer { CommandRunner.stop(dashboard) }
             let state = try await Self.waitForState(port: port) { $0.eventsSeen >= Int64(messages.count) }
             #expect(state.eventsSeen == Int64(messages.count))
             #expect(state.feed.documentsIn == documentsIn)
+
+            let (scrape, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+            let (samples, problems) = PrometheusTextChecker.parse(String(decoding: scrape, as: UTF8.self))
+            #expect(problems.isEmpty, "\(problems)")
+            let consumed = samples.first { $0.name == "thinkstream_dashboard_events_consumed_total" }
+            #expect(consumed?.value == Double(messages.count))
 
             let stream = try #require(ServerSentEventReader.firstEvent(port: port, path: "/events"))
             #expect(stream.head.lowercased().contains("content-type: text/event-stream"))
@@ -62,7 +76,8 @@ struct DashboardBrowserTests {
 
             let url = "http://127.0.0.1:\(port)/"
             let dom = try Self.runChromium(["--dump-dom", url])
-            try dom.write(to: Self.artifacts.appendingPathComponent("dashboard.html"), atomically: true, encoding: .utf8)
+            try dom.write(
+                to: Self.artifacts.appendingPathComponent("dashboard.html"), atomically: true, encoding: .utf8)
             #expect(dom.contains(#"id="feed-documents-in">\#(documentsIn)<"#))
             let docsPerSecond = Self.text(ofID: "feed-docs-per-second", in: dom).flatMap(Double.init)
             #expect((docsPerSecond ?? 0) > 0, "documents/s shown: \(String(describing: docsPerSecond))")
@@ -81,7 +96,9 @@ struct DashboardBrowserTests {
 
             let screenshot = Self.artifacts.appendingPathComponent("dashboard.png")
             try? FileManager.default.removeItem(at: screenshot)
-            _ = try Self.runChromium(["--hide-scrollbars", "--window-size=1400,1600", "--screenshot=\(screenshot.path)", url])
+            _ = try Self.runChromium([
+                "--hide-scrollbars", "--window-size=1400,1600", "--screenshot=\(screenshot.path)", url,
+            ])
             let size = (try FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "screenshot at \(screenshot.path) has \(size) bytes")
         }
@@ -94,7 +111,10 @@ struct DashboardBrowserTests {
             try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
             let synthetic = try await SyntheticPipeline.publish(servers: servers, topics: topics)
             let result = try CommandRunner.run(
-                ["top", "--once", "--bootstrap-servers", servers, "--topic-prefix", topics.prefix, "--from", "beginning"],
+                [
+                    "top", "--once", "--bootstrap-servers", servers, "--topic-prefix", topics.prefix, "--from",
+                    "beginning",
+                ],
                 timeout: .seconds(60))
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("thinkstream top — 6 events"), "\(result.stdout)")
@@ -110,7 +130,8 @@ struct DashboardBrowserTests {
     static func writeCorpus() throws -> URL {
         var lines = (0..<40).map { #"{"id":"doc-\#($0)","text":"Document number \#($0) about streams."}"# }
         lines.append("{not json")
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-corpus-\(UUID().uuidString).jsonl")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dashboard-corpus-\(UUID().uuidString).jsonl")
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         return url
     }
@@ -120,7 +141,9 @@ struct DashboardBrowserTests {
         let metricsSchema = try JSONSchemaValidator(schemaFile: "metrics-event.v1.json")
         let lineageSchema = try JSONSchemaValidator(schemaFile: "lineage-event.v1.json")
         var events: [MetricsEvent] = []
-        for message in messages.sorted(by: { ($0.timestampMilliseconds ?? 0, $0.offset) < ($1.timestampMilliseconds ?? 0, $1.offset) }) {
+        for message in messages.sorted(by: {
+            ($0.timestampMilliseconds ?? 0, $0.offset) < ($1.timestampMilliseconds ?? 0, $1.offset)
+        }) {
             let value = try JSONParser.parse(message.value)
             switch message.header("schema") {
             case MetricsEvent.schemaHeader:
@@ -129,7 +152,9 @@ struct DashboardBrowserTests {
             case LineageEvent.schemaHeader:
                 #expect(lineageSchema.validate(value).isEmpty, "\(lineageSchema.validate(value))")
             default:
-                Issue.record("metrics topic record without a known schema header: \(String(describing: message.header("schema")))")
+                Issue.record(
+                    "metrics topic record without a known schema header: \(String(describing: message.header("schema")))"
+                )
             }
         }
         return events
@@ -157,10 +182,11 @@ struct DashboardBrowserTests {
         defer { try? FileManager.default.removeItem(at: profile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(chromium))
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-            "--user-data-dir=\(profile.path)",
-        ] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--user-data-dir=\(profile.path)",
+            ] + arguments
         let output = profile.appendingPathExtension("out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }

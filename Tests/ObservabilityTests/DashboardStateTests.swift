@@ -4,10 +4,12 @@ import Testing
 @Suite struct DashboardStateTests {
     static func event(
         _ component: String, _ instance: String, at milliseconds: Int64, sequence: Int64, final: Bool = false,
-        counters: [MetricsEvent.Counter] = [], gauges: [MetricsEvent.Gauge] = [], histograms: [MetricsEvent.Histogram] = []
+        counters: [MetricsEvent.Counter] = [], gauges: [MetricsEvent.Gauge] = [],
+        histograms: [MetricsEvent.Histogram] = []
     ) -> MetricsEvent {
         MetricsEvent(
-            component: component, instanceID: instance, host: "h", timestampMilliseconds: milliseconds, sequence: sequence,
+            component: component, instanceID: instance, host: "h", timestampMilliseconds: milliseconds,
+            sequence: sequence,
             isFinal: final, intervalSeconds: 5, counters: counters, gauges: gauges, histograms: histograms)
     }
 
@@ -19,7 +21,9 @@ import Testing
         .init(name: name, labels: labels, value: value)
     }
 
-    static func augment(_ instance: String, at t: Int64, sequence: Int64, documents: Int64, level1: Int64, level2: Int64, lag: Double)
+    static func augment(
+        _ instance: String, at t: Int64, sequence: Int64, documents: Int64, level1: Int64, level2: Int64, lag: Double
+    )
         -> MetricsEvent
     {
         event(
@@ -59,17 +63,26 @@ import Testing
 
     @Test func feedTotalsDeadLettersTrainerAndWorkers() throws {
         var state = DashboardState()
-        state.ingest(Self.event(
-            "feed", "f", at: 1_000, sequence: 0, final: true,
-            counters: [
-                Self.counter("thinkstream_feed_documents_in_total", 12), Self.counter("thinkstream_feed_documents_produced_total", 10),
-                Self.counter("thinkstream_feed_dead_letters_total", 2, ["reason": "malformed_json"]),
-            ],
-            gauges: [Self.gauge("thinkstream_feed_documents_per_second", 300)]))
-        state.ingest(Self.event(
-            "train", "t", at: 2_000, sequence: 0,
-            counters: [Self.counter("thinkstream_train_steps_total", 7), Self.counter("thinkstream_train_tokens_trained_total", 7000)],
-            gauges: [Self.gauge("thinkstream_train_loss_document_nats", 2.25), Self.gauge("thinkstream_train_loss_thinking_nats", 1.5)]))
+        state.ingest(
+            Self.event(
+                "feed", "f", at: 1_000, sequence: 0, final: true,
+                counters: [
+                    Self.counter("thinkstream_feed_documents_in_total", 12),
+                    Self.counter("thinkstream_feed_documents_produced_total", 10),
+                    Self.counter("thinkstream_feed_dead_letters_total", 2, ["reason": "malformed_json"]),
+                ],
+                gauges: [Self.gauge("thinkstream_feed_documents_per_second", 300)]))
+        state.ingest(
+            Self.event(
+                "train", "t", at: 2_000, sequence: 0,
+                counters: [
+                    Self.counter("thinkstream_train_steps_total", 7),
+                    Self.counter("thinkstream_train_tokens_trained_total", 7000),
+                ],
+                gauges: [
+                    Self.gauge("thinkstream_train_loss_document_nats", 2.25),
+                    Self.gauge("thinkstream_train_loss_thinking_nats", 1.5),
+                ]))
         let overview = state.overview(now: 3_000)
         #expect(overview.feed.documentsIn == 12)
         #expect(overview.feed.deadLettered == 2)
@@ -107,12 +120,16 @@ import Testing
 
     @Test func lineageJoinsShardedAndTrainedIntoLatency() {
         var state = DashboardState()
-        state.ingest(LineageEvent(
-            stage: .sharded, shardID: "s1", component: "augment", instanceID: "a", timestampMilliseconds: 5_000, inputs: [],
-            oldestInputTimestampMilliseconds: 1_000))
-        state.ingest(LineageEvent(
-            stage: .trained, shardID: "s1", component: "train", instanceID: "t", timestampMilliseconds: 9_000, inputs: [],
-            trainerStep: 3))
+        state.ingest(
+            LineageEvent(
+                stage: .sharded, shardID: "s1", component: "augment", instanceID: "a", timestampMilliseconds: 5_000,
+                inputs: [],
+                oldestInputTimestampMilliseconds: 1_000))
+        state.ingest(
+            LineageEvent(
+                stage: .trained, shardID: "s1", component: "train", instanceID: "t", timestampMilliseconds: 9_000,
+                inputs: [],
+                trainerStep: 3))
         let lineage = state.overview(now: 9_000).lineage
         #expect(lineage.sharded == 1)
         #expect(lineage.trained == 1)

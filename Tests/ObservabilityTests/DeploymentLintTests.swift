@@ -13,7 +13,9 @@ import Yams
         var raw: [String: String] = [:]
         for line in try read("Makefile").split(separator: "\n") {
             for separator in [" := ", " ?= ", " = "] {
-                if let range = line.range(of: separator), !line.hasPrefix("\t"), !line[..<range.lowerBound].contains(" ") {
+                if let range = line.range(of: separator), !line.hasPrefix("\t"),
+                    !line[..<range.lowerBound].contains(" ")
+                {
                     raw[String(line[..<range.lowerBound])] = String(line[range.upperBound...])
                     break
                 }
@@ -53,7 +55,8 @@ import Yams
     }
 
     @Test func dockerfileBuildStageInstallsTheMakefilesBuildPackages() throws {
-        let packages = try #require(try Self.makeVariables()["BUILD_APT_PACKAGES"]).split(separator: " ").map(String.init)
+        let packages = try #require(try Self.makeVariables()["BUILD_APT_PACKAGES"]).split(separator: " ").map(
+            String.init)
         let install = try #require(try Self.dockerRunLines().first { $0.contains("librdkafka-dev") })
         #expect(packages.allSatisfy { install.contains(" \($0)") })
         let installed = install.components(separatedBy: "--no-install-recommends ").last?
@@ -71,7 +74,11 @@ import Yams
         // Same wheel library the Makefile links into .deps/lib, linked into $ORIGIN/../lib/thinkstream of /usr/local/bin.
         let makeLink = try #require(try Self.recipe(".deps/lib/librdkafka.so.1").first { $0.hasPrefix("ln -sfn") })
         #expect(makeLink.contains("confluent_kafka.libs/librdkafka-*.so.1"))
-        #expect(run.contains { $0.contains("confluent_kafka.libs/librdkafka-*.so.1") && $0.contains("/usr/local/lib/thinkstream/librdkafka.so.1") })
+        #expect(
+            run.contains {
+                $0.contains("confluent_kafka.libs/librdkafka-*.so.1")
+                    && $0.contains("/usr/local/lib/thinkstream/librdkafka.so.1")
+            })
         #expect(dockerfile.contains("/usr/local/bin/thinkstream"))
         #expect(try Self.read("Package.swift").contains("$ORIGIN/../lib/thinkstream"))
     }

@@ -5,7 +5,7 @@ import Testing
 import ThinkStreamTesting
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite(.serialized, .tags(.integration))
@@ -42,7 +42,9 @@ struct MetricsEndpointTests {
             #expect(counter.name.hasSuffix("_total"))
         }
         for gauge in event.gauges where gauge.name != "thinkstream_\(component)_memory_resident_bytes" {
-            #expect(samples.first { $0.name == gauge.name && $0.labels == gauge.labels }?.value == gauge.value, "\(gauge.name)")
+            #expect(
+                samples.first { $0.name == gauge.name && $0.labels == gauge.labels }?.value == gauge.value,
+                "\(gauge.name)")
         }
         for histogram in event.histograms {
             let count = samples.first { $0.name == histogram.name + "_count" && $0.labels == histogram.labels }
@@ -61,9 +63,11 @@ struct MetricsEndpointTests {
             do {
                 let (data, response) = try await URLSession.shared.data(from: url)
                 #expect((response as? HTTPURLResponse)?.statusCode == 200)
-                #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain") == true)
+                #expect(
+                    (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain")
+                        == true)
                 return String(decoding: data, as: UTF8.self)
-            } catch where ContinuousClock.now < deadline {
+            } catch  where ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -6,7 +6,8 @@ import ThinkStreamTesting
 
 @Suite struct MetricsEventTests {
     static func augmentRegistry() -> MetricsRegistry {
-        let registry = MetricsRegistry(identity: MetricsIdentity(component: "augment", instanceID: "augment-a", host: "h1"))
+        let registry = MetricsRegistry(
+            identity: MetricsIdentity(component: "augment", instanceID: "augment-a", host: "h1"))
         let metrics = AugmentMetrics(registry: registry)
         metrics.sampleProduced(level: 1, thinkingTokens: 100)
         metrics.sampleProduced(level: 1, thinkingTokens: 300)
@@ -26,12 +27,16 @@ import ThinkStreamTesting
         #expect(event.counter("thinkstream_augment_samples_out_total", labels: ["level": "1"]) == 2)
         #expect(event.counter("thinkstream_augment_tokens_generated_total") == 5400)
         #expect(event.gauge("thinkstream_augment_consumer_lag_records", labels: ["partition": "0"]) == 17)
-        let level1 = event.histograms.first { $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "1"] }
+        let level1 = event.histograms.first {
+            $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "1"]
+        }
         #expect(level1?.bounds == [64, 128, 256, 512, 1024, 2048, 4096])
         #expect(level1?.counts == [0, 1, 0, 1, 0, 0, 0, 0])
         #expect(level1?.count == 2)
         #expect(level1?.sum == 400)
-        let level3 = event.histograms.first { $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "3"] }
+        let level3 = event.histograms.first {
+            $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "3"]
+        }
         #expect(level3?.counts.last == 1)
     }
 
@@ -45,7 +50,10 @@ import ThinkStreamTesting
 
     @Test func schemaRefusesAnEventWithoutItsInstance() throws {
         let validator = try JSONSchemaValidator(schemaFile: "metrics-event.v1.json")
-        let value = try JSONParser.parse(Array(#"{"component":"feed","host":"h","timestamp_ms":1,"sequence":0,"final":false,"interval_seconds":5,"counters":[],"gauges":[],"histograms":[]}"#.utf8))
+        let value = try JSONParser.parse(
+            Array(
+                #"{"component":"feed","host":"h","timestamp_ms":1,"sequence":0,"final":false,"interval_seconds":5,"counters":[],"gauges":[],"histograms":[]}"#
+                    .utf8))
         #expect(validator.validate(value).contains { $0.contains("instance_id") })
     }
 

@@ -16,7 +16,8 @@ enum PrometheusTextChecker {
             if line.hasPrefix("# HELP ") { continue }
             if line.hasPrefix("# TYPE ") {
                 let parts = line.split(separator: " ")
-                guard parts.count == 4, ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3]) else {
+                guard parts.count == 4, ["counter", "gauge", "histogram", "summary", "untyped"].contains(parts[3])
+                else {
                     problems.append("line \(number + 1): bad TYPE line '\(line)'")
                     continue
                 }
@@ -27,7 +28,10 @@ enum PrometheusTextChecker {
                 problems.append("line \(number + 1): not a sample: '\(line)'")
                 continue
             }
-            let family = ["_bucket", "_sum", "_count"].first { sample.name.hasSuffix($0) && typed[String(sample.name.dropLast($0.count))] == "histogram" }
+            let family =
+                ["_bucket", "_sum", "_count"].first {
+                    sample.name.hasSuffix($0) && typed[String(sample.name.dropLast($0.count))] == "histogram"
+                }
                 .map { String(sample.name.dropLast($0.count)) } ?? sample.name
             if typed[family] == nil { problems.append("line \(number + 1): \(sample.name) has no TYPE line before it") }
             samples.append(sample)
@@ -47,7 +51,9 @@ enum PrometheusTextChecker {
             let body = head[head.index(after: brace)..<head.index(before: head.endIndex)]
             for pair in body.split(separator: ",") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, parts[1].first == "\"", parts[1].last == "\"", parts[1].count >= 2 else { return nil }
+                guard parts.count == 2, parts[1].first == "\"", parts[1].last == "\"", parts[1].count >= 2 else {
+                    return nil
+                }
                 labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
             }
             head = head[..<brace]

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads the first server-sent event from `GET path` on 127.0.0.1 over a plain socket (URLSession on Linux cannot
@@ -36,7 +36,8 @@ enum ServerSentEventReader {
             let text = String(decoding: received, as: UTF8.self)
             guard let headEnd = text.range(of: "\r\n\r\n") else { continue }
             let body = text[headEnd.upperBound...]
-            guard let dataStart = body.range(of: "data: "), let dataEnd = body[dataStart.upperBound...].range(of: "\n\n")
+            guard let dataStart = body.range(of: "data: "),
+                let dataEnd = body[dataStart.upperBound...].range(of: "\n\n")
             else { continue }
             return (String(text[..<headEnd.lowerBound]), String(body[dataStart.upperBound..<dataEnd.lowerBound]))
         }

@@ -21,7 +21,8 @@ enum SyntheticPipeline {
     /// Publishes two snapshots of one augment worker and one trainer, with work in between, plus a lineage pair.
     static func publish(servers: String, topics: TopicNames) async throws -> Expected {
         var expected = Expected()
-        let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
+        let producer = try KafkaProducer(
+            configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
         defer { producer.close() }
         let augmentRegistry = MetricsRegistry(
             identity: MetricsIdentity(component: "augment", instanceID: expected.augmentInstance, host: "synthetic"))
@@ -30,9 +31,11 @@ enum SyntheticPipeline {
         let augment = AugmentMetrics(registry: augmentRegistry)
         let train = TrainMetrics(registry: trainRegistry)
         let augmentPublisher = MetricsPublisher(
-            registry: augmentRegistry, producer: producer, topic: topics.metrics, interval: .seconds(1), logger: TestLogging.logger)
+            registry: augmentRegistry, producer: producer, topic: topics.metrics, interval: .seconds(1),
+            logger: TestLogging.logger)
         let trainPublisher = MetricsPublisher(
-            registry: trainRegistry, producer: producer, topic: topics.metrics, interval: .seconds(1), logger: TestLogging.logger)
+            registry: trainRegistry, producer: producer, topic: topics.metrics, interval: .seconds(1),
+            logger: TestLogging.logger)
         for (partition, lag) in expected.lagByPartition { augment.setLag(partition: partition, records: lag + 40) }
         try augmentPublisher.publish()
         try trainPublisher.publish()
@@ -52,12 +55,15 @@ enum SyntheticPipeline {
         try trainPublisher.publish(isFinal: false)
         let input = LineageEvent.OffsetRange(topic: topics.raw, partition: 0, firstOffset: 0, lastOffset: 11)
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        try augmentPublisher.publish(LineageEvent(
-            stage: .sharded, shardID: "shard-synthetic-1", component: "augment", instanceID: expected.augmentInstance,
-            timestampMilliseconds: now, inputs: [input], oldestInputTimestampMilliseconds: now - 2000))
-        try trainPublisher.publish(LineageEvent(
-            stage: .trained, shardID: "shard-synthetic-1", component: "train", instanceID: expected.trainInstance,
-            timestampMilliseconds: now + 500, inputs: [input], trainerStep: expected.steps))
+        try augmentPublisher.publish(
+            LineageEvent(
+                stage: .sharded, shardID: "shard-synthetic-1", component: "augment",
+                instanceID: expected.augmentInstance,
+                timestampMilliseconds: now, inputs: [input], oldestInputTimestampMilliseconds: now - 2000))
+        try trainPublisher.publish(
+            LineageEvent(
+                stage: .trained, shardID: "shard-synthetic-1", component: "train", instanceID: expected.trainInstance,
+                timestampMilliseconds: now + 500, inputs: [input], trainerStep: expected.steps))
         try producer.flush(timeout: .seconds(20))
         return expected
     }

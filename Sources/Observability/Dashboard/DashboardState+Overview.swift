@@ -14,11 +14,15 @@ extension DashboardState {
             overview.feed.documentsIn += event.counter(Names.feedDocumentsIn)
             overview.feed.produced += event.counter(Names.feedDocumentsProduced)
             overview.feed.duplicates += event.counter(Names.feedDuplicates)
-            overview.feed.deadLettered += event.counters.filter { $0.name == Names.feedDeadLetters }.reduce(0) { $0 + $1.value }
+            overview.feed.deadLettered += event.counters.filter { $0.name == Names.feedDeadLetters }.reduce(0) {
+                $0 + $1.value
+            }
         }
         overview.lag = lag()
         overview.rawBacklog = overview.lag.filter { $0.component == "augment" }.reduce(0) { $0 + $1.records }
-        if rates.augmentDocuments > 0 { overview.backlogEtaSeconds = Double(overview.rawBacklog) / rates.augmentDocuments }
+        if rates.augmentDocuments > 0 {
+            overview.backlogEtaSeconds = Double(overview.rawBacklog) / rates.augmentDocuments
+        }
         overview.difficultyMix = difficultyMix()
         overview.thinkingLength = thinkingLength()
         overview.deadLetters = deadLetters()
@@ -38,8 +42,11 @@ extension DashboardState {
                 guard let partition = gauge.labels["partition"].flatMap(Int32.init) else { continue }
                 let key = "\(event.component)/\(partition)"
                 if let known = newest[key], known.timestamp >= event.timestampMilliseconds { continue }
-                newest[key] = (event.timestampMilliseconds, .init(
-                    component: event.component, partition: partition, records: Int64(gauge.value.rounded())))
+                newest[key] = (
+                    event.timestampMilliseconds,
+                    .init(
+                        component: event.component, partition: partition, records: Int64(gauge.value.rounded()))
+                )
             }
         }
         return newest.values.map(\.lag).sorted { ($0.component, $0.partition) < ($1.component, $1.partition) }
@@ -64,9 +71,12 @@ extension DashboardState {
         for event in latest("augment") {
             for histogram in event.histograms where histogram.name == Names.augmentThinkingLength {
                 let level = histogram.labels["level"] ?? "?"
-                var merged = byLevel[level] ?? .init(
-                    level: level, bounds: histogram.bounds, counts: Array(repeating: 0, count: histogram.counts.count),
-                    count: 0, mean: 0)
+                var merged =
+                    byLevel[level]
+                    ?? .init(
+                        level: level, bounds: histogram.bounds,
+                        counts: Array(repeating: 0, count: histogram.counts.count),
+                        count: 0, mean: 0)
                 guard merged.bounds == histogram.bounds else { continue }
                 for index in histogram.counts.indices { merged.counts[index] += histogram.counts[index] }
                 merged.count += histogram.count
@@ -86,15 +96,19 @@ extension DashboardState {
         for event in latestEvents {
             for counter in event.counters where counter.name == "thinkstream_\(event.component)_dead_letters_total" {
                 let reason = counter.labels["reason"] ?? "unknown"
-                counts["\(event.component)/\(reason)", default: .init(component: event.component, reason: reason, count: 0)]
-                    .count += counter.value
+                counts[
+                    "\(event.component)/\(reason)", default: .init(component: event.component, reason: reason, count: 0)
+                ]
+                .count += counter.value
             }
         }
         return counts.values.sorted { ($0.component, $0.reason) < ($1.component, $1.reason) }
     }
 
     func trainer() -> DashboardOverview.TrainerStatus? {
-        guard let event = latest("train").max(by: { $0.timestampMilliseconds < $1.timestampMilliseconds }) else { return nil }
+        guard let event = latest("train").max(by: { $0.timestampMilliseconds < $1.timestampMilliseconds }) else {
+            return nil
+        }
         return .init(
             step: event.counter(Names.trainSteps), documentLoss: event.gauge(Names.lossDocument),
             thinkingLoss: event.gauge(Names.lossThinking),

@@ -23,21 +23,27 @@ public struct DashboardState: Sendable {
     public mutating func ingest(_ event: MetricsEvent) {
         eventsSeen += 1
         if let known = instances[event.instanceID] {
-            guard event.sequence > known.latest.sequence || event.timestampMilliseconds > known.latest.timestampMilliseconds
+            guard
+                event.sequence > known.latest.sequence
+                    || event.timestampMilliseconds > known.latest.timestampMilliseconds
             else { return }
             instances[event.instanceID] = Instance(latest: event, previous: known.latest)
         } else {
             instances[event.instanceID] = Instance(latest: event, previous: nil)
         }
         let rates = self.rates(at: event.timestampMilliseconds)
-        Self.append(&rateHistoryPoints, limit: historyLimit, .init(
-            timestampMs: event.timestampMilliseconds, documentsPerSecond: rates.feedDocuments,
-            samplesPerSecond: rates.samples, generatedTokensPerSecond: rates.generatedTokens,
-            trainedTokensPerSecond: rates.trainedTokens))
+        Self.append(
+            &rateHistoryPoints, limit: historyLimit,
+            .init(
+                timestampMs: event.timestampMilliseconds, documentsPerSecond: rates.feedDocuments,
+                samplesPerSecond: rates.samples, generatedTokensPerSecond: rates.generatedTokens,
+                trainedTokensPerSecond: rates.trainedTokens))
         if event.component == "train", let step = event.counters.first(where: { $0.name == Names.trainSteps })?.value {
-            Self.append(&lossHistoryPoints, limit: historyLimit, .init(
-                timestampMs: event.timestampMilliseconds, step: step, document: event.gauge(Names.lossDocument),
-                thinking: event.gauge(Names.lossThinking)))
+            Self.append(
+                &lossHistoryPoints, limit: historyLimit,
+                .init(
+                    timestampMs: event.timestampMilliseconds, step: step, document: event.gauge(Names.lossDocument),
+                    thinking: event.gauge(Names.lossThinking)))
         }
     }
 
@@ -78,7 +84,8 @@ public struct DashboardState: Sendable {
             case "feed":
                 // A feed job that finished (or reported once) shows its run's average, not the zero between its
                 // last two events.
-                rates.feedDocuments += instance.previous == nil || instance.latest.isFinal
+                rates.feedDocuments +=
+                    instance.previous == nil || instance.latest.isFinal
                     ? instance.latest.gauge(Names.feedDocumentsPerSecond) ?? 0 : rate(Names.feedDocumentsIn)
             case "augment":
                 rates.augmentDocuments += rate(Names.augmentDocumentsIn)

@@ -23,7 +23,8 @@ public final class MetricsTopicReader: Sendable {
     ///   - start: where to start reading.
     /// - Throws: `KafkaError` when the consumer cannot be created.
     public init(
-        client: KafkaClientConfiguration, topic: String, start: StartPosition, pollInterval: Duration = .milliseconds(50),
+        client: KafkaClientConfiguration, topic: String, start: StartPosition,
+        pollInterval: Duration = .milliseconds(50),
         logger: Logger
     ) throws {
         self.topic = topic
@@ -58,7 +59,8 @@ public final class MetricsTopicReader: Sendable {
             offsets.append(.init(topic: topic, partition: partition.partition, offset: offset))
         }
         guard !offsets.isEmpty else {
-            throw KafkaError(.consumeFailed, "metrics topic '\(topic)' has no partitions; run `thinkstream topics` to create it")
+            throw KafkaError(
+                .consumeFailed, "metrics topic '\(topic)' has no partitions; run `thinkstream topics` to create it")
         }
         try consumer.assign(offsets)
         return endOffsets
@@ -69,7 +71,9 @@ public final class MetricsTopicReader: Sendable {
     /// - Returns: whether it caught up before `timeout`.
     /// - Throws: `KafkaError`.
     @discardableResult
-    public func readToEnd(into store: DashboardStore, timeout: Duration, settle: Duration = .milliseconds(500)) throws -> Bool {
+    public func readToEnd(into store: DashboardStore, timeout: Duration, settle: Duration = .milliseconds(500)) throws
+        -> Bool
+    {
         var ends = try assign()
         var positions: [Int32: Int64] = [:]
         let deadline = ContinuousClock.now + timeout
@@ -78,7 +82,9 @@ public final class MetricsTopicReader: Sendable {
             let caughtUp = ends.allSatisfy { positions[$0.key, default: 0] >= $0.value }
             if caughtUp, let since = quietSince, ContinuousClock.now - since >= settle { return true }
             if caughtUp, quietSince == nil {
-                let fresh = Dictionary(try consumer.lag(topic: topic).map { ($0.partition, $0.end) }) { first, _ in first }
+                let fresh = Dictionary(try consumer.lag(topic: topic).map { ($0.partition, $0.end) }) { first, _ in
+                    first
+                }
                 if fresh != ends {
                     ends = fresh
                     continue

@@ -8,29 +8,40 @@ public enum OverviewText {
         var lines: [String] = []
         lines.append("thinkstream top — \(overview.eventsSeen) events")
         lines.append("")
-        lines.append(String(
-            format: "throughput  feed %.1f docs/s   augment %.1f docs/s   %.1f samples/s", overview.documentsPerSecond,
-            overview.augmentDocumentsPerSecond, overview.samplesPerSecond))
-        lines.append(String(
-            format: "tokens      generated %.1f/s   trained %.1f/s", overview.generatedTokensPerSecond,
-            overview.trainedTokensPerSecond))
+        lines.append(
+            String(
+                format: "throughput  feed %.1f docs/s   augment %.1f docs/s   %.1f samples/s",
+                overview.documentsPerSecond,
+                overview.augmentDocumentsPerSecond, overview.samplesPerSecond))
+        lines.append(
+            String(
+                format: "tokens      generated %.1f/s   trained %.1f/s", overview.generatedTokensPerSecond,
+                overview.trainedTokensPerSecond))
         lines.append(
             "feed        read \(overview.feed.documentsIn)  produced \(overview.feed.produced)  "
                 + "duplicates \(overview.feed.duplicates)  dead-lettered \(overview.feed.deadLettered)")
         let eta = overview.backlogEtaSeconds.map { duration($0) } ?? "--"
         lines.append("lag         raw backlog \(overview.rawBacklog)  ETA \(eta)")
         for lag in overview.lag { lines.append("  \(lag.component) partition \(lag.partition): \(lag.records)") }
-        lines.append("difficulty  " + (overview.difficultyMix.isEmpty ? "--" : overview.difficultyMix.map {
-            "L\($0.level) \($0.samples) (" + String(format: "%.0f%%", $0.fraction * 100) + ")"
-        }.joined(separator: "  ")))
+        lines.append(
+            "difficulty  "
+                + (overview.difficultyMix.isEmpty
+                    ? "--"
+                    : overview.difficultyMix.map {
+                        "L\($0.level) \($0.samples) (" + String(format: "%.0f%%", $0.fraction * 100) + ")"
+                    }.joined(separator: "  ")))
         for histogram in overview.thinkingLength {
             lines.append(
                 "  thinking L\(histogram.level): \(histogram.count) samples, mean "
                     + String(format: "%.0f", histogram.mean) + " tokens")
         }
-        lines.append("dead letters " + (overview.deadLetters.isEmpty ? "0" : overview.deadLetters.map {
-            "\($0.component)/\($0.reason) \($0.count)"
-        }.joined(separator: "  ")))
+        lines.append(
+            "dead letters "
+                + (overview.deadLetters.isEmpty
+                    ? "0"
+                    : overview.deadLetters.map {
+                        "\($0.component)/\($0.reason) \($0.count)"
+                    }.joined(separator: "  ")))
         if let trainer = overview.trainer {
             lines.append(
                 "trainer     step \(trainer.step)  loss document \(loss(trainer.documentLoss))  thinking "

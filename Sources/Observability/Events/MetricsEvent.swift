@@ -41,7 +41,9 @@ public struct MetricsEvent: Sendable, Equatable, Codable {
         public var count: Int64
         public var sum: Double
 
-        public init(name: String, labels: [String: String] = [:], bounds: [Double], counts: [Int64], count: Int64, sum: Double) {
+        public init(
+            name: String, labels: [String: String] = [:], bounds: [Double], counts: [Int64], count: Int64, sum: Double
+        ) {
             self.name = name
             self.labels = labels
             self.bounds = bounds
@@ -97,7 +99,9 @@ public struct MetricsEvent: Sendable, Equatable, Codable {
     public static func decode(_ bytes: [UInt8]) throws -> MetricsEvent { try EventCoding.decode(bytes) }
 
     static func order<Sample: Labelled>(_ a: Sample, _ b: Sample) -> Bool {
-        (a.name, a.labels.sorted { $0.key < $1.key }.description) < (b.name, b.labels.sorted { $0.key < $1.key }.description)
+        (a.name, a.labels.sorted { $0.key < $1.key }.description) < (
+            b.name, b.labels.sorted { $0.key < $1.key }.description
+        )
     }
 
     /// The value of counter `name` with exactly `labels`, or 0.
@@ -134,7 +138,8 @@ enum EventCoding {
             return try JSONDecoder().decode(Value.self, from: Data(bytes))
         } catch {
             throw ObservabilityError(
-                .malformedEvent, "metrics topic: record is not a valid \(Value.self); produce it with \(Value.self).encoded()",
+                .malformedEvent,
+                "metrics topic: record is not a valid \(Value.self); produce it with \(Value.self).encoded()",
                 cause: error)
         }
     }

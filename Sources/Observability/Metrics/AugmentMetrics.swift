@@ -15,7 +15,8 @@ public struct AugmentMetrics: Sendable {
     public static let batchOccupancy = MetricDefinition.gauge(
         "batch_occupancy_ratio", help: "Fraction of the engine's batch token budget in use.")
     public static let documentLatency = MetricDefinition.histogram(
-        "document_latency_seconds", buckets: [0.5, 1, 2, 5, 10, 30, 60, 120], help: "Consume-to-shard time per document.")
+        "document_latency_seconds", buckets: [0.5, 1, 2, 5, 10, 30, 60, 120],
+        help: "Consume-to-shard time per document.")
     public static let thinkingLength = MetricDefinition.histogram(
         "thinking_length_tokens", buckets: [64, 128, 256, 512, 1024, 2048, 4096],
         help: "Thinking tokens per sample, by difficulty level.")
@@ -27,7 +28,8 @@ public struct AugmentMetrics: Sendable {
     /// Counts one consumed document and, once it is sharded, its latency.
     public func documentDone(latency: Duration) {
         registry.increment(Self.documentsIn)
-        registry.record(Self.documentLatency, Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18)
+        registry.record(
+            Self.documentLatency, Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18)
     }
 
     /// Counts one produced sample at difficulty `level` with `thinkingTokens` generated thinking tokens.

@@ -25,7 +25,9 @@ public struct MetricDefinition: Sendable, Hashable {
 
     /// A distribution over fixed buckets; `buckets` are ascending upper bounds.
     public static func histogram(_ name: String, buckets: [Double], help: String) -> MetricDefinition {
-        precondition(!buckets.isEmpty && zip(buckets, buckets.dropFirst()).allSatisfy { $0 < $1 }, "buckets of '\(name)' must ascend")
+        precondition(
+            !buckets.isEmpty && zip(buckets, buckets.dropFirst()).allSatisfy { $0 < $1 },
+            "buckets of '\(name)' must ascend")
         return MetricDefinition(name: name, kind: .histogram(buckets: buckets), help: help)
     }
 

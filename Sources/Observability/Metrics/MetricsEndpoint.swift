@@ -1,6 +1,6 @@
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Serves `GET /metrics` (Prometheus text format 0.0.4) for one registry; a `Service`.

@@ -88,7 +88,9 @@ public final class MetricsRegistry: Sendable {
 
     /// Records one observation in a histogram.
     public func record(_ metric: MetricDefinition, _ value: Double, labels: [String: String] = [:]) {
-        guard case .histogram(let bounds) = metric.kind else { preconditionFailure("\(metric.name) is not a histogram") }
+        guard case .histogram(let bounds) = metric.kind else {
+            preconditionFailure("\(metric.name) is not a histogram")
+        }
         let key = SeriesKey(name: metric.name, labels: labels)
         state.withLock { state in
             if state.histograms[key] == nil {
@@ -160,7 +162,8 @@ public final class MetricsRegistry: Sendable {
     }
 
     private func descriptor(_ metric: MetricDefinition) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: metric.fullName(component: identity.component), unitName: "", helpText: metric.help)
+        MetricNameDescriptor(
+            metricName: metric.fullName(component: identity.component), unitName: "", helpText: metric.help)
     }
 
     private static func sorted(_ labels: [String: String]) -> [(String, String)] {

@@ -10,7 +10,8 @@ struct ConfigCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "Print the effective configuration: flags > THINKSTREAM_* environment > --config YAML > defaults.",
+            abstract:
+                "Print the effective configuration: flags > THINKSTREAM_* environment > --config YAML > defaults.",
             discussion: """
                 Key component.camelName is THINKSTREAM_COMPONENT_CAMEL_NAME in the environment and \
                 component: {camelName: value} in the YAML file; librdkafka properties are kafka.librdkafka.<property>. \
@@ -92,7 +93,8 @@ struct ConfigurationLayers {
         "feed.partitions": "3", "feed.textField": "text", "feed.idField": "id", "feed.maxDocumentBytes": "1048576",
         "feed.stdinFormat": "jsonl", "feed.strict": "false",
         "metrics.interval": "5", "metrics.host": "127.0.0.1", "metrics.port": "0",
-        "dashboard.host": "127.0.0.1", "dashboard.port": "8080", "dashboard.from": "latest", "dashboard.backfill": "500",
+        "dashboard.host": "127.0.0.1", "dashboard.port": "8080", "dashboard.from": "latest",
+        "dashboard.backfill": "500",
         "top.refresh": "2",
     ]
 
@@ -137,7 +139,8 @@ struct ConfigurationLayers {
         let prefix = "THINKSTREAM_KAFKA_LIBRDKAFKA_"
         var environmentProperties: [String: (name: String, value: String)] = [:]
         for (name, value) in environment where name.hasPrefix(prefix) {
-            let key = "kafka.librdkafka." + name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
+            let key =
+                "kafka.librdkafka." + name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
             environmentProperties[key] = (name, value)
         }
         for key in Array(file.keys) + Array(flags.keys) + Array(environmentProperties.keys) where !keys.contains(key) {
@@ -186,7 +189,8 @@ struct ConfigurationLayers {
             throw ValidationError("--config \(path): not valid YAML (\(error))")
         }
         guard let mapping = root as? [String: Any] else {
-            throw ValidationError("--config \(path): expected a mapping of components, e.g. kafka: {bootstrapServers: host:9092}")
+            throw ValidationError(
+                "--config \(path): expected a mapping of components, e.g. kafka: {bootstrapServers: host:9092}")
         }
         var values: [String: String] = [:]
         func walk(_ node: Any, _ key: String) {

@@ -19,6 +19,7 @@ struct DashboardCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: "Address to bind (env THINKSTREAM_DASHBOARD_HOST; default 127.0.0.1).")
     var host: String?
@@ -39,11 +40,15 @@ struct DashboardCommand: AsyncParsableCommand {
         let logger = try CommandBootstrap.start(command: "dashboard", verbose: verbose)
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["THINKSTREAM_DASHBOARD_HOST"] ?? "127.0.0.1"
-        let port = try port ?? environment["THINKSTREAM_DASHBOARD_PORT"].map {
-            guard let value = Int($0) else { throw ValidationError("THINKSTREAM_DASHBOARD_PORT '\($0)': expected a port") }
-            return value
-        } ?? 8080
-        let start = try Self.startPosition(from ?? environment["THINKSTREAM_DASHBOARD_FROM"] ?? "latest", backfill: backfill)
+        let port =
+            try port ?? environment["THINKSTREAM_DASHBOARD_PORT"].map {
+                guard let value = Int($0) else {
+                    throw ValidationError("THINKSTREAM_DASHBOARD_PORT '\($0)': expected a port")
+                }
+                return value
+            } ?? 8080
+        let start = try Self.startPosition(
+            from ?? environment["THINKSTREAM_DASHBOARD_FROM"] ?? "latest", backfill: backfill)
         let store = DashboardStore()
         let reader: MetricsTopicReader
         do {
@@ -57,10 +62,18 @@ struct DashboardCommand: AsyncParsableCommand {
         let server = DashboardServer(store: store, host: host, port: port, logger: logger) { boundPort in
             FileHandle.standardOutput.write(Data("dashboard: http://\(host):\(boundPort)/\n".utf8))
         }
+        var services: [any Service] = [server, MetricsReaderService(reader: reader, store: store)]
+        let metricsConfiguration = try metrics.configuration()
+        let registry = CommandBootstrap.startMetrics(component: "dashboard")
+        DashboardMetrics.register(store: store, on: registry)
+        if metricsConfiguration.endpointPort != 0 {
+            services.append(
+                MetricsEndpoint(
+                    registry: registry, host: metricsConfiguration.endpointHost, port: metricsConfiguration.endpointPort,
+                    logger: logger))
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: server), .init(service: MetricsReaderService(reader: reader, store: store))],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

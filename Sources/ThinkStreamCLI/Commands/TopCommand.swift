@@ -43,7 +43,8 @@ struct TopCommand: ParsableCommand {
         let store = DashboardStore()
         do {
             let client = try kafka.clientConfiguration(clientID: "thinkstream-top")
-            let reader = try MetricsTopicReader(client: client, topic: kafka.topics.metrics, start: start, logger: logger)
+            let reader = try MetricsTopicReader(
+                client: client, topic: kafka.topics.metrics, start: start, logger: logger)
             if once {
                 let caughtUp = try reader.readToEnd(into: store, timeout: .milliseconds(Int(timeout * 1000)))
                 if !caughtUp { logger.warning("top: metrics topic not read to its end within --timeout") }
@@ -54,7 +55,8 @@ struct TopCommand: ParsableCommand {
             try reader.assign()
             while !InterruptFlag.isRaised {
                 try reader.read(into: store, for: .milliseconds(Int(refresh * 1000)))
-                FileHandle.standardOutput.write(Data(("\u{1B}[H\u{1B}[2J" + OverviewText.render(store.overview())).utf8))
+                FileHandle.standardOutput.write(
+                    Data(("\u{1B}[H\u{1B}[2J" + OverviewText.render(store.overview())).utf8))
             }
         } catch {
             throw CommandBootstrap.fail(error)

@@ -17,16 +17,23 @@ struct MetricsOptions: ParsableArguments {
     /// - Throws: `ValidationError` naming a malformed value.
     func configuration() throws -> MetricsConfiguration {
         let environment = ProcessInfo.processInfo.environment
-        let seconds = try metricsInterval ?? environment["THINKSTREAM_METRICS_INTERVAL"].map {
-            guard let value = Double($0) else { throw ValidationError("THINKSTREAM_METRICS_INTERVAL '\($0)': expected seconds") }
-            return value
-        } ?? 5
-        let port = try metricsPort ?? environment["THINKSTREAM_METRICS_PORT"].map {
-            guard let value = Int($0) else { throw ValidationError("THINKSTREAM_METRICS_PORT '\($0)': expected a port") }
-            return value
-        } ?? 0
+        let seconds =
+            try metricsInterval ?? environment["THINKSTREAM_METRICS_INTERVAL"].map {
+                guard let value = Double($0) else {
+                    throw ValidationError("THINKSTREAM_METRICS_INTERVAL '\($0)': expected seconds")
+                }
+                return value
+            } ?? 5
+        let port =
+            try metricsPort ?? environment["THINKSTREAM_METRICS_PORT"].map {
+                guard let value = Int($0) else {
+                    throw ValidationError("THINKSTREAM_METRICS_PORT '\($0)': expected a port")
+                }
+                return value
+            } ?? 0
         let configuration = MetricsConfiguration(
-            interval: .milliseconds(Int(seconds * 1000)), endpointHost: metricsHost ?? environment["THINKSTREAM_METRICS_HOST"] ?? "127.0.0.1",
+            interval: .milliseconds(Int(seconds * 1000)),
+            endpointHost: metricsHost ?? environment["THINKSTREAM_METRICS_HOST"] ?? "127.0.0.1",
             endpointPort: port)
         do {
             try configuration.validate()
