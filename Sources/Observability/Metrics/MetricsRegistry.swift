@@ -53,23 +53,29 @@ public final class MetricsRegistry: Sendable {
 
     /// Adds `amount` to a counter.
     public func increment(_ metric: MetricDefinition, by amount: Int64 = 1, labels: [String: String] = [:]) {
-        precondition(metric.kind == .counter, "\(metric.name) is not a counter")
         precondition(amount >= 0, "counter \(metric.name) cannot decrease")
+        updateCounter(metric, labels: labels) { _ in amount }
+    }
+
+    /// Raises a counter to `total` (a running total kept elsewhere); a smaller `total` is ignored.
+    public func advance(_ metric: MetricDefinition, to total: Int64, labels: [String: String] = [:]) {
+        updateCounter(metric, labels: labels) { current in max(0, total - current) }
+    }
+
+    /// Adds `delta(current value)` to a counter under the lock, so concurrent updates never double-count.
+    private func updateCounter(_ metric: MetricDefinition, labels: [String: String], delta: (Int64) -> Int64) {
+        precondition(metric.kind == .counter, "\(metric.name) is not a counter")
         let key = SeriesKey(name: metric.name, labels: labels)
         state.withLock { state in
             if state.counters[key] == nil {
                 let handle = prometheus.makeCounter(descriptor: descriptor(metric), labels: Self.sorted(labels))
                 state.counters[key] = CounterSeries(value: 0, handle: handle)
             }
+            let amount = delta(state.counters[key]!.value)
+            guard amount > 0 else { return }
             state.counters[key]!.value += amount
             state.counters[key]!.handle.increment(by: amount)
         }
-    }
-
-    /// Raises a counter to `total` (a running total kept elsewhere); a smaller `total` is ignored.
-    public func advance(_ metric: MetricDefinition, to total: Int64, labels: [String: String] = [:]) {
-        let current = counterValue(metric, labels: labels)
-        if total > current { increment(metric, by: total - current, labels: labels) }
     }
 
     /// Sets a gauge.

@@ -14,6 +14,8 @@ struct FeedCommand: ParsableCommand {
             Each document is produced keyed by its id (the --id-field value, else the sha256 of the text with line \
             endings made \\n and surrounding whitespace removed). Exact duplicates within a run are dropped and \
             counted. Bad records go to the dead-letter topic with one stderr line naming file and line.
+            Metrics go to <prefix>.metrics every --metrics-interval seconds and once more on exit; --metrics-port \
+            serves them as /metrics (Prometheus) while the run lasts.
             Exit codes: 0 done, 64 usage or unreadable input, 65 bad record with --strict, 69 broker unreachable or \
             records not acknowledged, 130 interrupted (what was accepted is flushed first).
             """)
