@@ -87,6 +87,7 @@ struct FeedCommand: ParsableCommand {
         let metricsConfiguration = try metrics.configuration()
         let registry = CommandBootstrap.startMetrics(component: "feed")
         let feedMetrics = FeedMetrics(registry: registry)
+        Self.update(feedMetrics, from: FeedSummary())  // every feed series exists, at 0, from the first scrape on
         let endpoint = CommandBootstrap.startMetricsEndpoint(metricsConfiguration, registry: registry, logger: logger)
         defer { endpoint?.cancel() }
         let producer = try KafkaProducer(configuration: .init(client: client), logger: logger)
