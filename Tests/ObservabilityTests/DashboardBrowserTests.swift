@@ -62,7 +62,8 @@ struct DashboardBrowserTests {
             #expect(state.eventsSeen == Int64(messages.count))
             #expect(state.feed.documentsIn == documentsIn)
 
-            let (scrape, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
+            let (scrape, _) = try await URLSession.shared.data(
+                from: URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!)
             let (samples, problems) = PrometheusTextChecker.parse(String(decoding: scrape, as: UTF8.self))
             #expect(problems.isEmpty, "\(problems)")
             let consumed = samples.first { $0.name == "thinkstream_dashboard_events_consumed_total" }

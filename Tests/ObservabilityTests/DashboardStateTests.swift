@@ -47,7 +47,8 @@ import Testing
         #expect(overview.augmentDocumentsPerSecond == 20)  // 10/s + 10/s
         #expect(overview.samplesPerSecond == 20)  // 40 samples over 2 s
         #expect(overview.generatedTokensPerSecond == 2000)
-        #expect(overview.lag.map { "\($0.component)/\($0.partition)=\($0.records)" } == ["augment/0=60"])  // newest wins
+        // The newest report of a partition wins.
+        #expect(overview.lag.map { "\($0.component)/\($0.partition)=\($0.records)" } == ["augment/0=60"])
         #expect(overview.rawBacklog == 60)
         #expect(overview.backlogEtaSeconds == 3)
         #expect(overview.difficultyMix.map(\.samples) == [10, 30])

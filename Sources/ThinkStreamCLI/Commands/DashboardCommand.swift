@@ -69,7 +69,8 @@ struct DashboardCommand: AsyncParsableCommand {
         if metricsConfiguration.endpointPort != 0 {
             services.append(
                 MetricsEndpoint(
-                    registry: registry, host: metricsConfiguration.endpointHost, port: metricsConfiguration.endpointPort,
+                    registry: registry, host: metricsConfiguration.endpointHost,
+                    port: metricsConfiguration.endpointPort,
                     logger: logger))
         }
         let group = ServiceGroup(
