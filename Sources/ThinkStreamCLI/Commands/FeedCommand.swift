@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import Observability
 import Pipeline
 
 /// `thinkstream feed`: corpora into the raw topic.
@@ -13,11 +14,14 @@ struct FeedCommand: ParsableCommand {
             Each document is produced keyed by its id (the --id-field value, else the sha256 of the text with line \
             endings made \\n and surrounding whitespace removed). Exact duplicates within a run are dropped and \
             counted. Bad records go to the dead-letter topic with one stderr line naming file and line.
+            Metrics go to <prefix>.metrics every --metrics-interval seconds and once more on exit; --metrics-port \
+            serves them as /metrics (Prometheus) while the run lasts.
             Exit codes: 0 done, 64 usage or unreadable input, 65 bad record with --strict, 69 broker unreachable or \
             records not acknowledged, 130 interrupted (what was accepted is flushed first).
             """)
 
     @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Argument(help: "Files or folders (recursive); '-' reads stdin.")
     var paths: [String]
@@ -80,13 +84,31 @@ struct FeedCommand: ParsableCommand {
             keepMetadata: !noMetadata, maxDocumentBytes: maxDocumentBytes, strict: strict)
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         try TopicSetup.ensureTopics(configuration.topics, partitions: partitions, admin: admin)
+        let metricsConfiguration = try metrics.configuration()
+        let registry = CommandBootstrap.startMetrics(component: "feed")
+        let feedMetrics = FeedMetrics(registry: registry)
+        Self.update(feedMetrics, from: FeedSummary())  // every feed series exists, at 0, from the first scrape on
+        let endpoint = CommandBootstrap.startMetricsEndpoint(metricsConfiguration, registry: registry, logger: logger)
+        defer { endpoint?.cancel() }
         let producer = try KafkaProducer(configuration: .init(client: client), logger: logger)
         defer { producer.close() }
+        let publisher = MetricsPublisher(
+            registry: registry, producer: producer, topic: configuration.topics.metrics,
+            interval: metricsConfiguration.interval, logger: logger)
+        let periodic = Task { await publisher.runPeriodically() }
+        defer {
+            periodic.cancel()
+            do {
+                try publisher.publish(isFinal: true)
+            } catch {
+                logger.warning("final metrics event not published", metadata: ["metrics.error": "\(error)"])
+            }
+        }
         let service = try FeedService(configuration: configuration, producer: producer, logger: logger)
         var progress = ProgressLine()
         var lastLog = ContinuousClock.now
         defer { progress.finish() }
-        return try service.run(
+        let summary = try service.run(
             inputs: inputs, isCancelled: { InterruptFlag.isRaised },
             onDeadLetter: { letter in
                 progress.finish()
@@ -94,6 +116,7 @@ struct FeedCommand: ParsableCommand {
                     "feed: \(letter.sourceFile)\(letter.sourceLine.map { ":\($0)" } ?? ""): \(letter.reason): \(letter.message)\n".utf8))
             },
             onProgress: { snapshot in
+                Self.update(feedMetrics, from: snapshot.summary)
                 if CommandBootstrap.isTerminal {
                     progress.draw(Self.describe(snapshot))
                 } else if ContinuousClock.now - lastLog >= .seconds(5) {
@@ -103,6 +126,15 @@ struct FeedCommand: ParsableCommand {
                         "feed.docs_per_second": "\(Int(snapshot.summary.documentsPerSecond))"])
                 }
             })
+        Self.update(feedMetrics, from: summary)
+        return summary
+    }
+
+    static func update(_ metrics: FeedMetrics, from summary: FeedSummary) {
+        metrics.update(
+            read: summary.read, produced: summary.produced, duplicates: summary.duplicates,
+            deadLettersByReason: summary.deadLettersByReason, bytesRead: summary.bytesRead,
+            documentsPerSecond: summary.documentsPerSecond)
     }
 
     static func describe(_ snapshot: FeedProgress) -> String {

@@ -1,0 +1,118 @@
+/// Folds metrics-topic events into what the dashboard shows: latest event per instance, rates from consecutive
+/// events, sums across instances, and short histories for the charts. A value type without I/O; tested directly.
+public struct DashboardState: Sendable {
+    struct Instance {
+        var latest: MetricsEvent
+        var previous: MetricsEvent?
+    }
+
+    /// Instances silent longer than this no longer count towards rates (milliseconds).
+    public var rateWindowMilliseconds: Int64 = 60_000
+    /// Points kept per chart.
+    public var historyLimit = 240
+    private var instances: [String: Instance] = [:]
+    private(set) var rateHistoryPoints: [DashboardOverview.RatePoint] = []
+    private(set) var lossHistoryPoints: [DashboardOverview.LossPoint] = []
+    private(set) var lineageTotals = DashboardOverview.Lineage()
+    private var shardedAt: [String: Int64] = [:]
+    private(set) var eventsSeen: Int64 = 0
+
+    public init() {}
+
+    /// Takes in one metrics event; older or repeated events of an instance are ignored.
+    public mutating func ingest(_ event: MetricsEvent) {
+        eventsSeen += 1
+        if let known = instances[event.instanceID] {
+            guard
+                event.sequence > known.latest.sequence
+                    || event.timestampMilliseconds > known.latest.timestampMilliseconds
+            else { return }
+            instances[event.instanceID] = Instance(latest: event, previous: known.latest)
+        } else {
+            instances[event.instanceID] = Instance(latest: event, previous: nil)
+        }
+        let rates = self.rates(at: event.timestampMilliseconds)
+        Self.append(
+            &rateHistoryPoints, limit: historyLimit,
+            .init(
+                timestampMs: event.timestampMilliseconds, documentsPerSecond: rates.feedDocuments,
+                samplesPerSecond: rates.samples, generatedTokensPerSecond: rates.generatedTokens,
+                trainedTokensPerSecond: rates.trainedTokens))
+        if event.component == "train", let step = event.counters.first(where: { $0.name == Names.trainSteps })?.value {
+            Self.append(
+                &lossHistoryPoints, limit: historyLimit,
+                .init(
+                    timestampMs: event.timestampMilliseconds, step: step, document: event.gauge(Names.lossDocument),
+                    thinking: event.gauge(Names.lossThinking)))
+        }
+    }
+
+    /// Takes in one lineage event.
+    public mutating func ingest(_ event: LineageEvent) {
+        eventsSeen += 1
+        switch event.stage {
+        case .sharded:
+            lineageTotals.sharded += 1
+            shardedAt[event.shardID] = event.oldestInputTimestampMilliseconds ?? event.timestampMilliseconds
+        case .trained:
+            lineageTotals.trained += 1
+            if let start = event.oldestInputTimestampMilliseconds ?? shardedAt.removeValue(forKey: event.shardID) {
+                lineageTotals.lastLatencySeconds = Double(event.timestampMilliseconds - start) / 1000
+            }
+        }
+    }
+
+    private static func append<Point>(_ history: inout [Point], limit: Int, _ point: Point) {
+        history.append(point)
+        if history.count > limit { history.removeFirst(history.count - limit) }
+    }
+
+    struct Rates {
+        var feedDocuments = 0.0
+        var augmentDocuments = 0.0
+        var samples = 0.0
+        var generatedTokens = 0.0
+        var trainedTokens = 0.0
+    }
+
+    /// Per-second rates summed over instances heard from within the rate window before `now`.
+    func rates(at now: Int64) -> Rates {
+        var rates = Rates()
+        for instance in instances.values where now - instance.latest.timestampMilliseconds <= rateWindowMilliseconds {
+            let rate = { (name: String) -> Double in Self.rate(of: name, in: instance) }
+            switch instance.latest.component {
+            case "feed":
+                // A feed job that finished (or reported once) shows its run's average, not the zero between its
+                // last two events.
+                rates.feedDocuments +=
+                    instance.previous == nil || instance.latest.isFinal
+                    ? instance.latest.gauge(Names.feedDocumentsPerSecond) ?? 0 : rate(Names.feedDocumentsIn)
+            case "augment":
+                rates.augmentDocuments += rate(Names.augmentDocumentsIn)
+                rates.samples += rate(Names.augmentSamplesOut)
+                rates.generatedTokens += rate(Names.augmentTokensGenerated)
+            case "train":
+                rates.trainedTokens += rate(Names.trainTokens)
+            default: break
+            }
+        }
+        return rates
+    }
+
+    /// Increase of counter `name` (summed over labels) per second between an instance's last two events.
+    static func rate(of name: String, in instance: Instance) -> Double {
+        guard let previous = instance.previous else { return 0 }
+        let seconds = Double(instance.latest.timestampMilliseconds - previous.timestampMilliseconds) / 1000
+        guard seconds > 0 else { return 0 }
+        let total = { (event: MetricsEvent) in event.counters.filter { $0.name == name }.reduce(0) { $0 + $1.value } }
+        return max(0, Double(total(instance.latest) - total(previous)) / seconds)
+    }
+
+    /// The latest event of every instance.
+    var latestEvents: [MetricsEvent] { instances.values.map(\.latest) }
+
+    /// Latest events of every instance of `component`.
+    func latest(_ component: String) -> [MetricsEvent] {
+        instances.values.map(\.latest).filter { $0.component == component }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import ThinkStreamTesting
+
+@Suite(.serialized, .tags(.integration))
+struct ConfigShowTests {
+    /// `key = value  # source` lines of `thinkstream config show`, by key.
+    static func show(_ arguments: [String], environment: [String: String] = [:]) throws -> [String: (
+        value: String, source: String
+    )] {
+        let result = try CommandRunner.run(
+            ["config", "show"] + arguments, environment: environment, timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.stderr)")
+        var entries: [String: (value: String, source: String)] = [:]
+        for line in result.stdout.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("[") {
+            guard let equals = line.range(of: " = "), let hash = line.range(of: "  # ", options: .backwards) else {
+                continue
+            }
+            entries[String(line[..<equals.lowerBound])] = (
+                String(line[equals.upperBound..<hash.lowerBound]), String(line[hash.upperBound...])
+            )
+        }
+        return entries
+    }
+
+    static func writeConfig(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "thinkstream-config-\(UUID().uuidString).yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func flagsBeatEnvironmentBeatFileBeatDefaults() throws {
+        let file = try Self.writeConfig(
+            """
+            kafka:
+              bootstrapServers: file-host:9092
+              requestTimeout: 30
+              saslUsername: file-user
+            metrics:
+              interval: 7
+              port: 9000
+            dashboard:
+              port: 9100
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let entries = try Self.show(
+            ["--config", file.path, "--bootstrap-servers", "flag-host:9092", "--metrics-port", "9200"],
+            environment: [
+                "THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS": "env-host:9092", "THINKSTREAM_KAFKA_REQUEST_TIMEOUT": "20",
+                "THINKSTREAM_METRICS_PORT": "9300", "THINKSTREAM_KAFKA_TLS_CA_LOCATION": "/etc/ca.pem",
+            ])
+        #expect(entries["kafka.bootstrapServers"]?.value == "flag-host:9092")
+        #expect(entries["kafka.bootstrapServers"]?.source == "flag")
+        #expect(entries["metrics.port"]?.value == "9200")
+        #expect(entries["kafka.requestTimeout"]?.value == "20")
+        #expect(entries["kafka.requestTimeout"]?.source == "env THINKSTREAM_KAFKA_REQUEST_TIMEOUT")
+        #expect(entries["kafka.tlsCALocation"]?.value == "/etc/ca.pem")
+        #expect(entries["kafka.saslUsername"]?.value == "file-user")
+        #expect(entries["kafka.saslUsername"]?.source == "file")
+        #expect(entries["metrics.interval"]?.value == "7")
+        #expect(entries["dashboard.port"]?.value == "9100")
+        #expect(entries["topics.prefix"]?.value == "thinkstream")
+        #expect(entries["topics.prefix"]?.source == "default")
+        #expect(entries["feed.partitions"]?.value == "3")
+    }
+
+    @Test func secretsAreRedactedFromEveryLayer() throws {
+        let file = try Self.writeConfig(
+            """
+            kafka:
+              librdkafka:
+                ssl.key.password: file-key-password
+                client.secret: file-client-secret
+                linger.ms: 7
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run(
+            [
+                "config", "show", "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password",
+                "--set", "serve.apiSecret=flag-api-secret",
+            ],
+            environment: ["THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password"], timeout: .seconds(30))
+        #expect(result.status == 0, "\(result.stderr)")
+        for secret in [
+            "file-key-password", "file-client-secret", "flag-sasl-password", "flag-api-secret", "env-sasl-password",
+        ] {
+            #expect(!result.stdout.contains(secret), "\(secret) printed")
+        }
+        let entries = try Self.show(
+            [
+                "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password", "--set",
+                "serve.apiSecret=x",
+            ],
+            environment: ["THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password"])
+        #expect(entries["kafka.saslPassword"]?.value == "******")
+        #expect(entries["kafka.saslPassword"]?.source == "env THINKSTREAM_KAFKA_SASL_PASSWORD")
+        #expect(entries["kafka.librdkafka.sasl.password"]?.value == "******")
+        #expect(entries["kafka.librdkafka.ssl.key.password"]?.value == "******")
+        #expect(entries["kafka.librdkafka.client.secret"]?.value == "******")
+        #expect(entries["serve.apiSecret"]?.value == "******")
+        #expect(entries["kafka.librdkafka.linger.ms"]?.value == "7")
+    }
+
+    @Test func malformedConfigFileExits64NamingTheFile() throws {
+        let file = try Self.writeConfig("- just\n- a list\n")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run(["config", "show", "--config", file.path], timeout: .seconds(30))
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(file.path))
+    }
+}
