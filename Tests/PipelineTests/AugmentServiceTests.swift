@@ -74,7 +74,7 @@ struct AugmentServiceTests {
             let first = try worker("a", shardSamples: 5)
             let second = try worker("b", shardSamples: 7)
             async let firstSummary = first.run(isCancelled: { flags.stop.load(ordering: .relaxed) || flags.stopFirst.load(ordering: .relaxed) }) {
-                _, summary in
+                _, _, summary in
                 if summary.documentsIn >= 20 { flags.stopFirst.store(true, ordering: .relaxed) }
             }
             async let secondSummary = second.run(isCancelled: { flags.stop.load(ordering: .relaxed) })

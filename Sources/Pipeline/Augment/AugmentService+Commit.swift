@@ -44,7 +44,8 @@ extension AugmentService {
     /// new shard. On failure the transaction is aborted and the error rethrown: nothing of it becomes visible
     /// (on brokers that hide aborted transactions; others deliver it, and consumers drop it by sample id).
     func commit(
-        _ state: inout ShardState, summary: inout AugmentSummary, onShard: @Sendable (ShardManifest, AugmentSummary) -> Void
+        _ state: inout ShardState, summary: inout AugmentSummary,
+        onShard: @Sendable (ShardManifest, [ShardSample], AugmentSummary) -> Void
     ) throws {
         let (manifest, value) = try state.builder.build(generator: augmenter.generator, tokenizer: augmenter.tokenizerName)
         let offsets = state.builder.offsetsToCommit.map { KafkaPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset) }
@@ -71,7 +72,7 @@ extension AugmentService {
                 "shard.id": "\(manifest.shardID)", "shard.samples": "\(manifest.sampleCount)",
                 "shard.dead_letters": "\(manifest.deadLetterCount)", "shard.bytes": "\(value.count)",
             ])
-        onShard(manifest, summary)
+        onShard(manifest, state.builder.samples, summary)
         state.reset(generation: state.generation)
     }
 }

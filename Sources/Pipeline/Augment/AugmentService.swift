@@ -66,7 +66,7 @@ public final class AugmentService: Sendable {
     ///   (batch jobs and demos); nil runs until cancelled.
     public func run(
         stopWhenIdle: Duration? = nil, isCancelled: @escaping @Sendable () -> Bool,
-        onShard: @escaping @Sendable (ShardManifest, AugmentSummary) -> Void = { _, _ in }
+        onShard: @escaping @Sendable (ShardManifest, [ShardSample], AugmentSummary) -> Void = { _, _, _ in }
     ) async throws -> AugmentSummary {
         try producer.initTransactions()
         try consumer.subscribe([configuration.topics.raw])

@@ -4,6 +4,7 @@ import Foundation
 import Inference
 import Kafka
 import Logging
+import Observability
 import Pipeline
 import Shards
 
@@ -20,6 +21,7 @@ struct AugmentCommand: AsyncParsableCommand {
 
     @OptionGroup var kafka: KafkaOptions
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: "Consumer group of the augment workers.")
     var group = "thinkstream-augment"
@@ -111,19 +113,54 @@ struct AugmentCommand: AsyncParsableCommand {
         let engine = InferenceEngine(configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
         let augmenter = try await EngineDocumentAugmenter(modelPath: try modelOptions.resolvedPath(), configuration: method, engine: engine)
         let host = ProcessInfo.processInfo.hostName
+        let workerID = transactionalID ?? "thinkstream-augment-\(host)"
         let service = try AugmentService(
             configuration: .init(
-                topics: kafka.topics, groupID: group, transactionalID: transactionalID ?? "thinkstream-augment-\(host)",
+                topics: kafka.topics, groupID: group, transactionalID: workerID,
                 maxDocumentsInFlight: maxDocumentsInFlight,
                 shardLimits: .init(maxSamples: shardMaxSamples, maxAge: .milliseconds(Int(shardMaxSeconds * 1000)))),
             client: client, augmenter: augmenter, logger: logger)
+        let metricsConfiguration = try metrics.configuration()
+        let registry = CommandBootstrap.startMetrics(component: "augment")
+        let augmentMetrics = AugmentMetrics(registry: registry)
+        let endpoint = CommandBootstrap.startMetricsEndpoint(metricsConfiguration, registry: registry, logger: logger)
+        defer { endpoint?.cancel() }
+        let metricsProducer = try KafkaProducer(configuration: .init(client: client), logger: logger)
+        defer { metricsProducer.close() }
+        let publisher = MetricsPublisher(
+            registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
+            interval: metricsConfiguration.interval, logger: logger)
+        let periodic = Task { await publisher.runPeriodically() }
+        defer {
+            periodic.cancel()
+            _ = try? publisher.publish(isFinal: true)
+        }
+        let started = ContinuousClock.now
         return try await service.run(
             stopWhenIdle: stopWhenIdle > 0 ? .milliseconds(Int(stopWhenIdle * 1000)) : nil,
             isCancelled: { InterruptFlag.isRaised },
-            onShard: { manifest, summary in
+            onShard: { manifest, samples, summary in
+                Self.record(manifest, samples, into: augmentMetrics, publisher: publisher, workerID: workerID, since: started)
                 let line = "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             })
+    }
+
+    /// Metrics and a lineage event for one committed shard.
+    static func record(
+        _ manifest: ShardManifest, _ samples: [ShardSample], into metrics: AugmentMetrics, publisher: MetricsPublisher,
+        workerID: String, since started: ContinuousClock.Instant
+    ) {
+        let levels = Dictionary(uniqueKeysWithValues: ReasoningLevel.allCases.map { ($0.rawValue, $0.rank) })
+        let documents = Set(samples.map(\.documentID)).count + manifest.deadLetterCount
+        for _ in 0..<documents { metrics.documentDone(latency: ContinuousClock.now - started) }
+        for sample in samples { metrics.sampleProduced(level: levels[sample.level] ?? 0, thinkingTokens: sample.thinkingTokenCount) }
+        guard manifest.sampleCount > 0 else { return }
+        let lineage = LineageEvent(
+            stage: .sharded, shardID: manifest.shardID, component: "augment", instanceID: workerID,
+            timestampMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+            inputs: manifest.inputs.map { .init(topic: $0.topic, partition: $0.partition, firstOffset: $0.firstOffset, lastOffset: $0.lastOffset) })
+        try? publisher.publish(lineage)
     }
 
     static func describe(_ summary: AugmentSummary) -> String {
