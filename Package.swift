@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards",
+                "Kafka", "Shards", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "Kafka", "Pipeline",
+                "Kafka", "Pipeline", "Training", "GGUF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +67,11 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrainServiceTests",
+            dependencies: ["Pipeline", "Kafka", "Shards", "Training", "ThinkStreamTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Kafka", "Shards", "ThinkStreamTesting"],

@@ -13,6 +13,6 @@ struct ThinkStreamCommand: ParsableCommand {
             Every option can also come from the environment: --bootstrap-servers is THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS.
             """,
         version: version,
-        subcommands: [VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self]
+        subcommands: [VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self, TrainCommand.self]
     )
 }
