@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrainServiceTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "Training", "ThinkStreamTesting"],
+            dependencies: ["Pipeline", "Kafka", "Shards", "Tensors", "Training", "GGUF", "ThinkStreamTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
