@@ -29,34 +29,44 @@ enum TrainFixtures {
         }
     }
 
-    static func sample(id: String, text document: String, level: String, offset: Int64) -> ShardSample {
+    static func sample(
+        id: String, text document: String, level: String, offset: Int64, encode: ((String) -> [Int])? = nil
+    ) -> ShardSample {
         let firstSentence = document.split(separator: ".").first.map(String.init) ?? document
         let thinking = "The key point: " + String(firstSentence.prefix(80))
         let text = document + "\n\n<think>\n" + thinking + "\n</think>\n"
         let documentBytes = document.utf8.count
         let thinkingStart = documentBytes + "\n\n<think>\n".utf8.count
         let sampleID = String(repeating: "0", count: max(0, 64 - id.utf8.count)) + id
+        // Byte tokens: token offsets = byte offsets. A real tokenizer: spans from the token counts of the prefixes.
+        let tokenIDs = encode?(text) ?? text.utf8.map(Int.init)
+        let documentTokens = encode?(document).count ?? documentBytes
+        let thinkingTokenStart = encode?(String(decoding: text.utf8.prefix(thinkingStart), as: UTF8.self)).count ?? thinkingStart
+        let thinkingTokenEnd = encode?(String(decoding: text.utf8.prefix(thinkingStart + thinking.utf8.count), as: UTF8.self)).count
+            ?? thinkingStart + thinking.utf8.count
         return ShardSample(
             sampleID: sampleID, documentID: id, source: .init(topic: "test.raw", partition: 0, offset: offset), text: text,
-            tokenIDs: text.utf8.map(Int.init),
-            documentSpan: .init(byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: documentBytes),
+            tokenIDs: tokenIDs,
+            documentSpan: .init(byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: min(documentTokens, tokenIDs.count)),
             thinkingSpan: .init(
-                byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: thinkingStart,
-                tokenEnd: thinkingStart + thinking.utf8.count),
+                byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: min(thinkingTokenStart, tokenIDs.count),
+                tokenEnd: min(thinkingTokenEnd, tokenIDs.count)),
             difficultyScore: 0.5, level: level, trajectoryIndex: 0, seed: 1, templateID: "train-test", templateVersion: 1,
             thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1, focusCharacterOffset: nil)
     }
 
     /// Shards of `samplesPerShard` samples each, levels alternating "basic"/"advanced".
     static func shards(
-        _ documents: [(id: String, text: String)], samplesPerShard: Int, tokenizer: String = "bytes"
+        _ documents: [(id: String, text: String)], samplesPerShard: Int, tokenizer: String = "bytes",
+        encode: ((String) -> [Int])? = nil
     ) throws -> [(manifest: ShardManifest, value: [UInt8], samples: [ShardSample])] {
         var result: [(manifest: ShardManifest, value: [UInt8], samples: [ShardSample])] = []
         for (shardIndex, first) in stride(from: 0, to: documents.count, by: samplesPerShard).enumerated() {
             var builder = ShardBuilder(limits: .init(maxSamples: samplesPerShard))
             for (index, document) in documents[first..<min(documents.count, first + samplesPerShard)].enumerated() {
                 let offset = Int64(first + index)
-                builder.add(sample(id: document.id, text: document.text, level: (first + index) % 2 == 0 ? "basic" : "advanced", offset: offset))
+                builder.add(sample(id: document.id, text: document.text, level: (first + index) % 2 == 0 ? "basic" : "advanced", offset: offset,
+                    encode: encode))
                 builder.cover(topic: "test.raw", partition: 0, offset: offset)
             }
             let (manifest, value) = try builder.build(generator: generator, tokenizer: tokenizer, createdAt: Date(timeIntervalSince1970: Double(shardIndex)))
