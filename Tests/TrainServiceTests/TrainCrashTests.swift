@@ -22,7 +22,11 @@ struct TrainCrashTests {
     static func lastLoggedStep(_ path: String) -> Int {
         guard let data = FileManager.default.contents(atPath: path) else { return -1 }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        return lines.last.flatMap { Int($0.split(separator: " ")[1]) } ?? -1
+        // The last line may be half-written while the trainer appends it; use the last complete one.
+        return lines.reversed().lazy.compactMap { line -> Int? in
+            let fields = line.split(separator: " ")
+            return fields.count > 1 ? Int(fields[1]) : nil
+        }.first ?? -1
     }
 
     static func launch(_ arguments: [String]) throws -> Process {

@@ -26,6 +26,8 @@ public struct TrainProgress: Sendable, Equatable {
     public var evaluation: TrainEvaluationResult?
     /// Step of the newest durable checkpoint.
     public var lastCheckpointStep: Int?
+    /// Records of the shards topic behind the group's committed offsets, measured after each checkpoint's commit.
+    public var consumerLag: Int64?
     public init() {}
 }
 

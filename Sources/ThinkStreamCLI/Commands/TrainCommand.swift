@@ -188,6 +188,7 @@ struct TrainRunCommand: ParsableCommand {
         text += String(
             format: " lr %.2e gnorm %.3f %.0f tok/s %.3fs", progress.learningRate, progress.gradientNorm,
             progress.tokensPerSecond, progress.stepSeconds)
+        if let lag = progress.consumerLag { text += " lag \(lag)" }
         return text
     }
 
