@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrainServiceTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "Tensors", "Training", "GGUF", "ThinkStreamTesting"],
+            dependencies: ["Pipeline", "Kafka", "Shards", "Tensors", "Training", "GGUF", "Quantization", "ThinkStreamTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

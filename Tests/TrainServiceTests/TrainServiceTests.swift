@@ -1,4 +1,6 @@
 import Foundation
+import GGUF
+import Quantization
 import Kafka
 import Pipeline
 import Shards
@@ -63,6 +65,16 @@ struct TrainServiceTests {
             }
             let corrupt = try #require(letters.first { $0.header("error.code") == "corrupt_shard" })
             #expect(corrupt.header("error.message")?.contains("checksum") == true)
+
+            // The CLI exports the run's newest checkpoint; the GGUF loads back through the trainer's start path.
+            let export = try CommandRunner.run(
+                ["train", "export", "--checkpoint", directory + "/checkpoints", "--gguf", directory + "/out.gguf", "--f16",
+                 "--safetensors", directory + "/hf"], timeout: .seconds(60))
+            #expect(export.exitCode == 0, "\(export.standardError)")
+            let exported = try GGUFFile(path: directory + "/out.gguf")
+            #expect(try TrainModelSource.config(of: exported) == .tiny)
+            #expect(exported.tensor(named: "blk.0.attn_q.weight")?.type == .f16)
+            #expect(FileManager.default.fileExists(atPath: directory + "/hf/model.safetensors"))
         }
     }
 
