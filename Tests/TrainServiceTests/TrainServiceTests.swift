@@ -78,6 +78,45 @@ struct TrainServiceTests {
         }
     }
 
+    /// On one partition the sample order is fixed, so stopping at step 12 and resuming to step 30 must give the
+    /// same weights, bit for bit, and the same step log as running to step 30 at once.
+    @Test func stopAndResumeIsBitIdenticalToAnUninterruptedRun() async throws {
+        try await withBroker { servers in
+            let topics = TopicNames(prefix: "trr-\(UUID().uuidString.prefix(6).lowercased())")
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
+            let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 60, maxBytes: 500)
+            let shards = try TrainFixtures.shards(documents, samplesPerShard: 6)
+            try TrainFixtures.produce(servers: servers, topic: topics.shards, values: shards.map(\.value), keys: shards.map(\.manifest.shardID))
+            func run(directory: String, maxSteps: Int) async throws -> TrainSummary {
+                var configuration = Self.configuration(topics: topics, directory: directory, maxSteps: maxSteps)
+                configuration.schedule = LearningRateSchedule(maxLearningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 5, totalSteps: 30)
+                configuration.checkpointEverySteps = 7
+                configuration.stopWhenIdle = nil
+                let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+                return try await service.runOnDedicatedThread(isCancelled: { false })
+            }
+            let straight = TrainFixtures.temporaryDirectory("train-straight")
+            let resumed = TrainFixtures.temporaryDirectory("train-resumed")
+            defer {
+                try? FileManager.default.removeItem(atPath: straight)
+                try? FileManager.default.removeItem(atPath: resumed)
+            }
+            let whole = try await run(directory: straight, maxSteps: 30)
+            let firstPart = try await run(directory: resumed, maxSteps: 12)
+            let secondPart = try await run(directory: resumed, maxSteps: 30)
+            #expect(whole.progress.step == 30 && firstPart.progress.step == 12 && secondPart.resumedFromStep == 12)
+            #expect(firstPart.losses + secondPart.losses == whole.losses)
+            let a = try #require(try CheckpointStore(directory: straight + "/checkpoints").loadNewestValid()).checkpoint
+            let b = try #require(try CheckpointStore(directory: resumed + "/checkpoints").loadNewestValid()).checkpoint
+            #expect(a.step == 30 && b.step == 30)
+            #expect(a.parameters == b.parameters, "weights differ after stop and resume")
+            #expect(a.firstMoment == b.firstMoment && a.secondMoment == b.secondMoment)
+            #expect(a.consumedOffsets == b.consumedOffsets && a.trainerState == b.trainerState)
+            #expect(TrainFixtures.stepLogIDs(straight + "/steps.log") == TrainFixtures.stepLogIDs(resumed + "/steps.log"))
+        }
+    }
+
     @Test func lossGoesDownOnSharedCorporaAndEvaluationSplitsMathsFromGeneral() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "trl-\(UUID().uuidString.prefix(6).lowercased())")
