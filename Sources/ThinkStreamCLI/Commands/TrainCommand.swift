@@ -19,7 +19,8 @@ struct TrainRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Train on shards until --max-steps (or --stop-when-idle), resuming from the newest checkpoint.",
         discussion: """
-            Starts from --model (a llama GGUF, dequantized to fp32) or --fresh (seeded weights, byte tokenizer: \
+            Starts from --model (a llama GGUF, dequantized to fp32; SmolLM2-135M by default) or --fresh (seeded \
+            weights, byte tokenizer: \
             ids are UTF-8 bytes, EOS 0). A checkpoint in --checkpoint-dir always wins: the run resumes from it at \
             the exact sample it stopped. Prints one line per --log-every steps on stdout and a summary at the end.
             Exit codes: 0 done, 64 usage or unreadable model/eval file, 69 broker unreachable, 70 internal or \
@@ -28,7 +29,7 @@ struct TrainRunCommand: ParsableCommand {
 
     @OptionGroup var kafka: KafkaOptions
 
-    @Option(help: "Start model: a llama-architecture GGUF (e.g. SmolLM2-135M).")
+    @Option(help: "Start model: a llama-architecture GGUF (default: SmolLM2-135M-Instruct.Q4_1.gguf in THINKSTREAM_MODELS_DIR or .deps/models).")
     var model: String?
 
     @Option(help: "Start from seeded random weights of a shape: tiny or smollm2-135m.")
@@ -138,15 +139,18 @@ struct TrainRunCommand: ParsableCommand {
 
     private func train(logger: Logger) throws -> TrainSummary {
         let start: TrainConfiguration.Start
+        let defaultModel = (ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] ?? ".deps/models")
+            + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         switch (model, fresh) {
         case (let path?, nil): start = .gguf(path: path)
+        case (nil, nil): start = .gguf(path: defaultModel)
         case (nil, let shape?):
             switch shape.lowercased() {
             case "tiny": start = .fresh(.tiny, seed: seed)
             case "smollm2-135m", "smollm2": start = .fresh(.smolLM2_135M, seed: seed)
             default: throw ValidationError("--fresh '\(shape)': use tiny or smollm2-135m")
             }
-        default: throw ValidationError("give exactly one of --model <gguf> and --fresh <shape>")
+        default: throw ValidationError("give at most one of --model <gguf> and --fresh <shape>")
         }
         let configuration = TrainConfiguration(
             topics: kafka.topics, groupID: groupID, start: start, tokenizerNames: tokenizer.isEmpty ? nil : tokenizer,
