@@ -40,10 +40,13 @@ struct TrainServiceTests {
 
             let directory = TrainFixtures.temporaryDirectory("train-dedup")
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let service = try TrainService(
-                configuration: Self.configuration(topics: topics, directory: directory),
-                client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            // Also exercises the non-default paths: document-boundary masking and a thinking-token loss weight.
+            var configuration = Self.configuration(topics: topics, directory: directory)
+            configuration.documentBoundaryMasking = true
+            configuration.thinkingLossWeight = 0.5
+            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
+            #expect(summary.losses.allSatisfy { $0.isFinite && $0 > 0 })
 
             let trained = TrainFixtures.stepLogIDs(directory + "/steps.log")
             let expected = (shards[0].samples + shards[1].samples).map(\.sampleID)
