@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards", "Augmentation", "Inference", "GGUF", "Tokenization",
+                "Kafka", "Shards", "Augmentation", "Inference", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability",
+                "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,6 +99,11 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrainServiceTests",
+            dependencies: ["Pipeline", "Kafka", "Shards", "Tensors", "Training", "GGUF", "Quantization", "ThinkStreamTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Kafka", "Shards", "ThinkStreamTesting"],

@@ -53,9 +53,11 @@ public enum CausalAttention {
     ///   - k: keys after RoPE. // [B, T, nKVHeads * headDim]
     ///   - v: values. // [B, T, nKVHeads * headDim]
     ///   - shape: sizes.
+    ///   - segmentStarts: per query position, the first key position it may attend to (document-boundary
+    ///     masking; `att` is zero outside `start...t`, so the backward pass needs no mask), or `nil`. // [B, T]
     public static func forward(
         out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
-        k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape
+        k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape, segmentStarts: UnsafePointer<Int32>? = nil
     ) {
         let (B, T, hd, nHeads) = (shape.B, shape.T, shape.headDim, shape.nHeads)
         let (qDim, kvDim) = (shape.qDim, shape.kvDim)
@@ -70,7 +72,8 @@ public enum CausalAttention {
             }
         }
         ParallelLoop.forEach(iterations: B * nHeads * T, threads: B * nHeads * T * T >= 1 << 14 ? 2 : 1) { row in
-            softmaxCausalRow(att + row * T, t: row % T, T: T)
+            let (t, b) = (row % T, row / (nHeads * T))
+            softmaxCausalRow(att + row * T, start: segmentStarts.map { Int($0[b * T + t]) } ?? 0, t: t, T: T)
         }
         for b in 0..<B {
             for h in 0..<nHeads {
@@ -136,19 +139,20 @@ public enum CausalAttention {
         }
     }
 
-    /// Softmax over `row[0...t]` in place (scores already scaled); zeroes `row[(t+1)..<T]`.
+    /// Softmax over `row[start...t]` in place (scores already scaled); zeroes the rest of the row.
     @inline(__always)
-    static func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, t: Int, T: Int) {
+    static func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, start: Int = 0, t: Int, T: Int) {
         var maxScore = -Float.infinity
-        for t2 in 0...t { maxScore = max(maxScore, row[t2]) }
+        for t2 in start...t { maxScore = max(maxScore, row[t2]) }
         var sum: Float = 0
-        for t2 in 0...t {
+        for t2 in start...t {
             let e = expf(row[t2] - maxScore)
             row[t2] = e
             sum += e
         }
         let inverse = 1 / sum
-        for t2 in 0...t { row[t2] *= inverse }
+        for t2 in start...t { row[t2] *= inverse }
+        for t2 in 0..<start { row[t2] = 0 }
         for t2 in (t + 1)..<T { row[t2] = 0 }
     }
 

@@ -20,6 +20,20 @@ public enum CrossEntropy {
     public static func forward(
         logits: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, N: Int, V: Int
     ) -> Double {
+        positionLosses(logits: logits, targets: targets, N: N, V: V).reduce(0, +)
+    }
+
+    /// Turns `logits` into probabilities in place and returns each position's loss `-log p[n, targets[n]]`.
+    ///
+    /// - Parameters:
+    ///   - logits: logits in, probabilities out. // [N, V]
+    ///   - targets: target ids in `0..<V`. // [N]
+    ///   - N: positions.
+    ///   - V: vocabulary.
+    /// - Returns: the per-position losses. // [N]
+    public static func positionLosses(
+        logits: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, N: Int, V: Int
+    ) -> [Double] {
         var losses = [Double](repeating: 0, count: N)  // [N]
         losses.withUnsafeMutableBufferPointer { lossBuffer in
             ParallelLoop.forEach(iterations: N, threads: N * V >= 1 << 14 ? 2 : 1) { n in
@@ -39,7 +53,7 @@ public enum CrossEntropy {
                 for v in 0..<V { row[v] *= inverse }
             }
         }
-        return losses.reduce(0, +)
+        return losses
     }
 
     /// Turns probabilities into `dlogits = scale * (p - onehot(target))` in place.
@@ -50,13 +64,16 @@ public enum CrossEntropy {
     ///   - N: positions.
     ///   - V: vocabulary.
     ///   - scale: `dLoss/dSummedLoss`, e.g. `1/N` for the mean.
+    ///   - weights: per-position multipliers of `scale` (loss weights), or `nil` for all ones. // [N]
     public static func backward(
-        probabilities: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, N: Int, V: Int, scale: Float
+        probabilities: UnsafeMutablePointer<Float>, targets: UnsafePointer<Int32>, N: Int, V: Int, scale: Float,
+        weights: UnsafePointer<Float>? = nil
     ) {
         ParallelLoop.forEach(iterations: N, threads: N * V >= 1 << 14 ? 2 : 1) { n in
             let row = probabilities + n * V
             row[Int(targets[n])] -= 1
-            for v in 0..<V { row[v] *= scale }
+            let rowScale = scale * (weights?[n] ?? 1)
+            for v in 0..<V { row[v] *= rowScale }
         }
     }
 }

@@ -48,6 +48,10 @@ final class LlamaActivations {
     let logits: FloatBuffer  // [N, V] logits, then probabilities, then dlogits
     var inputs: [Int32]  // [N]
     var targets: [Int32]  // [N]
+    var targetWeights: [Float]?  // [N] loss weights, nil = all ones
+    var segmentStarts: [Int32]?  // [N] first attendable position per query, nil = plain causal
+    var positionLosses: [Float] = []  // [N] -log p(target) of the last forward
+    var weightSum: Double = 0  // sum of targetWeights (N when nil)
 
     let dResidual: FloatBuffer  // [N, C] gradient flowing down the residual stream
     let dNorm: FloatBuffer  // [N, C]

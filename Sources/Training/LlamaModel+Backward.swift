@@ -15,10 +15,18 @@ extension LlamaModel {
         guard let acts = activations else { return }
         let (N, C, V) = (acts.B * acts.T, config.dModel, config.vocab)
         let (w, g) = (parameters.pointer, gradients.pointer)
+        let meanScale = acts.weightSum > 0 ? lossScale / Float(acts.weightSum) : 0
         acts.targets.withUnsafeBufferPointer { targets in
-            CrossEntropy.backward(
-                probabilities: acts.logits.pointer, targets: targets.baseAddress!, N: N, V: V,
-                scale: lossScale / Float(N))
+            if let weights = acts.targetWeights {
+                weights.withUnsafeBufferPointer { weights in
+                    CrossEntropy.backward(
+                        probabilities: acts.logits.pointer, targets: targets.baseAddress!, N: N, V: V,
+                        scale: meanScale, weights: weights.baseAddress)
+                }
+            } else {
+                CrossEntropy.backward(
+                    probabilities: acts.logits.pointer, targets: targets.baseAddress!, N: N, V: V, scale: meanScale)
+            }
         }
         let head = layout.output ?? layout.tokenEmbedding
         acts.dNorm.zero()

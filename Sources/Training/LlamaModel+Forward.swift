@@ -6,7 +6,9 @@ import Tensors
 
 extension LlamaModel {
     /// Runs the forward pass on `batch`, keeps the activations for ``backward(lossScale:)``, and returns the
-    /// mean cross-entropy over all `B*T` positions.
+    /// mean cross-entropy over all `B*T` positions (the weighted mean `sum(w * l) / sum(w)` when the batch has
+    /// ``TokenBatch/targetWeights``; 0 when every weight is 0). Each position's loss is kept in
+    /// ``lastPositionLosses``.
     ///
     /// - Parameters:
     ///   - batch: inputs and targets.
@@ -20,6 +22,9 @@ extension LlamaModel {
         let acts = activations(B: B, T: T)
         acts.inputs = batch.inputs
         acts.targets = batch.targets
+        acts.targetWeights = batch.targetWeights
+        acts.segmentStarts = batch.segmentStarts
+        acts.weightSum = batch.targetWeights.map { $0.reduce(0.0) { $0 + Double($1) } } ?? Double(N)
         let w = parameters.pointer
         acts.inputs.withUnsafeBufferPointer { ids in
             Embedding.forward(
@@ -35,12 +40,22 @@ extension LlamaModel {
         Linear.forward(
             out: acts.logits.pointer, x: acts.finalNormOut.pointer, weight: w + (layout.output ?? layout.tokenEmbedding),
             N: N, inDim: C, outDim: V)
-        let lossSum = acts.targets.withUnsafeBufferPointer { targets in
-            CrossEntropy.forward(logits: acts.logits.pointer, targets: targets.baseAddress!, N: N, V: V)
+        let losses = acts.targets.withUnsafeBufferPointer { targets in
+            CrossEntropy.positionLosses(logits: acts.logits.pointer, targets: targets.baseAddress!, N: N, V: V)
+        }
+        acts.positionLosses = losses.map { Float($0) }
+        let lossSum: Double
+        if let weights = acts.targetWeights {
+            lossSum = zip(losses, weights).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+        } else {
+            lossSum = losses.reduce(0, +)
         }
         hasForward = true
-        return Float(lossSum / Double(N))
+        return acts.weightSum > 0 ? Float(lossSum / acts.weightSum) : 0
     }
+
+    /// Each position's cross-entropy `-log p(target)` from the last ``forward(_:)``, unweighted. // [B*T]
+    public var lastPositionLosses: [Float] { activations?.positionLosses ?? [] }
 
     func blockForward(_ l: Int, acts: LlamaActivations) {
         let (B, T) = (acts.B, acts.T)
@@ -58,9 +73,17 @@ extension LlamaModel {
         Linear.forward(out: layer.v.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnV, N: N, inDim: C, outDim: kvDim)
         rotary!.apply(layer.q.pointer, B: B, T: T, nHeads: config.nHeads)
         rotary!.apply(layer.k.pointer, B: B, T: T, nHeads: config.nKVHeads)
-        CausalAttention.forward(
-            out: layer.attnOut.pointer, att: layer.att.pointer, q: layer.q.pointer, k: layer.k.pointer,
-            v: layer.v.pointer, shape: attentionShape(B: B, T: T))
+        if let starts = acts.segmentStarts {
+            starts.withUnsafeBufferPointer { starts in
+                CausalAttention.forward(
+                    out: layer.attnOut.pointer, att: layer.att.pointer, q: layer.q.pointer, k: layer.k.pointer,
+                    v: layer.v.pointer, shape: attentionShape(B: B, T: T), segmentStarts: starts.baseAddress)
+            }
+        } else {
+            CausalAttention.forward(
+                out: layer.attnOut.pointer, att: layer.att.pointer, q: layer.q.pointer, k: layer.k.pointer,
+                v: layer.v.pointer, shape: attentionShape(B: B, T: T))
+        }
         Linear.forward(
             out: layer.residualMid.pointer, x: layer.attnOut.pointer, weight: w + offsets.attnOutput,
             N: N, inDim: qDim, outDim: C)

@@ -12,6 +12,8 @@ public struct TrainingStepResult: Sendable, Equatable {
     public var learningRate: Float
     /// Tokens trained on (sum of `B*T`).
     public var tokens: Int
+    /// Each position's unweighted loss, micro-batches concatenated. // [sum of B*T]
+    public var positionLosses: [Float] = []
 }
 
 extension LlamaModel {
@@ -33,8 +35,10 @@ extension LlamaModel {
         zeroGradients()
         let scale = 1 / Float(microBatches.count)
         var lossSum: Float = 0
+        var positionLosses: [Float] = []
         for batch in microBatches {
             lossSum += forward(batch)
+            positionLosses += lastPositionLosses
             backward(lossScale: scale)
         }
         let norm = GradientClipping.globalNorm(gradients)
@@ -43,6 +47,6 @@ extension LlamaModel {
             parameters: parameters, gradients: gradients, learningRate: learningRate, gradientScale: clipScale)
         return TrainingStepResult(
             loss: lossSum * scale, gradientNorm: Float(norm), learningRate: learningRate,
-            tokens: microBatches.reduce(0) { $0 + $1.B * $1.T })
+            tokens: microBatches.reduce(0) { $0 + $1.B * $1.T }, positionLosses: positionLosses)
     }
 }

@@ -11,6 +11,12 @@ public struct TokenBatch: Sendable, Equatable {
     public let inputs: [Int32]
     /// Token ids the model should predict at each position. // [B, T]
     public let targets: [Int32]
+    /// Per-target loss weights, or `nil` for all ones; the loss is `sum(w * l) / sum(w)`, so 0 masks a target
+    /// (padding) and other values re-weight it (document vs thinking tokens). // [B, T]
+    public var targetWeights: [Float]?
+    /// Per-position first key position each query may attend to (document-boundary masking), or `nil` for plain
+    /// causal attention over the whole row; `segmentStarts[b, t] <= t`. // [B, T]
+    public var segmentStarts: [Int32]?
 
     /// Creates a batch from explicit inputs and targets.
     ///
@@ -19,13 +25,24 @@ public struct TokenBatch: Sendable, Equatable {
     ///   - T: positions per row.
     ///   - inputs: `[B, T]` ids.
     ///   - targets: `[B, T]` ids.
-    public init(B: Int, T: Int, inputs: [Int32], targets: [Int32]) {
+    ///   - targetWeights: `[B, T]` loss weights, or `nil` for all ones.
+    ///   - segmentStarts: `[B, T]` first attendable position per query, or `nil` for plain causal attention.
+    public init(
+        B: Int, T: Int, inputs: [Int32], targets: [Int32], targetWeights: [Float]? = nil, segmentStarts: [Int32]? = nil
+    ) {
         precondition(B > 0 && T > 0, "TokenBatch needs B, T > 0, got \(B), \(T)")
         precondition(inputs.count == B * T && targets.count == B * T, "TokenBatch needs B*T = \(B * T) ids")
+        precondition(targetWeights.map { $0.count == B * T } ?? true, "TokenBatch needs B*T = \(B * T) weights")
+        precondition(
+            segmentStarts.map { starts in starts.count == B * T && starts.indices.allSatisfy { starts[$0] >= 0 && Int(starts[$0]) <= $0 % T } }
+                ?? true,
+            "TokenBatch segmentStarts must have B*T = \(B * T) values with 0 <= start <= t")
         self.B = B
         self.T = T
         self.inputs = inputs
         self.targets = targets
+        self.targetWeights = targetWeights
+        self.segmentStarts = segmentStarts
     }
 
     /// Creates a batch from `B` rows of `T + 1` ids: the model reads `row[..<T]` and predicts `row[1...]`.

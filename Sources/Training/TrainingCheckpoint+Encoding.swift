@@ -1,12 +1,14 @@
-// Byte layout of a checkpoint (version 1, all little-endian):
-//   magic "TSCKPT01" | config: 7 x u64 (vocab, dModel, nLayers, nHeads, nKVHeads, headDim, ffnHidden),
+// Byte layout of a checkpoint (version 2, all little-endian; version 1 = magic "TSCKPT01" without the trainer state):
+//   magic "TSCKPT02" | config: 7 x u64 (vocab, dModel, nLayers, nHeads, nKVHeads, headDim, ffnHidden),
 //   f32 rmsEps, f32 ropeBase, u8 tiedEmbeddings | AdamW: f32 beta1, beta2, eps, weightDecay |
 //   u64 step, u64 optimizerStep, u64 randomState | u64 offsetCount, offsetCount x (u64 keyBytes, UTF-8 key, i64) |
+//   u64 trainerStateBytes, trainerState bytes |
 //   u64 P, P x f32 parameters, P x f32 m, P x f32 v | u64 Checksum64.fnv1a64Words of every byte before it.
 // Legend: P = parameter count.
 
 extension TrainingCheckpoint {
-    static let magic = Array("TSCKPT01".utf8)
+    static let magic = Array("TSCKPT02".utf8)
+    static let magicVersion1 = Array("TSCKPT01".utf8)
 
     /// The checkpoint as bytes, checksum last.
     public func encoded() -> [UInt8] {
@@ -32,6 +34,8 @@ extension TrainingCheckpoint {
             out += Array(key.utf8)
             append(UInt64(bitPattern: offset), to: &out)
         }
+        append(UInt64(trainerState.count), to: &out)
+        out += trainerState
         append(UInt64(parameters.count), to: &out)
         for array in [parameters, firstMoment, secondMoment] {
             array.withUnsafeBytes { out.append(contentsOf: $0) }  // fp32 little-endian on every supported host
@@ -51,7 +55,8 @@ extension TrainingCheckpoint {
         func corrupt(_ reason: String) -> TrainingError {
             TrainingError(.corruptCheckpoint, "\(name): \(reason); delete it or restore it from a copy")
         }
-        guard bytes.count >= Self.magic.count + 8, Array(bytes.prefix(8)) == Self.magic else {
+        let version2 = Array(bytes.prefix(8)) == Self.magic
+        guard bytes.count >= Self.magic.count + 8, version2 || Array(bytes.prefix(8)) == Self.magicVersion1 else {
             throw corrupt("not a ThinkStream checkpoint (bad magic or \(bytes.count) bytes)")
         }
         var reader = ByteReader(bytes: bytes, end: bytes.count - 8)
@@ -83,6 +88,7 @@ extension TrainingCheckpoint {
                 let key = String(decoding: try reader.bytes(Int(try reader.u64())), as: UTF8.self)
                 offsets[key] = Int64(bitPattern: try reader.u64())
             }
+            let trainerState = version2 ? Array(try reader.bytes(Int(try reader.u64()))) : []
             let count = Int(try reader.u64())
             guard count == ParameterLayout(config: config).count else {
                 throw corrupt("\(count) parameters, but the config needs \(ParameterLayout(config: config).count)")
@@ -93,7 +99,8 @@ extension TrainingCheckpoint {
                 config: config,
                 optimizerConfiguration: AdamWConfiguration(beta1: adam[0], beta2: adam[1], eps: adam[2], weightDecay: adam[3]),
                 step: step, parameters: arrays[0], firstMoment: arrays[1], secondMoment: arrays[2],
-                optimizerStep: optimizerStep, randomState: randomState, consumedOffsets: offsets)
+                optimizerStep: optimizerStep, randomState: randomState, consumedOffsets: offsets,
+                trainerState: trainerState)
         } catch is ByteReader.EndOfData {
             throw corrupt("ends early")
         }

@@ -24,6 +24,9 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     public var randomState: UInt64
     /// Opaque resume positions, e.g. `"topic/partition" -> next offset`.
     public var consumedOffsets: [String: Int64]
+    /// Opaque state of the code driving the trainer (data-loader carry-over, seen sample ids), saved atomically
+    /// with the weights. Empty for version-1 files.
+    public var trainerState: [UInt8]
 
     /// Creates a checkpoint from explicit values.
     ///
@@ -31,7 +34,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     public init(
         config: LlamaConfig, optimizerConfiguration: AdamWConfiguration, step: Int, parameters: [Float],
         firstMoment: [Float], secondMoment: [Float], optimizerStep: Int, randomState: UInt64,
-        consumedOffsets: [String: Int64]
+        consumedOffsets: [String: Int64], trainerState: [UInt8] = []
     ) {
         self.config = config
         self.optimizerConfiguration = optimizerConfiguration
@@ -42,6 +45,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         self.optimizerStep = optimizerStep
         self.randomState = randomState
         self.consumedOffsets = consumedOffsets
+        self.trainerState = trainerState
     }
 
     /// Captures the state of a running trainer.
@@ -52,14 +56,16 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     ///   - step: the trainer's next step.
     ///   - random: the trainer's RNG.
     ///   - consumedOffsets: opaque resume positions.
+    ///   - trainerState: opaque driver state.
     public init(
-        model: LlamaModel, optimizer: AdamW, step: Int, random: SplitMix64, consumedOffsets: [String: Int64] = [:]
+        model: LlamaModel, optimizer: AdamW, step: Int, random: SplitMix64, consumedOffsets: [String: Int64] = [:],
+        trainerState: [UInt8] = []
     ) {
         self.init(
             config: model.config, optimizerConfiguration: optimizer.configuration, step: step,
             parameters: model.parameters.array, firstMoment: optimizer.firstMoment.array,
             secondMoment: optimizer.secondMoment.array, optimizerStep: optimizer.step,
-            randomState: random.state, consumedOffsets: consumedOffsets)
+            randomState: random.state, consumedOffsets: consumedOffsets, trainerState: trainerState)
     }
 
     /// A model, optimizer and RNG in exactly the saved state.

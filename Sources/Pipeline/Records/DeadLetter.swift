@@ -18,6 +18,10 @@ public struct DeadLetter: Sendable, Equatable {
         public static let notAnObject = Reason("not_an_object")
         public static let invalidID = Reason("invalid_id")
         public static let conflictingID = Reason("conflicting_id")
+        /// A shard whose checksum, compression or JSON is wrong (trainer).
+        public static let corruptShard = Reason("corrupt_shard")
+        /// A shard whose tokenizer is not the trainer model's (trainer).
+        public static let unknownTokenizer = Reason("unknown_tokenizer")
     }
 
     public var component: String
