@@ -18,6 +18,8 @@ SWIFT_FLAGS := -c $(CONFIGURATION)
 BIN = .build/$(CONFIGURATION)/thinkstream
 DEMO_PORT ?= 19092
 DEMO_THINKING_TOKENS ?= 96
+DEMO_TRAIN_STEPS ?= 8
+DEMO_CONTEXT ?= 128
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo demo-stop clean bench-feed lint
@@ -68,6 +70,10 @@ demo: build
 	$(BIN) augment --transactional-id demo-worker-0 --max-thinking-tokens $(DEMO_THINKING_TOKENS) --stop-when-idle 20; \
 	echo; echo "== a shard"; \
 	$(BIN) shards inspect | head -12; \
+	echo; echo "== train: continue pre-training SmolLM2-135M on the shards ($(DEMO_TRAIN_STEPS) steps of $(DEMO_CONTEXT) tokens)"; \
+	rm -rf .run/demo-checkpoints; \
+	$(BIN) train --checkpoint-dir .run/demo-checkpoints --max-steps $(DEMO_TRAIN_STEPS) --context $(DEMO_CONTEXT) \
+		--micro-batch 1 --checkpoint-every $(DEMO_TRAIN_STEPS) --stop-when-idle 15; \
 	echo; echo "== what landed"; \
 	$(BIN) topics; \
 	echo; echo "The broker keeps running on 127.0.0.1:$(DEMO_PORT); 'make demo-stop' stops it."
