@@ -15,7 +15,7 @@ struct SpeedMeasurement {
         var start = ContinuousClock.now
         _ = try await engine.lastLogits(tokens: prompt(512, seed: 1))
         let prefill = ContinuousClock.now - start
-        print(String(format: "pp512: %.1f tokens/s", 512 / prefill.seconds))
+        report(String(format: "pp512: %.1f tokens/s", 512 / prefill.seconds))
 
         let single = GenerationRequest(
             id: "decode", prompt: .tokens(prompt(16, seed: 2)), maxNewTokens: 128, stopAtEndOfGeneration: false)
@@ -29,7 +29,7 @@ struct SpeedMeasurement {
             }
         }
         let decode = ContinuousClock.now - firstTokenAt!
-        print(String(format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds, generated - 1))
+        report(String(format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds, generated - 1))
 
         var peakResident = residentBytes()
         for parallel in [1, 4, 8, 16] {
@@ -44,11 +44,11 @@ struct SpeedMeasurement {
                 if tokens % 64 == 0 { peakResident = max(peakResident, residentBytes()) }
             }
             let elapsed = ContinuousClock.now - start
-            print(String(format: "batched %2d x (256 + 128): %.1f generated tokens/s, %.1f total tokens/s", parallel,
+            report(String(format: "batched %2d x (256 + 128): %.1f generated tokens/s, %.1f total tokens/s", parallel,
                 Double(tokens) / elapsed.seconds, Double(tokens + parallel * 256) / elapsed.seconds))
         }
         let kvBytesPerSequence = await engine.kvCacheBytes(positions: 256 + 128)
-        print(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
+        report(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
             Double(peakResident) / 1_048_576, Double(fileBytes) / 1_048_576, Double(16 * kvBytesPerSequence) / 1_048_576))
     }
 
