@@ -52,6 +52,28 @@ struct SpeedMeasurement {
             Double(peakResident) / 1_048_576, Double(fileBytes) / 1_048_576, Double(16 * kvBytesPerSequence) / 1_048_576))
     }
 
+    /// Peak resident memory while `parallel` sequences generate, against file + KV cache + 200 MiB.
+    func measureMemory(parallel: Int) async throws {
+        let vocabularySize = await engine.hyperparameters!.vocabularySize
+        let fileBytes = await engine.modelFileSizeBytes!
+        let requests = (0..<parallel).map { index in
+            GenerationRequest(
+                id: "m\(index)", prompt: .tokens((0..<256).map { 1000 + ($0 * 7919 + index * 104_729) % (vocabularySize - 2000) }),
+                maxNewTokens: 128, stopAtEndOfGeneration: false)
+        }
+        var peak = residentBytes()
+        var tokens = 0
+        for await event in try await engine.generate(requests) {
+            if case .token = event { tokens += 1 }
+            if tokens % 16 == 0 { peak = max(peak, residentBytes()) }
+        }
+        let kvBytes = parallel * (await engine.kvCacheBytes(positions: 256 + 128))
+        let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        report(
+            "resident peak \(mib(peak)) with \(parallel) sequences; limit file \(mib(fileBytes)) + KV \(mib(kvBytes)) + 200 MiB = "
+                + mib(fileBytes + kvBytes + 200 * 1_048_576))
+    }
+
     /// VmRSS from /proc/self/status.
     func residentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }

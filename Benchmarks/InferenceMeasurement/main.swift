@@ -2,6 +2,7 @@
 //   speed <model>         prefill 512 tokens, decode 128 tokens at batch 1, aggregate tokens/s at 4/8/16 sequences
 //                         (prompt 256, generate 128 each), resident memory while generating
 //   perplexity <model> <text file> [chunks]
+//   memory <model> <sequences>   resident memory while generating (prompt 256, generate 128 each)
 //   logits <model> <comma-separated token ids>   top-10 last-position logits
 import Foundation
 import Inference
@@ -31,6 +32,8 @@ case "perplexity":
     report(
         "perplexity \(result.perplexity) over \(result.chunkCount) chunks (\(result.scoredTokenCount) tokens) "
             + "in \(ContinuousClock.now - start)")
+case "memory":
+    try await SpeedMeasurement(engine: engine).measureMemory(parallel: Int(arguments[3]) ?? 8)
 case "speed":
     try await SpeedMeasurement(engine: engine).run()
 default:
