@@ -15,7 +15,7 @@ struct SpeedMeasurement {
         var start = ContinuousClock.now
         _ = try await engine.lastLogits(tokens: prompt(512, seed: 1))
         let prefill = ContinuousClock.now - start
-        print(String(format: "pp512: %.1f tokens/s", 512 / prefill.seconds))
+        report(String(format: "pp512: %.1f tokens/s", 512 / prefill.seconds))
 
         let single = GenerationRequest(
             id: "decode", prompt: .tokens(prompt(16, seed: 2)), maxNewTokens: 128, stopAtEndOfGeneration: false)
@@ -29,7 +29,7 @@ struct SpeedMeasurement {
             }
         }
         let decode = ContinuousClock.now - firstTokenAt!
-        print(String(format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds, generated - 1))
+        report(String(format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds, generated - 1))
 
         var peakResident = residentBytes()
         for parallel in [1, 4, 8, 16] {
@@ -44,12 +44,34 @@ struct SpeedMeasurement {
                 if tokens % 64 == 0 { peakResident = max(peakResident, residentBytes()) }
             }
             let elapsed = ContinuousClock.now - start
-            print(String(format: "batched %2d x (256 + 128): %.1f generated tokens/s, %.1f total tokens/s", parallel,
+            report(String(format: "batched %2d x (256 + 128): %.1f generated tokens/s, %.1f total tokens/s", parallel,
                 Double(tokens) / elapsed.seconds, Double(tokens + parallel * 256) / elapsed.seconds))
         }
         let kvBytesPerSequence = await engine.kvCacheBytes(positions: 256 + 128)
-        print(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
+        report(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
             Double(peakResident) / 1_048_576, Double(fileBytes) / 1_048_576, Double(16 * kvBytesPerSequence) / 1_048_576))
+    }
+
+    /// Peak resident memory while `parallel` sequences generate, against file + KV cache + 200 MiB.
+    func measureMemory(parallel: Int) async throws {
+        let vocabularySize = await engine.hyperparameters!.vocabularySize
+        let fileBytes = await engine.modelFileSizeBytes!
+        let requests = (0..<parallel).map { index in
+            GenerationRequest(
+                id: "m\(index)", prompt: .tokens((0..<256).map { 1000 + ($0 * 7919 + index * 104_729) % (vocabularySize - 2000) }),
+                maxNewTokens: 128, stopAtEndOfGeneration: false)
+        }
+        var peak = residentBytes()
+        var tokens = 0
+        for await event in try await engine.generate(requests) {
+            if case .token = event { tokens += 1 }
+            if tokens % 16 == 0 { peak = max(peak, residentBytes()) }
+        }
+        let kvBytes = parallel * (await engine.kvCacheBytes(positions: 256 + 128))
+        let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        report(
+            "resident peak \(mib(peak)) with \(parallel) sequences; limit file \(mib(fileBytes)) + KV \(mib(kvBytes)) + 200 MiB = "
+                + mib(fileBytes + kvBytes + 200 * 1_048_576))
     }
 
     /// VmRSS from /proc/self/status.

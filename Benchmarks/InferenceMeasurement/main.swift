@@ -2,6 +2,7 @@
 //   speed <model>         prefill 512 tokens, decode 128 tokens at batch 1, aggregate tokens/s at 4/8/16 sequences
 //                         (prompt 256, generate 128 each), resident memory while generating
 //   perplexity <model> <text file> [chunks]
+//   memory <model> <sequences>   resident memory while generating (prompt 256, generate 128 each)
 //   logits <model> <comma-separated token ids>   top-10 last-position logits
 import Foundation
 import Inference
@@ -9,7 +10,7 @@ import Tokenization
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    print("usage: InferenceMeasurement speed|perplexity|logits <model.gguf> [...]")
+    report("usage: InferenceMeasurement speed|perplexity|logits <model.gguf> [...]")
     exit(64)
 }
 let engine = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024, maxSequences: 16, maxBatchTokens: 512))
@@ -20,7 +21,7 @@ case "logits":
     let tokens = arguments[3].split(separator: ",").map { Int($0)! }
     let logits = try await engine.lastLogits(tokens: tokens)
     let top = logits.enumerated().sorted { $0.element > $1.element }.prefix(10)
-    print(top.map { "\($0.offset):\($0.element)" }.joined(separator: " "))
+    report(top.map { "\($0.offset):\($0.element)" }.joined(separator: " "))
 case "perplexity":
     let text = try String(contentsOfFile: arguments[3], encoding: .utf8)
     let tokenizer = await engine.tokenizer!
@@ -28,12 +29,19 @@ case "perplexity":
     let chunks = arguments.count > 4 ? Int(arguments[4]) : nil
     let start = ContinuousClock.now
     let result = try await engine.perplexity(tokens: tokens, context: 512, maxChunks: chunks)
-    print(
+    report(
         "perplexity \(result.perplexity) over \(result.chunkCount) chunks (\(result.scoredTokenCount) tokens) "
             + "in \(ContinuousClock.now - start)")
+case "memory":
+    try await SpeedMeasurement(engine: engine).measureMemory(parallel: Int(arguments[3]) ?? 8)
 case "speed":
     try await SpeedMeasurement(engine: engine).run()
 default:
-    print("unknown command \(arguments[1])")
+    report("unknown command \(arguments[1])")
     exit(64)
+}
+
+/// Writes a line to standard output unbuffered, so partial results survive a timeout.
+func report(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

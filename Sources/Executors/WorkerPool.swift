@@ -2,44 +2,47 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Splits one operation across the calling thread and persistent worker threads (at most one worker on this
-/// project's 2-core machines), with a per-operation cost of a few hundred nanoseconds.
+/// Splits one operation into parts run by the calling thread and persistent worker threads (one worker on this
+/// project's 2-core machines), at a cost of well under a microsecond per operation.
 ///
-/// The workers are started once and spin briefly on an atomic generation counter between operations, then sleep on
-/// a semaphore; ``run(_:)`` publishes the operation, runs part 0 itself and spins until the workers are done. Calls
-/// must come from one thread at a time (the owner's dedicated thread).
+/// ``run(_:)`` publishes the operation on an atomic word holding (operation number, parts claimed); every thread,
+/// the caller included, claims parts until none are left, so a worker that the OS has not scheduled yet costs no
+/// waiting: the caller simply runs its part too. Idle workers poll briefly, then sleep on a semaphore. Calls must
+/// come from one thread at a time (the owner's dedicated thread).
 ///
-/// Reason for `@unchecked Sendable`: `task` is written only by ``run(_:)`` before a releasing store to `generation`
-/// and read by workers after an acquiring load of it; `run` does not return before every worker has finished.
+/// Reason for `@unchecked Sendable`: `task` is written only by ``run(_:)`` before the releasing store that
+/// publishes the operation, read by workers only after a successful acquiring claim of that same operation, and
+/// `run` returns only after every part has finished.
 public final class WorkerPool: @unchecked Sendable {
-    /// Threads taking part in each operation, the caller included.
+    /// Parts per operation, which is also the threads taking part (the caller included).
     public let threadCount: Int
-    private let generation = Atomic<Int>(0)
-    private let finishedParts = Atomic<Int>(0)  // parts finished by workers, over all operations
+    private let state = Atomic<Int>(0)  // operation << 8 | parts claimed
+    private let finishedParts = Atomic<Int>(0)  // parts finished over all operations
     private let sleeping = Atomic<Int>(0)
     private let wakeUp = DispatchSemaphore(value: 0)
     private var task: ((Int) -> Void)?
+    private var operation = 0
     private let spinIterations: Int
 
     /// Starts `threadCount - 1` named worker threads.
     ///
     /// - Parameters:
-    ///   - threadCount: threads per operation including the caller, at least 1.
+    ///   - threadCount: parts per operation including the caller's, 1 to 255.
     ///   - name: the worker threads' name prefix.
-    ///   - spinIterations: polls of the generation counter before a worker sleeps.
-    public init(threadCount: Int, name: String = "thinkstream.worker", spinIterations: Int = 200_000) {
-        precondition(threadCount >= 1, "WorkerPool: threadCount must be at least 1, got \(threadCount)")
+    ///   - spinIterations: polls of the operation word before an idle worker sleeps.
+    public init(threadCount: Int, name: String = "thinkstream.worker", spinIterations: Int = 100_000) {
+        precondition((1...255).contains(threadCount), "WorkerPool: threadCount must be in 1...255, got \(threadCount)")
         self.threadCount = threadCount
         self.spinIterations = spinIterations
         for worker in 1..<threadCount {
-            let thread = Thread { [self] in self.workerLoop(part: worker) }
+            let thread = Thread { [self] in self.workerLoop() }
             thread.name = "\(name).\(worker)"
             thread.start()
         }
     }
 
-    /// Calls `body(part)` once for every part in `0..<threadCount`, concurrently, and returns when all are done.
-    /// Part 0 runs on the calling thread. Parts must write disjoint memory.
+    /// Calls `body(part)` once for every part in `0..<threadCount`, concurrently where threads are free, and
+    /// returns when all are done. Parts must write disjoint memory.
     ///
     /// - Parameters:
     ///   - body: the operation; `part` picks the share of the work.
@@ -50,39 +53,61 @@ public final class WorkerPool: @unchecked Sendable {
         }
         withoutActuallyEscaping(body) { escapable in
             task = escapable
-            let current = generation.add(1, ordering: .sequentiallyConsistent).newValue
+            operation += 1
+            state.store(operation << 8, ordering: .sequentiallyConsistent)
             if sleeping.load(ordering: .sequentiallyConsistent) > 0 {
                 for _ in 1..<threadCount { wakeUp.signal() }
             }
-            escapable(0)
-            let expected = current * (threadCount - 1)
+            runClaimedParts(of: operation)
+            let expected = operation * threadCount
             var polls = 0
             while finishedParts.load(ordering: .acquiring) != expected {
                 polls += 1
-                if polls > 100_000 { sched_yield() }
+                if polls > 2_000 { sched_yield() }
             }
             task = nil
         }
     }
 
-    private func workerLoop(part: Int) {
+    /// Claims and runs parts of `operation` until none are left.
+    private func runClaimedParts(of operation: Int) {
+        while true {
+            var current = state.load(ordering: .acquiring)
+            var part = -1
+            while current >> 8 == operation, current & 0xFF < threadCount {
+                let (exchanged, original) = state.compareExchange(
+                    expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+                if exchanged {
+                    part = current & 0xFF
+                    break
+                }
+                current = original
+            }
+            guard part >= 0 else { return }
+            task!(part)
+            finishedParts.add(1, ordering: .releasing)
+        }
+    }
+
+    private func workerLoop() {
         var seen = 0
         while true {
             var polls = 0
-            var current = generation.load(ordering: .acquiring)
+            var current = state.load(ordering: .acquiring) >> 8
             while current == seen {
                 polls += 1
                 if polls >= spinIterations {
                     sleeping.add(1, ordering: .sequentiallyConsistent)
-                    if generation.load(ordering: .sequentiallyConsistent) == seen { wakeUp.wait() }
+                    if state.load(ordering: .sequentiallyConsistent) >> 8 == seen { wakeUp.wait() }
                     sleeping.subtract(1, ordering: .sequentiallyConsistent)
                     polls = 0
+                } else if polls % 1_000 == 0 {
+                    sched_yield()
                 }
-                current = generation.load(ordering: .acquiring)
+                current = state.load(ordering: .acquiring) >> 8
             }
             seen = current
-            task?(part)
-            finishedParts.add(1, ordering: .releasing)
+            runClaimedParts(of: current)
         }
     }
 }
