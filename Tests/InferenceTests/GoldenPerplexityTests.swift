@@ -1,33 +1,39 @@
 import Foundation
 import Inference
+import Tokenization
 import Testing
 
-/// Perplexity on ppl_text.txt against llama-perplexity -c 512 (perplexity.json's running values).
-@Suite(.serialized)
-struct GoldenPerplexityTests {
-    /// Relative tolerance on perplexity.
-    static let tolerance = 0.01
+extension ModelTests {
+    /// Perplexity on ppl_text.txt against llama-perplexity -c 512 (perplexity.json's running values).
+    @Suite(.serialized)
+    struct GoldenPerplexityTests {
+        /// Relative tolerance on perplexity.
+        static let tolerance = 0.01
 
-    /// Chunks in the default run; THINKSTREAM_FULL_PERPLEXITY=1 evaluates every chunk (minutes in release).
-    static var chunks: Int? { TestPaths.flag("THINKSTREAM_FULL_PERPLEXITY") ? nil : 2 }
+        /// Chunks in the default run (2 for SmolLM2, 1 for the larger models, to keep the debug suite short);
+        /// THINKSTREAM_FULL_PERPLEXITY=1 evaluates every chunk (minutes in release).
+        static func chunks(_ model: String) -> Int? {
+            TestPaths.flag("THINKSTREAM_FULL_PERPLEXITY") ? nil : (model == TestPaths.smolLM2 ? 2 : 1)
+        }
 
-    @Test(arguments: TestPaths.modelNames)
-    func perplexityMatchesLlamaCpp(model: String) async throws {
-        let engine = try await ModelFixtures.shared.engine(model)
-        let golden = try TestPaths.goldenJSON(model, "perplexity.json")
-        let textURL = TestPaths.goldenDirectory.appendingPathComponent("ppl_text.txt")
-        let text = try #require(
-            try? String(contentsOf: textURL, encoding: .utf8), "perplexity text \(textURL.path) is missing")
-        let tokenizer = try #require(await engine.tokenizer)
-        let tokens = tokenizer.encode(text, addSpecial: true, parseSpecial: false)
-        #expect(tokens.count == (golden["n_tokens"] as? Int))
-        let result = try await engine.perplexity(tokens: tokens, context: 512, maxChunks: Self.chunks)
-        let cumulative = try #require(golden["cumulative"] as? [[Double]])
-        let expected = cumulative[result.chunkCount - 1][2]
-        let relative = result.perplexity / expected - 1
-        print(
-            "\(model): perplexity \(result.perplexity) over \(result.chunkCount) chunks; llama.cpp \(expected) "
-                + "(relative \(String(format: "%+.4f", relative)))")
-        #expect(abs(relative) < Self.tolerance)
+        @Test(arguments: TestPaths.modelNames)
+        func perplexityMatchesLlamaCpp(model: String) async throws {
+            let engine = try await ModelFixtures.shared.engine(model)
+            let golden = try TestPaths.goldenJSON(model, "perplexity.json")
+            let textURL = TestPaths.goldenDirectory.appendingPathComponent("ppl_text.txt")
+            let text = try #require(
+                try? String(contentsOf: textURL, encoding: .utf8), "perplexity text \(textURL.path) is missing")
+            let tokenizer = try #require(await engine.tokenizer)
+            let tokens = tokenizer.encode(text, addSpecial: true, parseSpecial: false)
+            #expect(tokens.count == (golden["n_tokens"] as? Int))
+            let result = try await engine.perplexity(tokens: tokens, context: 512, maxChunks: Self.chunks(model))
+            let cumulative = try #require(golden["cumulative"] as? [[Double]])
+            let expected = cumulative[result.chunkCount - 1][2]
+            let relative = result.perplexity / expected - 1
+            print(
+                "\(model): perplexity \(result.perplexity) over \(result.chunkCount) chunks; llama.cpp \(expected) "
+                    + "(relative \(String(format: "%+.4f", relative)))")
+            #expect(abs(relative) < Self.tolerance)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Inference
+import Testing
 
 /// One loaded engine per model, shared by every test in the process.
 actor ModelFixtures {
@@ -16,3 +17,8 @@ actor ModelFixtures {
         return engine
     }
 }
+
+/// Every suite that runs the three real models, one at a time: their engines each spin a worker thread, and
+/// running them side by side on 2 cores only slows every one of them down.
+@Suite(.serialized)
+enum ModelTests {}

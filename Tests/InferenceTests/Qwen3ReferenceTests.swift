@@ -32,7 +32,9 @@ struct Qwen3ReferenceTests {
     }
 
     @Test
-    func batchedPositionsEqualOneTokenAtATime() throws {
+    /// One token at a time takes the one-row attention kernel (F16 Q and accumulator, as llama.cpp's decode);
+    /// a 40-token prefill the F32 one, so the two agree closely but not bit for bit.
+    func oneTokenAtATimeAgreesWithBatchedPrefill() throws {
         let reference = try TinyModelFiles.qwen3Reference()
         let path = try TinyModelFiles.writeQwen3()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -47,6 +49,9 @@ struct Qwen3ReferenceTests {
         for token in tokens {
             try model.evaluate([token], cache: cache, outputs: [0]) { incremental = Array($1) }
         }
-        #expect(batched == incremental)
+        let worst = zip(batched, incremental).map { abs($0 - $1) }.max() ?? .infinity
+        print("qwen3 tiny model: max |prefill - incremental| = \(worst)")
+        #expect(batched.count == incremental.count)
+        #expect(worst < 1e-2)
     }
 }
