@@ -38,7 +38,7 @@ import Testing
         #expect(UpsamplingPolicy().seed(documentID: "", trajectoryIndex: 0, attempt: 0) == Self.pinnedEmptySeed)
     }
 
-    static let pinnedEmptySeed: UInt64 = 0
+    static let pinnedEmptySeed: UInt64 = 2_040_842_546_610_870_264
 
     @Test func validationRejectsAMissingTier() {
         var tiers = UpsamplingPolicy.defaultTiers
