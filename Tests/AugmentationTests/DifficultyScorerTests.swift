@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func inconsistentWeightsAreRejectedByName() {
-        let json = #"{"version":1,"generator":"g","scoringTokens":128,"ratingPromptVersion":1,"features":["bogus"],"#
+        let json =
+            #"{"version":1,"generator":"g","scoringTokens":128,"ratingPromptVersion":1,"features":["bogus"],"#
             + #""means":[0],"standardDeviations":[1],"coefficients":[1],"intercept":0,"levelThresholds":[0.2,0.5,0.8]}"#
         do {
             _ = try DifficultyWeights(jsonData: Data(json.utf8))

@@ -3,7 +3,8 @@ import Testing
 import Tokenization
 
 @Suite struct PromptBuilderTests {
-    static let system = "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
+    static let system =
+        "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
 
     @Test func defaultTemplateRendersThePaperPromptAsOneUserTurn() throws {
         let generator = try TestFixtures.generator()

@@ -4,7 +4,8 @@ import Tokenization
 
 @Suite struct SampleComposerTests {
     static let document = "Newton's second law: F = ma. A 2 kg cart pushed with 6 N accelerates at 3 m/s².\n"
-    static let thinking = "  <think>\nForce is what changes motion; mass resists it. 6 / 2 = 3, so a = 3 m/s².\n</think>\nAnswer: 3"
+    static let thinking =
+        "  <think>\nForce is what changes motion; mass resists it. 6 / 2 = 3, so a = 3 m/s².\n</think>\nAnswer: 3"
 
     @Test func textFollowsTheFrozenFormat() throws {
         let tokenizer = try TestFixtures.generator().tokenizer
@@ -12,7 +13,8 @@ import Tokenization
         #expect(SampleComposer.formatVersion == 1)
         #expect(
             sample.text
-                == Self.document + "\n\n<think>\nForce is what changes motion; mass resists it. 6 / 2 = 3, so a = 3 m/s².\n</think>\n")
+                == Self.document
+                + "\n\n<think>\nForce is what changes motion; mass resists it. 6 / 2 = 3, so a = 3 m/s².\n</think>\n")
         #expect(sample.textByteCount == sample.text.utf8.count)
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Augmentation
+import Foundation
 import Testing
 
 @Suite struct UpsamplingPolicyTests {
@@ -27,7 +27,9 @@ import Testing
         var seeds: Set<UInt64> = []
         for id in ["doc-1", "doc-2", "doc-10"] {
             for trajectory in 0..<3 {
-                for attempt in 0..<3 { seeds.insert(policy.seed(documentID: id, trajectoryIndex: trajectory, attempt: attempt)) }
+                for attempt in 0..<3 {
+                    seeds.insert(policy.seed(documentID: id, trajectoryIndex: trajectory, attempt: attempt))
+                }
             }
         }
         #expect(seeds.count == 27)
