@@ -63,7 +63,9 @@ public struct DifficultyEstimator: Sendable {
                     + "give the engine a context of at least scoringTokens + 200 tokens",
                 cause: error)
         }
-        let loss = logProbabilities.isEmpty ? 0 : -logProbabilities.reduce(0.0) { $0 + Double($1) } / Double(logProbabilities.count)
+        let loss =
+            logProbabilities.isEmpty
+            ? 0 : -logProbabilities.reduce(0.0) { $0 + Double($1) } / Double(logProbabilities.count)
         let rating = ratingPrompt.probabilities(logits: logits)
         return DifficultyFeatures(
             structural: structural, meanTokenLoss: loss, ratingProbabilities: rating.normalized,

@@ -79,18 +79,21 @@ public struct DifficultyWeights: Sendable, Hashable, Codable {
         let known = Set(DifficultyWeights.knownFeatureNames)
         if let unknown = features.first(where: { !known.contains($0) }) {
             throw AugmentationError(
-                .invalidWeights, "difficulty weights v\(version): unknown feature '\(unknown)'; known: "
+                .invalidWeights,
+                "difficulty weights v\(version): unknown feature '\(unknown)'; known: "
                     + DifficultyWeights.knownFeatureNames.joined(separator: ", "))
         }
         if let bad = standardDeviations.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
             throw AugmentationError(
-                .invalidWeights, "difficulty weights v\(version): standardDeviations[\(bad)] "
+                .invalidWeights,
+                "difficulty weights v\(version): standardDeviations[\(bad)] "
                     + "(\(features[bad])) = \(standardDeviations[bad]) must be positive")
         }
         let t = levelThresholds
         guard t.count == 3, t[0] > 0, t[0] <= t[1], t[1] <= t[2], t[2] < 1 else {
             throw AugmentationError(
-                .invalidWeights, "difficulty weights v\(version): levelThresholds \(t) must be 3 ascending values in (0, 1)")
+                .invalidWeights,
+                "difficulty weights v\(version): levelThresholds \(t) must be 3 ascending values in (0, 1)")
         }
     }
 

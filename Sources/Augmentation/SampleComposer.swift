@@ -15,6 +15,8 @@ public struct SampleComposer: Sendable {
     public static let openingSeparator = "\n\n<think>\n"
     /// Text after the thinking.
     public static let closingSeparator = "\n</think>\n"
+    /// The stop string to give the engine when generating thinking (the model's own `</think>` ends it).
+    public static let thinkingStopString = "</think>"
 
     /// Creates a composer.
     public init() {}

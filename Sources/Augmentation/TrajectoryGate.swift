@@ -44,7 +44,9 @@ public struct TrajectoryGate: Sendable {
     /// - Returns: the fraction of the thinking's word n-grams (``TrajectoryGateConfiguration/loopNGramWords``)
     ///   that repeat an earlier one, and the fraction of its ``TrajectoryGateConfiguration/copyNGramWords``-grams
     ///   that occur in the document. Words are whitespace-separated and lowercased; 0 when there are no n-grams.
-    public func measure(thinking: String, document: String) -> (repeatedNGramFraction: Double, copiedNGramFraction: Double) {
+    public func measure(thinking: String, document: String) -> (
+        repeatedNGramFraction: Double, copiedNGramFraction: Double
+    ) {
         let thinkingWords = Self.words(SampleComposer.cleanedThinking(thinking))
         let loopGrams = Self.nGrams(thinkingWords, configuration.loopNGramWords)
         let repeated = loopGrams.isEmpty ? 0 : Double(loopGrams.count - Set(loopGrams).count) / Double(loopGrams.count)

@@ -14,7 +14,8 @@ struct TrajectoryDump {
     let maxDocumentTokens: Int
 
     func run(_ documents: [LabelledDocument], to output: FileHandle) async throws {
-        let builder = PromptBuilder(tokenizer: tokenizer, chatTemplate: chatTemplate, maxDocumentTokens: maxDocumentTokens)
+        let builder = PromptBuilder(
+            tokenizer: tokenizer, chatTemplate: chatTemplate, maxDocumentTokens: maxDocumentTokens)
         let policy = UpsamplingPolicy()
         let gate = TrajectoryGate()
         var requests: [GenerationRequest] = []
@@ -45,7 +46,8 @@ struct TrajectoryDump {
                 id: result.id, label: byID[result.id]?.label ?? "", domain: byID[result.id]?.domain ?? "",
                 finishReason: result.finishReason.rawValue, generatedTokens: result.tokens.count,
                 promptTokens: result.promptTokenCount, verdict: verdict.label,
-                repeatedNGramFraction: measured.repeatedNGramFraction, copiedNGramFraction: measured.copiedNGramFraction,
+                repeatedNGramFraction: measured.repeatedNGramFraction,
+                copiedNGramFraction: measured.copiedNGramFraction,
                 batchSeconds: elapsed, thinking: result.text)
             output.write(try encoder.encode(record) + Data("\n".utf8))
         }

@@ -15,7 +15,10 @@ func option(_ name: String, _ fallback: String) -> String {
     return arguments[index + 1]
 }
 let mode = arguments.first ?? "features"
-let modelPath = option("--model", "\(ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] ?? ".deps/models")/SmolLM2-135M-Instruct.Q4_1.gguf")
+let modelPath = option(
+    "--model",
+    "\(ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] ?? ".deps/models")/SmolLM2-135M-Instruct.Q4_1.gguf"
+)
 let dataDirectory = option("--data", "../shared/data")
 let outputPath = option("--out", "features.jsonl")
 
