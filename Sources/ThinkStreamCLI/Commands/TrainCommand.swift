@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import Logging
+import Observability
 import Pipeline
 import Training
 
@@ -28,6 +29,7 @@ struct TrainRunCommand: ParsableCommand {
             """)
 
     @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var metrics: MetricsOptions
 
     @Option(help: "Start model: a llama-architecture GGUF (default: SmolLM2-135M-Instruct.Q4_1.gguf in THINKSTREAM_MODELS_DIR or .deps/models).")
     var model: String?
@@ -168,9 +170,30 @@ struct TrainRunCommand: ParsableCommand {
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         _ = try TopicSetup.ensureTopics(configuration.topics, partitions: partitions, admin: admin)
         let service = try TrainService(configuration: configuration, client: client, logger: logger)
+        let metricsConfiguration = try metrics.configuration()
+        let registry = CommandBootstrap.startMetrics(component: "train")
+        let trainMetrics = TrainMetrics(registry: registry)
+        let endpoint = CommandBootstrap.startMetricsEndpoint(metricsConfiguration, registry: registry, logger: logger)
+        defer { endpoint?.cancel() }
+        let metricsProducer = try KafkaProducer(configuration: .init(client: client), logger: logger)
+        defer { metricsProducer.close() }
+        let publisher = MetricsPublisher(
+            registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
+            interval: metricsConfiguration.interval, logger: logger)
+        let periodic = Task { await publisher.runPeriodically() }
+        defer {
+            periodic.cancel()
+            _ = try? publisher.publish(isFinal: true)
+        }
+        var previous = TrainTotals()
         var progressLine = ProgressLine()
         defer { progressLine.finish() }
         return try service.run(isCancelled: { InterruptFlag.isRaised }) { progress in
+            trainMetrics.stepDone(
+                documentLoss: Double(progress.documentLoss ?? progress.loss), thinkingLoss: Double(progress.thinkingLoss ?? progress.loss),
+                tokens: progress.totals.tokensTrained - previous.tokensTrained)
+            for _ in previous.shardsAccepted..<max(previous.shardsAccepted, progress.totals.shardsAccepted) { trainMetrics.shardConsumed() }
+            previous = progress.totals
             if progress.step % logEvery == 0 || progress.step == maxSteps {
                 progressLine.finish()
                 FileHandle.standardOutput.write(Data((Self.describe(progress) + "\n").utf8))
