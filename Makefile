@@ -54,7 +54,7 @@ build: deps
 
 test: deps
 	swift build $(SWIFT_FLAGS) --build-tests
-	swift test $(SWIFT_FLAGS) --skip-build
+	swift test $(SWIFT_FLAGS) --skip-build --no-parallel
 
 lint:
 	swift format lint --strict --recursive Sources Tests

@@ -104,7 +104,7 @@ struct AugmentServiceTests {
         try consumer.subscribe([topics.shards, topics.deadLetters])
         var shards: [String: (manifest: ShardManifest, samples: [ShardSample])] = [:]
         var letters: [JSONValue] = []
-        let deadline = ContinuousClock.now + .seconds(90)
+        let deadline = ContinuousClock.now + .seconds(240)
         while ContinuousClock.now < deadline {
             let accounted = shards.values.reduce(0) { $0 + $1.samples.count } + letters.count
             if accounted >= expected { break }
