@@ -4,39 +4,63 @@ extension DifficultyWeights {
     /// The committed weights file, verbatim.
     static let fittedJSON = #"""
 {
-  "version": 0,
+  "version": 1,
   "generator": "SmolLM2-135M-Instruct.Q4_1",
-  "scoringTokens": 512,
+  "scoringTokens": 128,
   "ratingPromptVersion": 1,
   "features": [
     "digitFraction",
     "mathSymbolsPerThousand",
     "latexCommandsPerThousand",
-    "equationsPerThousand"
+    "equationsPerThousand",
+    "codeMarkersPerThousand",
+    "averageWordLength",
+    "questionMarksPerThousand",
+    "meanTokenLoss",
+    "ratingExpectedLevel",
+    "ratingLabelMass"
   ],
   "means": [
-    0.02,
-    20,
-    2,
-    2
+    0.04460008959508833,
+    22.547626024676482,
+    10.09575252616518,
+    28.52851701430511,
+    18.23591376278353,
+    5.251160867980778,
+    3.8719320138370255,
+    2.7651290984118098,
+    0.023181038060354774,
+    0.3521131460541253
   ],
   "standardDeviations": [
-    0.03,
-    20,
-    5,
-    4
+    0.04486730041490826,
+    32.404278236318945,
+    21.021223298021248,
+    38.199291090414754,
+    35.1770670775554,
+    2.076553763159932,
+    5.164760180663701,
+    0.8587878569270523,
+    0.016948613119619718,
+    0.15364500993599942
   ],
   "coefficients": [
-    1,
-    1,
-    1,
-    1
+    -0.43113373292686163,
+    0.3746288574959174,
+    0.3240075131149717,
+    0.37221218229418634,
+    0.2389177502854048,
+    -0.0434023064237961,
+    -0.1556326117375698,
+    -0.6445298576045428,
+    -0.6363146884919751,
+    -1.449945577648668
   ],
-  "intercept": 0,
+  "intercept": 1.5313931199447026,
   "levelThresholds": [
     0.5,
-    0.8,
-    0.95
+    0.8692019485004533,
+    0.965826730986574
   ]
 }
 """#

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The fitted combination of ``DifficultyFeatures``: a standardized logistic regression (mathematics and reasoning
-/// against general prose) and three thresholds on its probability that split it into ``ReasoningLevel``s.
+/// The fitted combination of ``DifficultyFeatures``: a logistic score σ(b + Σ cᵢ zᵢ) on standardized features
+/// (reasoning against general prose) and three thresholds on it that split it into ``ReasoningLevel``s. Version 1
+/// comes from a cumulative-logit fit: the score is P(level ≥ basic) and the thresholds are its other cut points.
 ///
 /// Written by `scripts/difficulty/fit.py` to `Sources/Augmentation/Resources/difficulty-weights.v1.json`; the same
 /// JSON is embedded in ``fitted`` so the module needs no resource bundle at run time.
