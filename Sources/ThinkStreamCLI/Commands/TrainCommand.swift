@@ -193,6 +193,13 @@ struct TrainRunCommand: ParsableCommand {
                 documentLoss: Double(progress.documentLoss ?? progress.loss), thinkingLoss: Double(progress.thinkingLoss ?? progress.loss),
                 tokens: progress.totals.tokensTrained - previous.tokensTrained)
             for _ in previous.shardsAccepted..<max(previous.shardsAccepted, progress.totals.shardsAccepted) { trainMetrics.shardConsumed() }
+            trainMetrics.stepDetails(
+                loss: Double(progress.loss), lossByLevel: progress.lossByLevel.mapValues(Double.init),
+                learningRate: Double(progress.learningRate), gradientNorm: Double(progress.gradientNorm),
+                stepSeconds: progress.stepSeconds, tokensPerSecond: progress.tokensPerSecond)
+            for (level, count) in progress.totals.samplesByLevel {
+                trainMetrics.samplesSeen(level: level, count: count - previous.samplesByLevel[level, default: 0])
+            }
             previous = progress.totals
             if progress.step % logEvery == 0 || progress.step == maxSteps {
                 progressLine.finish()
