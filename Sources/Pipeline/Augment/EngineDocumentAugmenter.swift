@@ -66,8 +66,8 @@ public final class EngineDocumentAugmenter: DocumentAugmenting {
         for level in ReasoningLevel.allCases { budgets[level.rawValue] = configuration.upsampling.plan(for: level).maxThinkingTokens }
         self.generator = ShardManifest.Generator(
             modelFile: fileName, modelSHA256: try Self.sha256(ofFile: modelPath), templateID: configuration.template.id,
-            templateVersion: configuration.template.version, temperature: Double(configuration.temperature),
-            topP: Double(configuration.topP), maxThinkingTokensByLevel: budgets,
+            templateVersion: configuration.template.version, temperature: Self.decimal(configuration.temperature),
+            topP: Self.decimal(configuration.topP), maxThinkingTokensByLevel: budgets,
             upsamplingMode: configuration.upsampling.mode.rawValue)
     }
 
@@ -172,6 +172,9 @@ public final class EngineDocumentAugmenter: DocumentAugmenting {
             thinkingTokenCount: result.tokens.count, finishReason: result.finishReason.rawValue, capHit: capHit,
             attempts: trajectory.attempt + 1, focusCharacterOffset: prompt.focusCharacterOffset)
     }
+
+    /// A Float setting as the decimal the user wrote (0.6, not 0.6000000238418579).
+    private static func decimal(_ value: Float) -> Double { Double(String(value)) ?? Double(value) }
 
     private static func sha256(ofFile path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
