@@ -111,9 +111,9 @@ let package = Package(
         ),
         .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),
         .target(name: "Tokenization", swiftSettings: swiftSettings),
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Quantization"], swiftSettings: swiftSettings),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Quantization", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"], swiftSettings: swiftSettings),
+            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "Inference", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .target(
             name: "CThinkStreamShims",
             cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c", "-ffp-contract=off"])]

@@ -1,3 +1,4 @@
+import ThinkStreamTesting
 import Foundation
 import GGUF
 import Quantization

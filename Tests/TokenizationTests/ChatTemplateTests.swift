@@ -1,3 +1,4 @@
+import ThinkStreamTesting
 import Testing
 import Tokenization
 

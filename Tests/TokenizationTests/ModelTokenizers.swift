@@ -1,7 +1,8 @@
+import ThinkStreamTesting
 import GGUF
+import Inference  // GGUFMetadata: VocabularyMetadataSource
 import Tokenization
 
-extension GGUFMetadata: VocabularyMetadataSource {}
 
 /// The three models' tokenizers and chat templates, loaded once per test process.
 enum ModelTokenizers {
