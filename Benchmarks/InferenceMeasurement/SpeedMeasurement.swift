@@ -39,13 +39,22 @@ struct SpeedMeasurement {
             }
             start = ContinuousClock.now
             var tokens = 0
+            var started: Set<String> = []
+            var allDecodingSince: ContinuousClock.Instant?
+            var tokensWhileAllDecode = 0
             for await event in try await engine.generate(requests) {
-                if case .token = event { tokens += 1 }
+                guard case .token(let id, _, _, _) = event else { continue }
+                tokens += 1
+                if allDecodingSince != nil { tokensWhileAllDecode += 1 }
+                if started.insert(id).inserted, started.count == parallel { allDecodingSince = ContinuousClock.now }
                 if tokens % 64 == 0 { peakResident = max(peakResident, residentBytes()) }
             }
-            let elapsed = ContinuousClock.now - start
-            report(String(format: "batched %2d x (256 + 128): %.1f generated tokens/s, %.1f total tokens/s", parallel,
-                Double(tokens) / elapsed.seconds, Double(tokens + parallel * 256) / elapsed.seconds))
+            let end = ContinuousClock.now
+            let elapsed = end - start
+            let generation = end - allDecodingSince!
+            report(String(format: "batched %2d x (256 + 128): %.1f generation tokens/s (all %d decoding; as llama-batched-bench's S_TG), %.1f generated tokens/s and %.1f total tokens/s with prefill",
+                parallel, Double(tokensWhileAllDecode) / generation.seconds, parallel, Double(tokens) / elapsed.seconds,
+                Double(tokens + parallel * 256) / elapsed.seconds))
         }
         let kvBytesPerSequence = await engine.kvCacheBytes(positions: 256 + 128)
         report(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",

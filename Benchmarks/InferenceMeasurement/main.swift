@@ -3,6 +3,7 @@
 //                         (prompt 256, generate 128 each), resident memory while generating
 //   perplexity <model> <text file> [chunks]
 //   memory <model> <sequences>   resident memory while generating (prompt 256, generate 128 each)
+//   decode <model> <sequences> [prompt tokens] [sampled]  profiling aid: mostly decode (256 new tokens each)
 //   logits <model> <comma-separated token ids>   top-10 last-position logits
 import Foundation
 import Inference
@@ -34,6 +35,22 @@ case "perplexity":
             + "in \(ContinuousClock.now - start)")
 case "memory":
     try await SpeedMeasurement(engine: engine).measureMemory(parallel: Int(arguments[3]) ?? 8)
+case "decode":  // profiling aid: `parallel` sequences of `promptTokens` (16) prompt tokens generating 256 each
+    let parallel = Int(arguments[3]) ?? 1
+    let promptTokens = arguments.count > 4 ? Int(arguments[4])! : 16
+    let sampled = arguments.count > 5 && arguments[5] == "sampled"  // the augmenter's T 0.6, top-p 0.9
+    let vocabularySize = await engine.hyperparameters!.vocabularySize
+    var requests: [GenerationRequest] = []
+    for index in 0..<parallel {
+        let tokens: [Int] = (0..<promptTokens).map { 1000 + ($0 * 7919 + index * 104_729) % (vocabularySize - 2000) }
+        let sampling = sampled ? SamplingParameters(temperature: 0.6, topP: 0.9, seed: UInt64(index)) : SamplingParameters()
+        requests.append(GenerationRequest(
+            id: "d\(index)", prompt: .tokens(tokens), maxNewTokens: 256, sampling: sampling, stopAtEndOfGeneration: false))
+    }
+    let start = ContinuousClock.now
+    let results = try await engine.generateAll(requests)
+    let tokens = results.reduce(0) { $0 + $1.tokens.count }
+    report("decode: \(tokens) tokens over \(parallel) sequences in \(ContinuousClock.now - start)")
 case "speed":
     try await SpeedMeasurement(engine: engine).run()
 default:

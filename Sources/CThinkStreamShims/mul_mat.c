@@ -1,5 +1,5 @@
 // Type dispatch and the matrix kernel: out[c][r] = W[r] . A[c]. The loop takes weight rows four at a time
-// (outer) and activation columns (inner), so each weight row is read from memory once and reused from cache
+// (outer) and activation columns two at a time where a two-column kernel exists, else one (inner), so each weight row is read from memory once and reused from cache
 // for every column, and four independent accumulators hide the fused multiply-add latency.
 #include "thinkstream_kernels.h"
 
@@ -37,6 +37,21 @@ static ts_vec_dot_x4_fn ts_vec_dot_x4_for(int32_t type) {
     }
 }
 
+// Four-row, two-column kernels exist for the default models' block types.
+static ts_mul_mat_x4x2_fn ts_mul_mat_x4x2_for(int32_t type) {
+#if defined(__AVX2__)
+    switch (type) {
+    case 2: return ts_mul_mat_x4x2_q4_0_q8_0;
+    case 3: return ts_mul_mat_x4x2_q4_1_q8_1;
+    case 8: return ts_mul_mat_x4x2_q8_0_q8_0;
+    default: return 0;
+    }
+#else
+    (void)type;
+    return 0;
+#endif
+}
+
 int thinkstream_vec_dot_supported(int32_t type) { return ts_vec_dot_for(type) != 0; }
 
 float thinkstream_vec_dot(int32_t type, int64_t n, const void *x, const void *y) {
@@ -49,6 +64,7 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
                         int64_t out_stride) {
     const ts_vec_dot_fn dot = ts_vec_dot_for(type);
     const ts_vec_dot_x4_fn dot_x4 = ts_vec_dot_x4_for(type);
+    const ts_mul_mat_x4x2_fn dot_x4x2 = ts_mul_mat_x4x2_for(type);
     if (!dot) return -1;
     const char *weights = w, *activations = a;
     int64_t r = row_begin;
@@ -58,7 +74,19 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
                 weights + (size_t)r * w_row_bytes, weights + (size_t)(r + 1) * w_row_bytes,
                 weights + (size_t)(r + 2) * w_row_bytes, weights + (size_t)(r + 3) * w_row_bytes,
             };
-            for (int64_t c = 0; c < batch; c++) {
+            int64_t c = 0;
+            if (dot_x4x2) {
+                for (; c + 2 <= batch; c += 2) {
+                    float result[4][2];
+                    dot_x4x2(n, rows, activations + (size_t)c * a_row_bytes, activations + (size_t)(c + 1) * a_row_bytes,
+                             result);
+                    for (int k = 0; k < 4; k++) {
+                        out[c * out_stride + r + k] = result[k][0];
+                        out[(c + 1) * out_stride + r + k] = result[k][1];
+                    }
+                }
+            }
+            for (; c < batch; c++) {
                 float result[4];
                 dot_x4(n, rows, activations + (size_t)c * a_row_bytes, result);
                 for (int k = 0; k < 4; k++) out[c * out_stride + r + k] = result[k];

@@ -20,7 +20,14 @@ void ts_vec_dot_x4_q4_K_q8_K(int64_t n, const void *const x[4], const void *y, f
 void ts_vec_dot_x4_q5_K_q8_K(int64_t n, const void *const x[4], const void *y, float out[4]);
 void ts_vec_dot_x4_q6_K_q8_K(int64_t n, const void *const x[4], const void *y, float out[4]);
 
+/// out[r][c] = x[r] . y_c for four weight rows and two activation columns (AVX2 builds only).
+typedef void (*ts_mul_mat_x4x2_fn)(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+
 #if defined(__AVX2__)
+void ts_mul_mat_x4x2_q4_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+void ts_mul_mat_x4x2_q8_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+
 /// Accumulators of one row's dot product (ggml's acc, acc_m and summs).
 typedef struct {
     __m256 acc;

@@ -28,7 +28,31 @@ struct ForwardBatch {
         outputRows.append(contentsOf: outputs.map { start + $0 })
     }
 
+    /// The batch's rows in runs that a projection multiplies the same way: rows of segments with at least
+    /// `floatMinimumRows` rows (prefill chunks) in F32, the others (decoding sequences, short prompts) with
+    /// quantized activations. Deciding per segment keeps a sequence's numbers independent of what else is in
+    /// the batch.
+    func projectionRuns(floatMinimumRows: Int) -> [ProjectionRun] {
+        var runs: [ProjectionRun] = []
+        for segment in segments {
+            let inFloat = segment.rows.count >= floatMinimumRows
+            if let last = runs.last, last.inFloat == inFloat, last.rows.upperBound == segment.rows.lowerBound {
+                runs[runs.count - 1] = ProjectionRun(rows: last.rows.lowerBound..<segment.rows.upperBound, inFloat: inFloat)
+            } else {
+                runs.append(ProjectionRun(rows: segment.rows, inFloat: inFloat))
+            }
+        }
+        return runs
+    }
+
     private func pendingCount(for cache: KVCache) -> Int {
         segments.reduce(0) { $0 + ($1.cache === cache ? $1.rows.count : 0) }
     }
+}
+
+/// Consecutive batch rows that a projection multiplies one way: in F32 (dequantized weights, sgemm) or with
+/// quantized activations.
+struct ProjectionRun: Equatable {
+    let rows: Range<Int>
+    let inFloat: Bool
 }

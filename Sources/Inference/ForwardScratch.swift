@@ -20,6 +20,13 @@ final class ForwardScratch {
     /// Quantized activations, one buffer per activation type in use.
     var quantized: [(type: GGMLType, bytes: UnsafeMutableRawPointer, rowBytes: Int)] = []
 
+    /// How the current forward pass's projections treat its rows.
+    var projectionRuns: [ProjectionRun] = []
+
+    /// Per-thread dequantized weight rows for the F32 projections.
+    var dequantized: [UnsafeMutablePointer<Float>] = []  // per thread: [dequantizedCapacity]
+    private var dequantizedCapacity = 0
+
     /// Per-thread attention scores, sized to the largest span seen.
     var scores: [UnsafeMutablePointer<Float>] = []  // per thread: [capacity]
     private var scoreCapacity = 0
@@ -68,6 +75,14 @@ final class ForwardScratch {
         scores = (0..<threads).map { _ in .allocate(capacity: scoreCapacity) }
     }
 
+    /// Makes each of `threads` dequantization buffers hold `count` floats.
+    func reserveDequantized(floats count: Int, threads: Int) {
+        guard count > dequantizedCapacity || dequantized.count < threads else { return }
+        for pointer in dequantized { pointer.deallocate() }
+        dequantizedCapacity = max(count, dequantizedCapacity)
+        dequantized = (0..<threads).map { _ in .allocate(capacity: dequantizedCapacity) }
+    }
+
     /// The buffer for activations of `type`.
     func quantizedBuffer(for type: GGMLType) -> UnsafeMutableRawPointer {
         quantized.first { $0.type == type }!.bytes
@@ -76,5 +91,6 @@ final class ForwardScratch {
     deinit {
         for pointer in storage { pointer.deallocate() }
         for pointer in scores { pointer.deallocate() }
+        for pointer in dequantized { pointer.deallocate() }
     }
 }

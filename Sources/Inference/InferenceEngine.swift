@@ -189,6 +189,6 @@ extension InferenceEngine {
     /// Bytes a KV cache of `positions` positions reserves for the loaded model (0 before loading).
     public func kvCacheBytes(positions: Int) -> Int {
         guard let h = hyperparameters else { return 0 }
-        return 2 * h.layerCount * h.keyValueDimension * positions * MemoryLayout<Float>.size
+        return 2 * h.layerCount * h.keyValueDimension * positions * MemoryLayout<UInt16>.size
     }
 }

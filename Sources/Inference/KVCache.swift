@@ -1,8 +1,8 @@
 /// The keys and values of one sequence, for every layer, up to a fixed capacity.
 ///
-/// Storage is F32 holding values rounded through F16, which reproduces llama.cpp's F16 cache numerically without
-/// converting on every read (2x the memory of F16: `2 * layers * kvDim * 4` bytes per position). Memory is
-/// allocated once, for `capacity` positions; pages are only touched as positions fill.
+/// Storage is F16, as llama.cpp's default cache (`2 * layers * kvDim * 2` bytes per position); the attention
+/// kernels widen it to F32 as they read. Memory is allocated once, for `capacity` positions; pages are only
+/// touched as positions fill.
 public final class KVCache {
     /// Positions this cache can hold.
     public let capacity: Int
@@ -11,11 +11,11 @@ public final class KVCache {
     let layerCount: Int
     let keyValueHeadCount: Int
     let headDimension: Int
-    let keys: UnsafeMutablePointer<Float>  // [layer, kvHead, capacity, headDim]
-    let values: UnsafeMutablePointer<Float>  // [layer, kvHead, capacity, headDim]
+    let keys: UnsafeMutablePointer<UInt16>  // [layer, kvHead, capacity, headDim]
+    let values: UnsafeMutablePointer<UInt16>  // [layer, kvHead, capacity, headDim]
 
     /// Bytes of memory the cache reserves.
-    public var reservedBytes: Int { 2 * layerCount * keyValueHeadCount * capacity * headDimension * 4 }
+    public var reservedBytes: Int { 2 * layerCount * keyValueHeadCount * capacity * headDimension * 2 }
 
     init(layerCount: Int, keyValueHeadCount: Int, headDimension: Int, capacity: Int) {
         precondition(capacity > 0, "KVCache: capacity must be positive")
@@ -35,13 +35,13 @@ public final class KVCache {
 
     /// The first key of `kvHead` in `layer`; position `j` is `headDimension * j` floats further.
     @inline(__always)
-    func keyBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<Float> {
+    func keyBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<UInt16> {
         keys + ((layer * keyValueHeadCount + kvHead) * capacity) * headDimension
     }
 
     /// The first value of `kvHead` in `layer`; position `j` is `headDimension * j` floats further.
     @inline(__always)
-    func valueBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<Float> {
+    func valueBase(layer: Int, kvHead: Int) -> UnsafeMutablePointer<UInt16> {
         values + ((layer * keyValueHeadCount + kvHead) * capacity) * headDimension
     }
 

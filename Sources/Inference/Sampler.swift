@@ -29,19 +29,41 @@ public struct Sampler: Sendable, Hashable, Codable {
     /// The tokens left after top-k, top-p and min-p, most likely first, with their probabilities after the
     /// temperature (summing to 1). Tokens more than 40 nats below the best are dropped first (relative probability
     /// under 5e-18, which cannot change any filter's outcome measurably).
+    ///
+    /// Only the head of the distribution is sorted: candidates within a few nats of the best are gathered, and the
+    /// window widens until it holds the top-k tokens or the top-p mass, so a 50k vocabulary costs two passes and
+    /// a sort of a few hundred tokens instead of a sort of thousands.
     public func candidates(_ logits: UnsafeBufferPointer<Float>) -> [(id: Int, probability: Float)] {
         let best = logits.max() ?? 0
+        let floor = best - 40
+        var mass: Double = 0  // sum of exp(logit - best) over every token within 40 nats
+        for logit in logits where logit >= floor { mass += Double(expf(logit - best)) }
         var kept: [(id: Int, logit: Float)] = []
-        for (id, logit) in logits.enumerated() where logit >= best - 40 { kept.append((id, logit)) }
+        var width: Float = parameters.topP < 1 || parameters.topK > 0 ? 4 : 40
+        while true {
+            let threshold = max(floor, best - width)
+            kept.removeAll(keepingCapacity: true)
+            var windowMass: Double = 0
+            for (id, logit) in logits.enumerated() where logit >= threshold {
+                kept.append((id, logit))
+                windowMass += Double(expf(logit - best))
+            }
+            if threshold == floor { break }
+            if parameters.topK > 0, kept.count >= parameters.topK { break }
+            if parameters.topK == 0, parameters.topP < 1, windowMass >= Double(parameters.topP) * mass { break }
+            width *= 2
+        }
         kept.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) }
-        if parameters.topK > 0, kept.count > parameters.topK { kept.removeLast(kept.count - parameters.topK) }
+        if parameters.topK > 0, kept.count > parameters.topK {
+            kept.removeLast(kept.count - parameters.topK)
+            mass = kept.reduce(0) { $0 + Double(expf($1.logit - best)) }
+        }
         if parameters.topP < 1 {
-            let probabilities = Self.softmax(kept.map(\.logit), temperature: 1)
-            var cumulative: Float = 0
+            var cumulative: Double = 0
             var keep = kept.count
-            for (i, p) in probabilities.enumerated() {
-                cumulative += p
-                if cumulative >= parameters.topP {
+            for (i, candidate) in kept.enumerated() {
+                cumulative += Double(expf(candidate.logit - best)) / mass
+                if cumulative >= Double(parameters.topP) {
                     keep = i + 1
                     break
                 }

@@ -87,13 +87,6 @@ enum TransformerKernels {
         }
     }
 
-    /// Rounds `count` floats through F16 in place (the F16 KV cache's rounding).
-    static func roundThroughHalf(_ x: UnsafeMutablePointer<Float>, count: Int, scratch: UnsafeMutablePointer<UInt16>) {
-        let halves = UnsafeMutableBufferPointer(start: scratch, count: count)
-        FloatConversion.fp32ToFp16(UnsafeBufferPointer(start: x, count: count), into: halves)
-        FloatConversion.fp16ToFp32(UnsafeBufferPointer(halves), into: UnsafeMutableBufferPointer(start: x, count: count))
-    }
-
     /// `sum(a[i] * b[i])` with eight-wide accumulators.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {

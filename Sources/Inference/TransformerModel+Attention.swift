@@ -3,6 +3,7 @@
 // j = key position, W = sliding window.
 import Executors
 import Foundation
+import Quantization
 
 extension TransformerModel {
     /// RoPE angles for this batch's positions, for each RoPE base the model uses.
@@ -24,7 +25,7 @@ extension TransformerModel {
         TransformerKernels.rmsNorm(
             scratch.x, weight: w.attentionNorm.values, epsilon: h.normEpsilon, n: h.embeddingLength, rows: T,
             into: scratch.normed)
-        project(scratch.normed, rows: T, through: [(w.query, scratch.query), (w.key, scratch.key), (w.value, scratch.value)])
+        project(scratch.normed, runs: scratch.projectionRuns, through: [(w.query, scratch.query), (w.key, scratch.key), (w.value, scratch.value)])
         if let bias = w.queryBias { addBias(bias, to: scratch.query, rows: T) }
         if let bias = w.keyBias { addBias(bias, to: scratch.key, rows: T) }
         if let bias = w.valueBias { addBias(bias, to: scratch.value, rows: T) }
@@ -52,7 +53,7 @@ extension TransformerModel {
         }
         appendToCaches(layer: layer, batch: batch)
         attend(layer: layer, batch: batch, window: sliding ? h.slidingWindow : nil, scale: scoreScale)
-        project(scratch.attention, rows: T, through: [(w.attentionOutput, scratch.projected)])
+        project(scratch.attention, runs: scratch.projectionRuns, through: [(w.attentionOutput, scratch.projected)])
         addResidual(scratch.projected, postNorm: w.postAttentionNorm, rows: T)
     }
 
@@ -63,20 +64,20 @@ extension TransformerModel {
         }
     }
 
-    /// Rounds this batch's keys and values through F16 and stores them at their positions.
+    /// Stores this batch's keys and values, converted to F16, at their positions.
     private func appendToCaches(layer: Int, batch: ForwardBatch) {
         let h = hyperparameters, hd = h.headDimension, kvDim = h.keyValueDimension
-        let T = batch.tokens.count
-        TransformerKernels.roundThroughHalf(scratch.key, count: T * kvDim, scratch: scratch.halves)
-        TransformerKernels.roundThroughHalf(scratch.value, count: T * kvDim, scratch: scratch.halves)
         for segment in batch.segments {
             for t in segment.rows {
                 let p = segment.startPosition + (t - segment.rows.lowerBound)
                 for kvHead in 0..<h.keyValueHeadCount {
                     let offset = t * kvDim + kvHead * hd
-                    (segment.cache.keyBase(layer: layer, kvHead: kvHead) + p * hd).update(from: scratch.key + offset, count: hd)
-                    (segment.cache.valueBase(layer: layer, kvHead: kvHead) + p * hd).update(
-                        from: scratch.value + offset, count: hd)
+                    FloatConversion.fp32ToFp16(
+                        UnsafeBufferPointer(start: scratch.key + offset, count: hd),
+                        into: UnsafeMutableBufferPointer(start: segment.cache.keyBase(layer: layer, kvHead: kvHead) + p * hd, count: hd))
+                    FloatConversion.fp32ToFp16(
+                        UnsafeBufferPointer(start: scratch.value + offset, count: hd),
+                        into: UnsafeMutableBufferPointer(start: segment.cache.valueBase(layer: layer, kvHead: kvHead) + p * hd, count: hd))
                 }
             }
         }
@@ -93,7 +94,7 @@ extension TransformerModel {
             longest = max(longest, span)
             for head in 0..<h.headCount { items.append((index, head, segment.rows.count * span)) }
         }
-        scratch.reserveScores(longest, threads: pool.threadCount)
+        scratch.reserveScores(2 * longest + h.headDimension, threads: pool.threadCount)
         let total = items.reduce(0) { $0 + $1.cost }
         var boundaries = [0]
         var running = 0
@@ -125,34 +126,21 @@ extension TransformerModel {
         let kvHead = head / (h.headCount / h.keyValueHeadCount)
         let keys = segment.cache.keyBase(layer: layer, kvHead: kvHead)  // [capacity, hd]
         let values = segment.cache.valueBase(layer: layer, kvHead: kvHead)  // [capacity, hd]
-        let halfPrecision = segment.rows.count < Self.tiledAttentionMinimumRows
+        let qStride = qDim
+        if segment.rows.count >= Self.tiledAttentionMinimumRows {
+            let first = segment.rows.lowerBound
+            AttentionKernels.attendRows(
+                query: scratch.query + first * qDim + head * hd, queryStride: qStride, rows: segment.rows.count,
+                firstPosition: segment.startPosition, window: window, keys: keys, values: values, headDimension: hd,
+                scale: scale, scores: scores, out: scratch.attention + first * qDim + head * hd, outputStride: qStride)
+            return
+        }
         for t in segment.rows {
             let p = segment.startPosition + (t - segment.rows.lowerBound)
             let lo = window.map { max(0, p - $0 + 1) } ?? 0
-            let q = scratch.query + t * qDim + head * hd
-            let out = scratch.attention + t * qDim + head * hd
-            if halfPrecision {
-                TransformerKernels.roundToHalfPrecision(q, count: hd)
-                TransformerKernels.attendOnlineHalf(
-                    query: q, keys: keys, values: values, positions: lo...p, headDimension: hd, scale: scale, into: out)
-                continue
-            }
-            var maxScore = -Float.infinity
-            for j in lo...p {
-                let s = TransformerKernels.dot(q, keys + j * hd, count: hd) * scale
-                scores[j - lo] = s
-                maxScore = max(maxScore, s)
-            }
-            var sum: Float = 0
-            for j in 0...(p - lo) {
-                let e = expf(scores[j] - maxScore)
-                scores[j] = e
-                sum += e
-            }
-            out.update(repeating: 0, count: hd)
-            for j in lo...p { TransformerKernels.addScaled(values + j * hd, alpha: scores[j - lo], into: out, count: hd) }
-            let inverse = 1 / sum
-            for i in 0..<hd { out[i] *= inverse }
+            AttentionKernels.attendRowHalf(
+                query: scratch.query + t * qDim + head * hd, positions: lo...p, keys: keys, values: values,
+                headDimension: hd, scale: scale, scratch: scores, out: scratch.attention + t * qDim + head * hd)
         }
     }
 }

@@ -2,24 +2,68 @@
 // Legend: T = input rows, K = input width (columns of W), N = output width (rows of W).
 import Executors
 import Quantization
+import Tensors
 
 extension TransformerModel {
-    /// `output_i[t, :] = W_i · input[t, :]` for each pair, in one pool dispatch. The input is quantized once per
-    /// activation type; each thread takes a 4-aligned share of every matrix's rows. All matrices share `K`.
-    func project(_ input: UnsafePointer<Float>, rows T: Int, through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]) {
-        let K = pairs[0].0.columnCount
+    /// Rows of one sequence's segment from which projections dequantize the weights and multiply in F32 with
+    /// OpenBLAS sgemm rather than quantizing the activations to 8 bits: the dequantization costs the same at any
+    /// batch and the sgemm runs at about twice the quantized kernels' rate, so it pays from a few dozen rows on
+    /// (prefill). Decoding rows stay quantized, as llama.cpp's are.
+    static let floatProjectionMinimumRows = 32
+
+    /// `output_i[t, :] = W_i · input[t, :]` for each pair and every row of `runs`, one pool dispatch per run;
+    /// each thread takes a 4-aligned share of every matrix's rows. All matrices share `K`. Quantized runs
+    /// quantize their input once per activation type (as ggml does) and use the quantized kernels; F32 runs
+    /// have each thread dequantize its share of the weights and run a one-thread sgemm.
+    func project(
+        _ input: UnsafePointer<Float>, runs: [ProjectionRun], through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
+    ) {
+        for run in runs {
+            if run.inFloat {
+                projectInFloat(input, rows: run.rows, through: pairs)
+            } else {
+                projectQuantized(input, rows: run.rows, through: pairs)
+            }
+        }
+    }
+
+    private func projectInFloat(
+        _ input: UnsafePointer<Float>, rows batchRows: Range<Int>, through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
+    ) {
+        let K = pairs[0].0.columnCount, T = batchRows.count
+        let parts = pool.threadCount
+        let widest = pairs.map { Self.share(of: $0.0.rowCount, part: 0, parts: parts).count + 4 }.max()!
+        scratch.reserveDequantized(floats: widest * K, threads: parts)
+        pool.run { part in
+            for (matrix, output) in pairs {
+                let rows = Self.share(of: matrix.rowCount, part: part, parts: parts)
+                guard !rows.isEmpty else { continue }
+                let weights = scratch.dequantized[part]
+                matrix.dequantizeRows(rows, into: weights)
+                BLAS.sgemm(
+                    transposeA: false, transposeB: true, m: T, n: rows.count, k: K, a: input + batchRows.lowerBound * K,
+                    lda: K, b: weights, ldb: K, c: output + batchRows.lowerBound * matrix.rowCount + rows.lowerBound,
+                    ldc: matrix.rowCount)
+            }
+        }
+    }
+
+    private func projectQuantized(
+        _ input: UnsafePointer<Float>, rows batchRows: Range<Int>, through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
+    ) {
+        let K = pairs[0].0.columnCount, T = batchRows.count
+        let parts = pool.threadCount
         var types: [GGMLType] = []
         for (matrix, _) in pairs where !types.contains(matrix.activationType) { types.append(matrix.activationType) }
-        for type in types { quantize(input, rows: T, columns: K, to: type) }
-        let parts = pool.threadCount
+        for type in types { quantize(input + batchRows.lowerBound * K, rows: T, columns: K, to: type) }
         pool.run { part in
             for (matrix, output) in pairs {
                 let rows = Self.share(of: matrix.rowCount, part: part, parts: parts)
                 guard !rows.isEmpty else { continue }
                 QuantizedMatrix.multiply(
                     type: matrix.type, weights: matrix.base, columnCount: K, rows: rows,
-                    activations: scratch.quantizedBuffer(for: matrix.activationType), batch: T, into: output,
-                    outputStride: matrix.rowCount)
+                    activations: scratch.quantizedBuffer(for: matrix.activationType), batch: T,
+                    into: output + batchRows.lowerBound * matrix.rowCount, outputStride: matrix.rowCount)
             }
         }
     }

@@ -4,6 +4,7 @@
 import Executors
 import GGUF
 import Quantization
+import Tensors
 
 /// A loaded model: hyperparameters, memory-mapped weights, scratch space and the thread pool that splits matrix
 /// rows. Not thread-safe: one owner (the engine's thread) calls it.
@@ -38,6 +39,8 @@ public final class TransformerModel {
             types.append(matrix.activationType)
         }
         activationTypes = types
+        // The F32 projections run one sgemm per pool thread; OpenBLAS's own threads would only compete with them.
+        BLAS.setThreadCount(1)
     }
 
     /// Creates an empty KV cache for one sequence of up to `capacity` positions.
@@ -55,6 +58,7 @@ public final class TransformerModel {
         let T = batch.tokens.count
         guard T > 0 else { return }
         scratch.reserve(rows: T, hyperparameters: h, activationTypes: activationTypes)
+        scratch.projectionRuns = batch.projectionRuns(floatMinimumRows: Self.floatProjectionMinimumRows)
         embed(batch.tokens)
         prepareRotary(batch.positions)
         for layer in 0..<h.layerCount {
@@ -81,13 +85,13 @@ public final class TransformerModel {
         let d = h.embeddingLength, ff = h.feedForwardLength
         TransformerKernels.rmsNorm(
             scratch.x, weight: w.feedForwardNorm.values, epsilon: h.normEpsilon, n: d, rows: T, into: scratch.normed)
-        project(scratch.normed, rows: T, through: [(w.gate, scratch.gate), (w.up, scratch.up)])
+        project(scratch.normed, runs: scratch.projectionRuns, through: [(w.gate, scratch.gate), (w.up, scratch.up)])
         if h.architecture == .gemma3 {
             TransformerKernels.geGLU(gate: scratch.gate, up: scratch.up, count: T * ff, scratch: scratch.halves)
         } else {
             TransformerKernels.swiGLU(gate: scratch.gate, up: scratch.up, count: T * ff)
         }
-        project(scratch.gate, rows: T, through: [(w.down, scratch.projected)])
+        project(scratch.gate, runs: scratch.projectionRuns, through: [(w.down, scratch.projected)])
         addResidual(scratch.projected, postNorm: w.postFeedForwardNorm, rows: T)
     }
 
@@ -116,7 +120,7 @@ public final class TransformerModel {
             TransformerKernels.rmsNorm(
                 scratch.normed, weight: weights.outputNorm.values, epsilon: hyperparameters.normEpsilon, n: d,
                 rows: count, into: scratch.normed)
-            project(scratch.normed, rows: count, through: [(weights.output, logits)])
+            project(scratch.normed, runs: [ProjectionRun(rows: 0..<count, inFloat: false)], through: [(weights.output, logits)])
             for i in 0..<count { onLogits(start + i, UnsafeBufferPointer(start: logits + i * V, count: V)) }
             start += count
         }

@@ -49,4 +49,11 @@ struct WeightMatrix: @unchecked Sendable {
         QuantizedMatrix.dequantizeRow(
             type: type, base + row * rowBytes, into: UnsafeMutableBufferPointer(start: output, count: columnCount))
     }
+
+    /// Dequantizes the consecutive rows `rows` into `output` (`rows.count * columnCount` floats, row-major).
+    func dequantizeRows(_ rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+        QuantizedMatrix.dequantizeRow(
+            type: type, base + rows.lowerBound * rowBytes,
+            into: UnsafeMutableBufferPointer(start: output, count: rows.count * columnCount))
+    }
 }

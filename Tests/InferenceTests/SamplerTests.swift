@@ -31,6 +31,50 @@ struct SamplerTests {
         #expect(candidateIDs(SamplingParameters(temperature: 1, topP: 0.5)) == [3])
     }
 
+    /// The filters applied the plain way: sort every token within 40 nats of the best, cut.
+    static func referenceCandidateIDs(_ logits: [Float], _ parameters: SamplingParameters) -> [Int] {
+        let best = logits.max()!
+        var kept = logits.enumerated().filter { $0.element >= best - 40 }.map { (id: $0.offset, logit: $0.element) }
+        kept.sort { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) }
+        if parameters.topK > 0, kept.count > parameters.topK { kept.removeLast(kept.count - parameters.topK) }
+        if parameters.topP < 1 {
+            let weights = kept.map { exp(Double($0.logit - best)) }
+            let total = weights.reduce(0, +)
+            var cumulative = 0.0
+            var keep = kept.count
+            for (i, weight) in weights.enumerated() {
+                cumulative += weight / total
+                if cumulative >= Double(parameters.topP) {
+                    keep = i + 1
+                    break
+                }
+            }
+            kept.removeLast(kept.count - keep)
+        }
+        if parameters.minP > 0 { kept = kept.filter { $0.logit >= kept[0].logit + log(parameters.minP) } }
+        return kept.map(\.id)
+    }
+
+    @Test
+    func filtersOnAVocabularySizedDistributionMatchTheFullSort() {
+        var generator = SeededRandom(seed: 7)
+        for scale: Float in [1, 3, 6] {
+            // A peaked head over a long tail, like a language model's logits.
+            let logits: [Float] = (0..<49_152).map { id in
+                let u = Float(generator.nextUnitFloat())
+                return scale * (u * u * u * 6) + (id % 1000 == 0 ? scale * 2 : 0)
+            }
+            for parameters in [
+                SamplingParameters(temperature: 0.6, topP: 0.9), SamplingParameters(temperature: 1, topP: 0.5),
+                SamplingParameters(temperature: 1, topK: 40), SamplingParameters(temperature: 1, topK: 40, topP: 0.8),
+                SamplingParameters(temperature: 1, minP: 0.05), SamplingParameters(temperature: 1, topP: 0.95, minP: 0.1),
+            ] {
+                let ids = logits.withUnsafeBufferPointer { Sampler(parameters: parameters).candidates($0).map(\.id) }
+                #expect(ids == Self.referenceCandidateIDs(logits, parameters), "scale \(scale), \(parameters)")
+            }
+        }
+    }
+
     @Test
     func minPDropsTokensBelowAFractionOfTheBest() {
         #expect(candidateIDs(SamplingParameters(temperature: 1, minP: 0.25)) == [3, 0, 4])

@@ -84,6 +84,21 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
                         int64_t row_end, const void *a, size_t a_row_bytes, int64_t batch, float *out,
                         int64_t out_stride);
 
+// Attention of one head. `keys` and `values` hold a sequence's cached F16 rows (`hd` values each, position j
+// at j * hd); a query row at position p sees keys max(0, p - window + 1)...p (window 0: all of 0...p).
+
+/// Prefill (many query rows, ggml's tiled F32 flash attention): for query row t at position first_position + t,
+/// out[t] = softmax(scale * q[t] . K^T) V with the full softmax in F32. `scores` holds at least the longest span.
+void thinkstream_attend_rows_f32(const float *q, int64_t q_stride, int64_t rows, int64_t first_position,
+                                 int64_t window, const uint16_t *keys, const uint16_t *values, int64_t hd, float scale,
+                                 float *scores, float *out, int64_t out_stride);
+
+/// Decode (ggml's one-row flash attention with an F16 cache): Q rounded to F16, online softmax over keys
+/// lo...hi, the V accumulator rounded to F16 after every scale and add. `scratch` holds hd + 2 * (hi - lo + 1)
+/// floats.
+void thinkstream_attend_row_half(const float *q, int64_t lo, int64_t hi, const uint16_t *keys, const uint16_t *values,
+                                 int64_t hd, float scale, float *scratch, float *out);
+
 #ifdef __cplusplus
 }
 #endif
