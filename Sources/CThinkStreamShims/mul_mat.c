@@ -37,13 +37,16 @@ static ts_vec_dot_x4_fn ts_vec_dot_x4_for(int32_t type) {
     }
 }
 
-// Four-row, two-column kernels exist for the default models' block types.
+// Four-row, two-column kernels (AVX2 builds).
 static ts_mul_mat_x4x2_fn ts_mul_mat_x4x2_for(int32_t type) {
 #if defined(__AVX2__)
     switch (type) {
     case 2: return ts_mul_mat_x4x2_q4_0_q8_0;
     case 3: return ts_mul_mat_x4x2_q4_1_q8_1;
     case 8: return ts_mul_mat_x4x2_q8_0_q8_0;
+    case 12: return ts_mul_mat_x4x2_q4_K_q8_K;
+    case 13: return ts_mul_mat_x4x2_q5_K_q8_K;
+    case 14: return ts_mul_mat_x4x2_q6_K_q8_K;
     default: return 0;
     }
 #else

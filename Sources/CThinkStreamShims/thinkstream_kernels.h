@@ -27,6 +27,9 @@ typedef void (*ts_mul_mat_x4x2_fn)(int64_t n, const void *const x[4], const void
 void ts_mul_mat_x4x2_q4_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q8_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+void ts_mul_mat_x4x2_q4_K_q8_K(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+void ts_mul_mat_x4x2_q5_K_q8_K(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+void ts_mul_mat_x4x2_q6_K_q8_K(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 
 /// Accumulators of one row's dot product (ggml's acc, acc_m and summs).
 typedef struct {
@@ -79,6 +82,30 @@ static inline void ts_dot_state_init(ts_dot_state *s) {
         out[1] = finish(&s1);                                                                              \
         out[2] = finish(&s2);                                                                              \
         out[3] = finish(&s3);                                                                              \
+    }
+
+/// Defines ts_mul_mat_x4x2_<name> from the same `step` and `finish`: each (row, column) pair keeps its own
+/// state and runs the one-row kernel's operations in order (bit-identical results); the compiler shares the
+/// weight block's unpacking between the two columns.
+#define TS_DEFINE_MUL_MAT_X4X2(name, QK, BB, step, finish)                                                    \
+    void ts_mul_mat_x4x2_##name(int64_t n, const void *const x[4], const void *y0, const void *y1,          \
+                                float out[4][2]) {                                                         \
+        ts_dot_state s[4][2];                                                                              \
+        for (int r = 0; r < 4; r++) {                                                                      \
+            ts_dot_state_init(&s[r][0]);                                                                   \
+            ts_dot_state_init(&s[r][1]);                                                                   \
+        }                                                                                                  \
+        for (int64_t i = 0; i < n / (QK); i++) {                                                           \
+            TS_PREFETCH_ROWS(x, i, BB);                                                                    \
+            for (int r = 0; r < 4; r++) {                                                                  \
+                step(&s[r][0], x[r], y0, i);                                                               \
+                step(&s[r][1], x[r], y1, i);                                                               \
+            }                                                                                              \
+        }                                                                                                  \
+        for (int r = 0; r < 4; r++) {                                                                      \
+            out[r][0] = finish(&s[r][0]);                                                                  \
+            out[r][1] = finish(&s[r][1]);                                                                  \
+        }                                                                                                  \
     }
 #else
 /// Without AVX2 the four-row kernel is four one-row calls.

@@ -140,6 +140,9 @@ static inline float ts_finish_acc_summs(const ts_dot_state *s) { return ts_hsum_
 TS_DEFINE_VEC_DOT(q4_K_q8_K, 256, 144, ts_step_q4_K, ts_finish_q4_K)
 TS_DEFINE_VEC_DOT(q5_K_q8_K, 256, 176, ts_step_q5_K, ts_finish_acc_summs)
 TS_DEFINE_VEC_DOT(q6_K_q8_K, 256, 210, ts_step_q6_K, ts_finish_acc)
+TS_DEFINE_MUL_MAT_X4X2(q4_K_q8_K, 256, 144, ts_step_q4_K, ts_finish_q4_K)
+TS_DEFINE_MUL_MAT_X4X2(q5_K_q8_K, 256, 176, ts_step_q5_K, ts_finish_acc_summs)
+TS_DEFINE_MUL_MAT_X4X2(q6_K_q8_K, 256, 210, ts_step_q6_K, ts_finish_acc)
 #else
 float thinkstream_vec_dot_q4_K_q8_K(int64_t n, const void *vx, const void *vy) {
     const thinkstream_block_q4_K *x = vx;
