@@ -181,8 +181,13 @@ struct TrainRunCommand: ParsableCommand {
             registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
             interval: metricsConfiguration.interval, logger: logger)
         let periodic = Task { await publisher.runPeriodically() }
+        let lagMonitor = CommandBootstrap.startLagMonitor(
+            client: client, groupID: groupID, topic: configuration.topics.shards, interval: metricsConfiguration.interval,
+            logger: logger
+        ) { trainMetrics.setLag(partition: $0.partition, records: $0.records) }
         defer {
             periodic.cancel()
+            lagMonitor?.stop()
             _ = try? publisher.publish(isFinal: true)
         }
         var previous = TrainTotals()
