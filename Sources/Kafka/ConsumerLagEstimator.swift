@@ -35,6 +35,8 @@ public final class ConsumerLagEstimator: Sendable {
     public init(client: KafkaClientConfiguration, groupID: String, topic: String, logger: Logger) throws {
         var client = client
         client.clientID = "\(client.clientID)-lag"
+        // A slow broker costs one skipped measurement, not a stalled shutdown.
+        client.requestTimeout = min(client.requestTimeout, .seconds(5))
         client.properties["enable.auto.offset.store"] = "false"
         self.topic = topic
         self.groupID = groupID

@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// Measures a consumer group's lag per partition every `interval` on its own thread (`thinkstream-lag`) and hands
-/// each measurement to `report`, which sets a component's `consumer_lag_records` gauge.
+/// each measurement to `report`, which sets a component's `consumer_lag_records` gauges.
 ///
 /// Call `start()` once, and `stop()` on the way out, before the final metrics event: it measures once more, so that
 /// event carries the lag after the last commit.
@@ -12,16 +12,16 @@ public final class ConsumerLagMonitor: Sendable {
     private let estimator: ConsumerLagEstimator
     private let interval: Duration
     private let logger: Logger
-    private let report: @Sendable (ConsumerLagEstimator.PartitionLag) -> Void
+    private let report: @Sendable ([ConsumerLagEstimator.PartitionLag]) -> Void
     private let executor = DedicatedThreadExecutor(name: "thinkstream-lag")
     private let loop = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
     ///   - interval: time between measurements (the metrics interval, so each event carries a fresh lag).
-    ///   - report: called with each partition's lag after every measurement.
+    ///   - report: called with every partition's lag after each measurement.
     public init(
         estimator: ConsumerLagEstimator, interval: Duration, logger: Logger,
-        report: @escaping @Sendable (ConsumerLagEstimator.PartitionLag) -> Void
+        report: @escaping @Sendable ([ConsumerLagEstimator.PartitionLag]) -> Void
     ) {
         self.estimator = estimator
         self.interval = interval
@@ -32,7 +32,7 @@ public final class ConsumerLagMonitor: Sendable {
     /// Measures once and reports, blocking the caller for the broker round trips.
     public func measureNow() {
         do {
-            for lag in try estimator.measure(timeout: min(interval, .seconds(5))) { report(lag) }
+            report(try estimator.measure(timeout: min(interval, .seconds(5))))
         } catch {
             logger.warning(
                 "consumer lag not measured",

@@ -134,7 +134,7 @@ struct AugmentCommand: AsyncParsableCommand {
         let lagMonitor = CommandBootstrap.startLagMonitor(
             client: client, groupID: group, topic: kafka.topics.raw, interval: metricsConfiguration.interval,
             logger: logger
-        ) { augmentMetrics.setLag(partition: $0.partition, records: $0.records) }
+        ) { lags in for lag in lags { augmentMetrics.setLag(partition: lag.partition, records: lag.records) } }
         defer {
             periodic.cancel()
             lagMonitor?.stop()

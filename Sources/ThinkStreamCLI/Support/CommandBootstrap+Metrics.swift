@@ -37,7 +37,7 @@ extension CommandBootstrap {
     ///   be made (the job runs on without lag metrics; the reason is logged).
     static func startLagMonitor(
         client: KafkaClientConfiguration, groupID: String, topic: String, interval: Duration, logger: Logger,
-        report: @escaping @Sendable (ConsumerLagEstimator.PartitionLag) -> Void
+        report: @escaping @Sendable ([ConsumerLagEstimator.PartitionLag]) -> Void
     ) -> ConsumerLagMonitor? {
         do {
             let estimator = try ConsumerLagEstimator(client: client, groupID: groupID, topic: topic, logger: logger)
