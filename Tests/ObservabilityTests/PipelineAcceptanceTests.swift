@@ -67,10 +67,10 @@ struct PipelineAcceptanceTests {
         try checkPage(port: ports.dashboard, state: state, events: events)
     }
 
-    /// Four short documents from the shared corpora: arithmetic, web and code.
+    /// Four short documents from the shared corpora: arithmetic word problems, a web page and a maths problem.
     static func writeCorpus() throws -> URL {
         var lines: [String] = []
-        for (corpus, count) in [("gsm8k_test.jsonl", 2), ("web_docs.jsonl", 1), ("code_docs.jsonl", 1)] {
+        for (corpus, count) in [("gsm8k_test.jsonl", 2), ("web_docs.jsonl", 1), ("math500.jsonl", 1)] {
             let text = try String(contentsOf: FixturePaths.dataDirectory.appendingPathComponent(corpus), encoding: .utf8)
             let short = try text.split(separator: "\n").filter { line in
                 (try JSONParser.parse(Array(line.utf8))["text"]?.stringValue?.utf8.count ?? .max) < 400
