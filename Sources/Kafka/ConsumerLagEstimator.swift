@@ -63,12 +63,17 @@ public final class ConsumerLagEstimator: Sendable {
         guard let description = try consumer.metadata(topic: topic).topic(topic) else { return [] }
         let partitions = description.partitions.map { KafkaTopicPartition(topic: topic, partition: $0.id) }
         let committed = Dictionary(
-            try consumer.committed(partitions).map { ($0.partition, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            try consumer.committed(partitions).map { ($0.partition, $0.offset) },
+            uniquingKeysWith: { first, _ in first })
         var watermarks: [Int32: (low: Int64, high: Int64)] = [:]
         for partition in partitions { watermarks[partition.partition] = try consumer.watermarks(partition) }
         let steps = Dictionary(
             uniqueKeysWithValues: watermarks.map { partition, marks in
-                (partition, tracker.step(partition: partition, low: marks.low, high: marks.high, committed: committed[partition]))
+                (
+                    partition,
+                    tracker.step(
+                        partition: partition, low: marks.low, high: marks.high, committed: committed[partition])
+                )
             })
         var tails: [Int32: PartitionEndTracker.Tail] = [:]
         var reads: [Int32: Int64] = [:]
@@ -112,7 +117,8 @@ public final class ConsumerLagEstimator: Sendable {
             case .partitionEnd(let end)? where end.topic == topic && offsets[end.partition] != nil:
                 let records = seen[end.partition, default: []].filter { $0 >= offsets[end.partition]! }
                 complete[end.partition] = .init(
-                    from: offsets[end.partition]!, end: max(end.offset, (records.last ?? -1) + 1), recordOffsets: records)
+                    from: offsets[end.partition]!, end: max(end.offset, (records.last ?? -1) + 1),
+                    recordOffsets: records)
             default: continue
             }
         }

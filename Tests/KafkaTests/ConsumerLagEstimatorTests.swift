@@ -27,7 +27,8 @@ struct ConsumerLagEstimatorTests {
         }
         producer.close()
         let group = "lag-\(UUID().uuidString.prefix(8))"
-        let estimator = try ConsumerLagEstimator(client: client, groupID: group, topic: topic, logger: TestLogging.logger)
+        let estimator = try ConsumerLagEstimator(
+            client: client, groupID: group, topic: topic, logger: TestLogging.logger)
         defer { estimator.close() }
 
         let untouched = try #require(try estimator.measure().first)

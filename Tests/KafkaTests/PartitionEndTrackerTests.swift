@@ -7,7 +7,9 @@ import Testing
     @Test func aMovedWatermarkIsCheckedByReadingFromItsLastOffset() {
         let tracker = PartitionEndTracker()
         #expect(tracker.step(partition: 0, low: 0, high: 41, committed: nil) == .readTail(from: 40))
-        #expect(tracker.step(partition: 1, low: 7, high: 7, committed: nil) == .known(Tail(from: 7, end: 7, recordOffsets: [])))
+        #expect(
+            tracker.step(partition: 1, low: 7, high: 7, committed: nil)
+                == .known(Tail(from: 7, end: 7, recordOffsets: [])))
         #expect(tracker.step(partition: 2, low: 5, high: 6, committed: -1001) == .readTail(from: 5))
     }
 

@@ -8,7 +8,9 @@ import Testing
 /// Scrapes a running component's `/metrics` and checks it: Prometheus text format, and every family named
 /// `thinkstream_<component>_<quantity>_<unit>` with counters ending in `_total`.
 struct ComponentScrape {
-    static let units = ["_total", "_records", "_ratio", "_seconds", "_tokens", "_bytes", "_nats", "_documents", "_per_second"]
+    static let units = [
+        "_total", "_records", "_ratio", "_seconds", "_tokens", "_bytes", "_nats", "_documents", "_per_second",
+    ]
 
     var text: String
     var samples: [PrometheusTextChecker.Sample]
@@ -48,7 +50,9 @@ struct ComponentScrape {
             let parts = line.split(separator: " ")
             guard parts.count == 4 else { continue }
             let name = String(parts[2])
-            if !name.hasPrefix("thinkstream_\(component)_") { problems.append("\(name): not thinkstream_\(component)_*") }
+            if !name.hasPrefix("thinkstream_\(component)_") {
+                problems.append("\(name): not thinkstream_\(component)_*")
+            }
             if !Self.units.contains(where: { name.hasSuffix($0) }) { problems.append("\(name): no unit suffix") }
             if (parts[3] == "counter") != name.hasSuffix("_total") { problems.append("\(name): \(parts[3]) vs _total") }
         }

@@ -17,7 +17,8 @@ extension PipelineAcceptanceTests {
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
         process.arguments = [
-            "feed", "--bootstrap-servers", servers, "--topic-prefix", "feed-\(UUID().uuidString.prefix(6).lowercased())",
+            "feed", "--bootstrap-servers", servers, "--topic-prefix",
+            "feed-\(UUID().uuidString.prefix(6).lowercased())",
             "--metrics-port", "\(port)", "-",
         ]
         let input = Pipe()
@@ -30,13 +31,15 @@ extension PipelineAcceptanceTests {
         let data = Data((lines.joined(separator: "\n") + "\n").utf8)
         let writer = input.fileHandleForWriting
         Thread { try? writer.write(contentsOf: data) }.start()
-        let scrape = await ComponentScrape.poll(port: port, timeout: .seconds(60), isRunning: { process.isRunning }) {
-            $0.total("thinkstream_feed_documents_produced_total") > 0
-        }
-        check(scrape, component: "feed", counters: [
-            "thinkstream_feed_documents_in_total", "thinkstream_feed_documents_produced_total",
-            "thinkstream_feed_input_bytes_total",
-        ])
+        let scrape = await ComponentScrape.poll(
+            port: port, timeout: .seconds(60), isRunning: { process.isRunning },
+            until: { $0.total("thinkstream_feed_documents_produced_total") > 0 })
+        check(
+            scrape, component: "feed",
+            counters: [
+                "thinkstream_feed_documents_in_total", "thinkstream_feed_documents_produced_total",
+                "thinkstream_feed_input_bytes_total",
+            ])
         try writer.close()
         #expect(await waitForExit(process, timeout: .seconds(60)) == 0)
     }

@@ -30,7 +30,9 @@ extension PipelineAcceptanceTests {
         #expect(documentsPerSecond > 0)
         #expect(text("feed-docs-per-second") == String(format: "%.1f", documentsPerSecond))
         for event in [augmentLast, trainLast] { expectLagRows(of: event, in: dom) }
-        let backlog = augmentLast.gauges.filter { $0.name == lagName("augment") }.reduce(0) { $0 + Int64($1.value.rounded()) }
+        let backlog = augmentLast.gauges.filter { $0.name == lagName("augment") }.reduce(0) {
+            $0 + Int64($1.value.rounded())
+        }
         #expect(text("raw-backlog") == "\(backlog)")
         #expect(state.rawBacklog == backlog)
         #expect(text("backlog-eta") == etaText(state.backlogEtaSeconds))

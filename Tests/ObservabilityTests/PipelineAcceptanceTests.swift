@@ -37,14 +37,17 @@ struct PipelineAcceptanceTests {
         let prefix = "acc-\(UUID().uuidString.prefix(6).lowercased())"
         let common = ["--bootstrap-servers", servers, "--topic-prefix", prefix]
         let ports = Ports()
-        let dashboard = try start("dashboard", ["dashboard"] + common + [
-            "--port", "\(ports.dashboard)", "--from", "beginning", "--metrics-port", "\(ports.dashboardMetrics)",
-            "--rate-window", "900",
-        ])
+        let dashboard = try start(
+            "dashboard",
+            ["dashboard"] + common + [
+                "--port", "\(ports.dashboard)", "--from", "beginning", "--metrics-port", "\(ports.dashboardMetrics)",
+                "--rate-window", "900",
+            ])
         defer { CommandRunner.stop(dashboard) }
 
         let corpus = try writeCorpus()
-        let feed = try CommandRunner.run(["feed"] + common + ["--metrics-interval", "1", corpus.path], timeout: .seconds(90))
+        let feed = try CommandRunner.run(
+            ["feed"] + common + ["--metrics-interval", "1", corpus.path], timeout: .seconds(90))
         try Data((feed.stdout + feed.stderr).utf8).write(to: artifacts.appendingPathComponent("feed.log"))
         #expect(feed.status == 0, "\(feed.stderr)")
 
@@ -52,8 +55,8 @@ struct PipelineAcceptanceTests {
         try await runTrain(common: common, ports: ports)
 
         let dashboardScrape = await ComponentScrape.poll(
-            port: ports.dashboardMetrics, timeout: .seconds(20), isRunning: { dashboard.isRunning }
-        ) { $0.total("thinkstream_dashboard_events_consumed_total") > 0 }
+            port: ports.dashboardMetrics, timeout: .seconds(20), isRunning: { dashboard.isRunning },
+            until: { $0.total("thinkstream_dashboard_events_consumed_total") > 0 })
         check(dashboardScrape, component: "dashboard", counters: ["thinkstream_dashboard_events_consumed_total"])
 
         let state = try await settledState(port: ports.dashboard)
@@ -71,7 +74,8 @@ struct PipelineAcceptanceTests {
     static func writeCorpus() throws -> URL {
         var lines: [String] = []
         for (corpus, count) in [("gsm8k_test.jsonl", 2), ("web_docs.jsonl", 1), ("math500.jsonl", 1)] {
-            let text = try String(contentsOf: FixturePaths.dataDirectory.appendingPathComponent(corpus), encoding: .utf8)
+            let text = try String(
+                contentsOf: FixturePaths.dataDirectory.appendingPathComponent(corpus), encoding: .utf8)
             let short = try text.split(separator: "\n").filter { line in
                 (try JSONParser.parse(Array(line.utf8))["text"]?.stringValue?.utf8.count ?? .max) < 400
             }
@@ -90,39 +94,49 @@ struct PipelineAcceptanceTests {
 
     /// One augment worker, scraped while it works, until it has been idle for 3 s.
     static func runAugment(common: [String], ports: Ports) async throws {
-        let augment = try start("augment", ["augment"] + common + [
-            "--transactional-id", "acceptance-augment", "--max-thinking-tokens", "16", "--max-documents-in-flight", "2",
-            "--shard-max-samples", "1", "--stop-when-idle", "3", "--metrics-interval", "1",
-            "--metrics-port", "\(ports.augmentMetrics)",
-        ])
+        let augment = try start(
+            "augment",
+            ["augment"] + common + [
+                "--transactional-id", "acceptance-augment", "--max-thinking-tokens", "16", "--max-documents-in-flight",
+                "2",
+                "--shard-max-samples", "1", "--stop-when-idle", "3", "--metrics-interval", "1",
+                "--metrics-port", "\(ports.augmentMetrics)",
+            ])
         defer { CommandRunner.stop(augment) }
         let scrape = await ComponentScrape.poll(
-            port: ports.augmentMetrics, timeout: .seconds(240), isRunning: { augment.isRunning }
-        ) { $0.total("thinkstream_augment_documents_in_total") > 0 }
-        check(scrape, component: "augment", counters: [
-            "thinkstream_augment_documents_in_total", "thinkstream_augment_samples_out_total",
-            "thinkstream_augment_tokens_generated_total",
-        ])
+            port: ports.augmentMetrics, timeout: .seconds(240), isRunning: { augment.isRunning },
+            until: { $0.total("thinkstream_augment_documents_in_total") > 0 })
+        check(
+            scrape, component: "augment",
+            counters: [
+                "thinkstream_augment_documents_in_total", "thinkstream_augment_samples_out_total",
+                "thinkstream_augment_tokens_generated_total",
+            ])
         #expect(scrape?.samples.contains { $0.name == "thinkstream_augment_consumer_lag_records" } == true)
-        #expect(await waitForExit(augment, timeout: .seconds(240)) == 0, "augment: see \(artifacts.path)/augment.stderr")
+        #expect(
+            await waitForExit(augment, timeout: .seconds(240)) == 0, "augment: see \(artifacts.path)/augment.stderr")
     }
 
     /// Two optimizer steps of SmolLM2 on the shards, scraped while it trains.
     static func runTrain(common: [String], ports: Ports) async throws {
         let checkpoints = artifacts.appendingPathComponent("checkpoints")
         defer { try? FileManager.default.removeItem(at: checkpoints) }
-        let train = try start("train", ["train"] + common + [
-            "--checkpoint-dir", checkpoints.path, "--max-steps", "2", "--context", "64", "--micro-batch", "1",
-            "--checkpoint-every", "2", "--keep-last", "1", "--stop-when-idle", "3", "--metrics-interval", "1",
-            "--metrics-port", "\(ports.trainMetrics)",
-        ])
+        let train = try start(
+            "train",
+            ["train"] + common + [
+                "--checkpoint-dir", checkpoints.path, "--max-steps", "2", "--context", "64", "--micro-batch", "1",
+                "--checkpoint-every", "2", "--keep-last", "1", "--stop-when-idle", "3", "--metrics-interval", "1",
+                "--metrics-port", "\(ports.trainMetrics)",
+            ])
         defer { CommandRunner.stop(train) }
         let scrape = await ComponentScrape.poll(
-            port: ports.trainMetrics, timeout: .seconds(240), isRunning: { train.isRunning }
-        ) { $0.total("thinkstream_train_steps_total") > 0 }
-        check(scrape, component: "train", counters: [
-            "thinkstream_train_steps_total", "thinkstream_train_tokens_trained_total",
-        ])
+            port: ports.trainMetrics, timeout: .seconds(240), isRunning: { train.isRunning },
+            until: { $0.total("thinkstream_train_steps_total") > 0 })
+        check(
+            scrape, component: "train",
+            counters: [
+                "thinkstream_train_steps_total", "thinkstream_train_tokens_trained_total",
+            ])
         #expect(await waitForExit(train, timeout: .seconds(240)) == 0, "train: see \(artifacts.path)/train.stdout")
     }
 
@@ -134,7 +148,9 @@ struct PipelineAcceptanceTests {
         }
         try? Data(scrape.text.utf8).write(to: artifacts.appendingPathComponent("\(component).metrics.txt"))
         #expect(scrape.problems.isEmpty, "\(component): \(scrape.problems)")
-        #expect(scrape.nameProblems(component: component).isEmpty, "\(component): \(scrape.nameProblems(component: component))")
+        #expect(
+            scrape.nameProblems(component: component).isEmpty,
+            "\(component): \(scrape.nameProblems(component: component))")
         for counter in counters { #expect(scrape.total(counter) > 0, "\(component): \(counter) is 0 while running") }
     }
 

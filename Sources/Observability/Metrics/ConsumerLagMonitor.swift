@@ -36,7 +36,10 @@ public final class ConsumerLagMonitor: Sendable {
         } catch {
             logger.warning(
                 "consumer lag not measured",
-                metadata: ["kafka.topic": "\(estimator.topic)", "kafka.group": "\(estimator.groupID)", "error.message": "\(error)"])
+                metadata: [
+                    "kafka.topic": "\(estimator.topic)", "kafka.group": "\(estimator.groupID)",
+                    "error.message": "\(error)",
+                ])
         }
     }
 
