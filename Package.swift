@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
-                "Kafka",
+                "Kafka", "Executors",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

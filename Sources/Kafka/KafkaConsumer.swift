@@ -164,16 +164,24 @@ public final class KafkaConsumer: Sendable {
         let partitions = description.partitions.map { KafkaTopicPartition(topic: topic, partition: $0.id) }
         let committedOffsets = try committed(partitions)
         return try committedOffsets.map { offset in
-            var low: Int64 = 0
-            var high: Int64 = 0
-            try RDKafkaErrors.check(
-                rd_kafka_query_watermark_offsets(
-                    client.handle, topic, offset.partition, &low, &high,
-                    Int32(configuration.client.requestTimeout.milliseconds)),
-                "rd_kafka_query_watermark_offsets", as: .consumeFailed)
+            let (low, high) = try watermarks(offset.topicPartition)
             let committedOffset = offset.offset < 0 ? low : offset.offset
             return (offset.partition, offset.offset, high, max(0, high - committedOffset))
         }
+    }
+
+    /// The broker's low and high watermark of a partition (the embedded broker's high one can be too low; see
+    /// `PartitionEndTracker`). Wraps `rd_kafka_query_watermark_offsets`.
+    /// - Throws: `KafkaError` `.consumeFailed` when the broker does not answer within the request timeout.
+    public func watermarks(_ partition: KafkaTopicPartition) throws -> (low: Int64, high: Int64) {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        try RDKafkaErrors.check(
+            rd_kafka_query_watermark_offsets(
+                client.handle, partition.topic, partition.partition, &low, &high,
+                Int32(configuration.client.requestTimeout.milliseconds)),
+            "rd_kafka_query_watermark_offsets", as: .consumeFailed)
+        return (low, high)
     }
 
     /// Cluster metadata through this consumer's connection.

@@ -119,6 +119,26 @@ import Testing
         #expect(state.overview(now: 4_000).documentsPerSecond == 125)
     }
 
+    @Test func burstyCountersGiveASteadyRateOverTheRateSpan() {
+        var state = DashboardState()
+        state.rateSpanMilliseconds = 10_000
+        // One event a second; documents are counted in bursts of 4 when a shard commits (t = 3 s and 7 s).
+        let documents: [Int64] = [0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]
+        for (second, count) in documents.enumerated() {
+            state.ingest(
+                Self.augment(
+                    "a", at: Int64(second) * 1000, sequence: Int64(second), documents: count, level1: count,
+                    level2: 0, lag: Double(12 - count)))
+        }
+        let overview = state.overview(now: 10_000)
+        #expect(overview.augmentDocumentsPerSecond == 0.8)  // 8 documents over 10 s, not 0 between bursts
+        #expect(overview.rawBacklog == 4)
+        #expect(overview.backlogEtaSeconds == 5)
+        state.ingest(Self.augment("a", at: 16_000, sequence: 11, documents: 8, level1: 8, level2: 0, lag: 4))
+        // The baseline is now the oldest event within 10 s of t = 16 s: t = 6 s, 4 documents.
+        #expect(state.overview(now: 16_000).augmentDocumentsPerSecond == 0.4)
+    }
+
     @Test func lineageJoinsShardedAndTrainedIntoLatency() {
         var state = DashboardState()
         state.ingest(

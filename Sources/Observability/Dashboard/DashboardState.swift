@@ -1,13 +1,20 @@
-/// Folds metrics-topic events into what the dashboard shows: latest event per instance, rates from consecutive
-/// events, sums across instances, and short histories for the charts. A value type without I/O; tested directly.
+/// Folds metrics-topic events into what the dashboard shows: latest event per instance, rates over the last
+/// `rateSpanMilliseconds` of each instance's events, sums across instances, and short histories for the charts. A
+/// value type without I/O; tested directly.
 public struct DashboardState: Sendable {
     struct Instance {
         var latest: MetricsEvent
-        var previous: MetricsEvent?
+        /// Earlier events within the rate span before `latest`, oldest first; at least the one before it.
+        var earlier: [MetricsEvent] = []
+        /// The rate baseline: the oldest event kept.
+        var previous: MetricsEvent? { earlier.first }
     }
 
     /// Instances silent longer than this no longer count towards rates (milliseconds).
     public var rateWindowMilliseconds: Int64 = 60_000
+    /// Rates are averaged over an instance's events this far back (milliseconds), so counters that move in bursts
+    /// (augment counts documents when their shard commits) show a steady rate and the backlog ETA stays defined.
+    public var rateSpanMilliseconds: Int64 = 30_000
     /// Points kept per chart.
     public var historyLimit = 240
     private var instances: [String: Instance] = [:]
@@ -27,9 +34,13 @@ public struct DashboardState: Sendable {
                 event.sequence > known.latest.sequence
                     || event.timestampMilliseconds > known.latest.timestampMilliseconds
             else { return }
-            instances[event.instanceID] = Instance(latest: event, previous: known.latest)
+            var earlier = known.earlier + [known.latest]
+            while earlier.count > 1, event.timestampMilliseconds - earlier[0].timestampMilliseconds > rateSpanMilliseconds {
+                earlier.removeFirst()
+            }
+            instances[event.instanceID] = Instance(latest: event, earlier: earlier)
         } else {
-            instances[event.instanceID] = Instance(latest: event, previous: nil)
+            instances[event.instanceID] = Instance(latest: event)
         }
         let rates = self.rates(at: event.timestampMilliseconds)
         Self.append(
@@ -99,7 +110,8 @@ public struct DashboardState: Sendable {
         return rates
     }
 
-    /// Increase of counter `name` (summed over labels) per second between an instance's last two events.
+    /// Increase of counter `name` (summed over labels) per second between an instance's rate baseline and its latest
+    /// event.
     static func rate(of name: String, in instance: Instance) -> Double {
         guard let previous = instance.previous else { return 0 }
         let seconds = Double(instance.latest.timestampMilliseconds - previous.timestampMilliseconds) / 1000

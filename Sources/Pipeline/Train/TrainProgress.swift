@@ -26,7 +26,8 @@ public struct TrainProgress: Sendable, Equatable {
     public var evaluation: TrainEvaluationResult?
     /// Step of the newest durable checkpoint.
     public var lastCheckpointStep: Int?
-    /// Records of the shards topic behind the group's committed offsets, measured after each checkpoint's commit.
+    /// Records of the shards topic behind the group's committed offsets; the service leaves it nil and `thinkstream
+    /// train` fills it from its consumer-lag monitor (watermarks alone are wrong on the embedded broker).
     public var consumerLag: Int64?
     public init() {}
 }

@@ -28,7 +28,6 @@ struct TrainRun {
     var resumedFrom: String?
     /// Whether shards were accepted (or dead-lettered) since the last checkpoint.
     var hasUncheckpointedInput = false
-    var lastLagMeasurement: ContinuousClock.Instant?
 
     init(service: TrainService) throws {
         configuration = service.configuration
@@ -296,12 +295,6 @@ struct TrainRun {
         }
         do {
             try consumer.commit(commits)
-            // Lag takes metadata, committed-offset and watermark round trips (~0.8 s on the embedded broker), so
-            // it is measured at most every 30 seconds.
-            if lastLagMeasurement.map({ ContinuousClock.now - $0 >= .seconds(30) }) ?? true {
-                lastLagMeasurement = ContinuousClock.now
-                progress.consumerLag = try consumer.lag(topic: configuration.topics.shards).reduce(0) { $0 + $1.lag }
-            }
         } catch {
             // The checkpoint, not the group, is the source of truth on resume; a failed commit only makes the lag
             // metric stale.

@@ -131,8 +131,13 @@ struct AugmentCommand: AsyncParsableCommand {
             registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
             interval: metricsConfiguration.interval, logger: logger)
         let periodic = Task { await publisher.runPeriodically() }
+        let lagMonitor = CommandBootstrap.startLagMonitor(
+            client: client, groupID: group, topic: kafka.topics.raw, interval: metricsConfiguration.interval,
+            logger: logger
+        ) { lags in for lag in lags { augmentMetrics.setLag(partition: lag.partition, records: lag.records) } }
         defer {
             periodic.cancel()
+            lagMonitor?.stop()
             _ = try? publisher.publish(isFinal: true)
         }
         let started = ContinuousClock.now

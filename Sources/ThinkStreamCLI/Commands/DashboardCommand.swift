@@ -33,6 +33,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "With --from latest, records per partition to read back first (default 500).")
     var backfill: Int64 = 500
 
+    @Option(help: "Seconds after its last event that an instance still counts towards the rates shown (default 60).")
+    var rateWindow: Double = 60
+
     @Flag(help: "Debug logging.")
     var verbose = false
 
@@ -49,7 +52,10 @@ struct DashboardCommand: AsyncParsableCommand {
             } ?? 8080
         let start = try Self.startPosition(
             from ?? environment["THINKSTREAM_DASHBOARD_FROM"] ?? "latest", backfill: backfill)
-        let store = DashboardStore()
+        guard rateWindow > 0 else { throw ValidationError("--rate-window \(rateWindow): must be positive seconds, e.g. 60") }
+        var state = DashboardState()
+        state.rateWindowMilliseconds = Int64(rateWindow * 1000)
+        let store = DashboardStore(state: state)
         let reader: MetricsTopicReader
         do {
             let client = try kafka.clientConfiguration(clientID: "thinkstream-dashboard")

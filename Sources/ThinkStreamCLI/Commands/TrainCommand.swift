@@ -181,8 +181,17 @@ struct TrainRunCommand: ParsableCommand {
             registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
             interval: metricsConfiguration.interval, logger: logger)
         let periodic = Task { await publisher.runPeriodically() }
+        let latestLag = LagTotal()
+        let lagMonitor = CommandBootstrap.startLagMonitor(
+            client: client, groupID: groupID, topic: configuration.topics.shards, interval: metricsConfiguration.interval,
+            logger: logger
+        ) { lags in
+            for lag in lags { trainMetrics.setLag(partition: lag.partition, records: lag.records) }
+            latestLag.set(lags.reduce(0) { $0 + $1.records })
+        }
         defer {
             periodic.cancel()
+            lagMonitor?.stop()
             _ = try? publisher.publish(isFinal: true)
         }
         var previous = TrainTotals()
@@ -201,6 +210,8 @@ struct TrainRunCommand: ParsableCommand {
                 trainMetrics.samplesSeen(level: level, count: count - previous.samplesByLevel[level, default: 0])
             }
             previous = progress.totals
+            var progress = progress
+            progress.consumerLag = latestLag.value
             if progress.step % logEvery == 0 || progress.step == maxSteps {
                 progressLine.finish()
                 FileHandle.standardOutput.write(Data((Self.describe(progress) + "\n").utf8))

@@ -31,4 +31,22 @@ extension CommandBootstrap {
             }
         }
     }
+
+    /// Starts measuring a consumer group's lag on `topic` every metrics interval; `report` sets the gauge.
+    /// - Returns: the running monitor (`stop()` it before the final metrics event), or nil when the estimator cannot
+    ///   be made (the job runs on without lag metrics; the reason is logged).
+    static func startLagMonitor(
+        client: KafkaClientConfiguration, groupID: String, topic: String, interval: Duration, logger: Logger,
+        report: @escaping @Sendable ([ConsumerLagEstimator.PartitionLag]) -> Void
+    ) -> ConsumerLagMonitor? {
+        do {
+            let estimator = try ConsumerLagEstimator(client: client, groupID: groupID, topic: topic, logger: logger)
+            let monitor = ConsumerLagMonitor(estimator: estimator, interval: interval, logger: logger, report: report)
+            monitor.start()
+            return monitor
+        } catch {
+            logger.warning("consumer lag metrics off", metadata: ["kafka.topic": "\(topic)", "error.message": "\(error)"])
+            return nil
+        }
+    }
 }
