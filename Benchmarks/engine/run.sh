@@ -14,7 +14,7 @@ if [ ! -x .venv-bench/bin/python ] || ! .venv-bench/bin/python -c "import llama_
     python3 -m venv .venv-bench
     .venv-bench/bin/pip install --quiet numpy llama-cpp-python
 fi
-swift build -c release --product InferenceMeasurement >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product InferenceMeasurement >/dev/null
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
     "OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE, llama-cpp-python $(.venv-bench/bin/python -c 'import llama_cpp; print(llama_cpp.__version__)')"
 for model in "${models[@]}"; do
