@@ -79,7 +79,7 @@ struct AugmentCommand: AsyncParsableCommand {
         }
     }
 
-    private func methodConfiguration() throws -> EngineAugmenterConfiguration {
+    private func methodConfiguration() throws -> TPTAugmenterConfiguration {
         let promptTemplate: PromptTemplate
         switch template {
         case "tpt-default": promptTemplate = .tptDefault
@@ -101,7 +101,7 @@ struct AugmentCommand: AsyncParsableCommand {
         default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
         }
         if let cap = maxThinkingTokens { gate.minThinkingTokens = min(gate.minThinkingTokens, max(1, cap / 4)) }
-        return EngineAugmenterConfiguration(
+        return TPTAugmenterConfiguration(
             template: promptTemplate, temperature: temperature, topP: topP, upsampling: policy, gate: gate)
     }
 
@@ -111,7 +111,9 @@ struct AugmentCommand: AsyncParsableCommand {
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         try TopicSetup.ensureTopics(kafka.topics, partitions: 3, admin: admin)
         let engine = InferenceEngine(configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
-        let augmenter = try await EngineDocumentAugmenter(modelPath: try modelOptions.resolvedPath(), configuration: method, engine: engine)
+        let modelPath = try modelOptions.resolvedPath()
+        try await engine.load(path: modelPath)
+        let augmenter = try TPTDocumentAugmenter(modelPath: modelPath, configuration: method, backend: engine)
         let host = ProcessInfo.processInfo.hostName
         let workerID = transactionalID ?? "thinkstream-augment-\(host)"
         let service = try AugmentService(
