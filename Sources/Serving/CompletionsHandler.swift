@@ -56,7 +56,8 @@ public struct CompletionsHandler: Sendable {
             vocabularySize: tokenizer.vocabulary.tokens.count)
     }
 
-    /// Generates (unless `max_tokens` is 0) and returns the whole response.
+    /// Generates (unless `max_tokens` is 0; one greedy token with `logprobs` comes from the scoring pass alone) and
+    /// returns the whole response.
     ///
     /// - Throws: `ServingError` `.invalidRequest` for what the engine refuses, `.engineFailure` otherwise.
     func complete(_ plan: CompletionPlan, id: String) async throws -> CompletionResponse {

@@ -194,3 +194,25 @@ extension CompletionsServerTests {
         }
     }
 }
+
+extension CompletionsServerTests {
+    @Test func aBatchOfPromptsGetsOneChoiceEachInOrder() async throws {
+        try await ServerFixture.withServer { base, _ in try await checkBatch(base) }
+    }
+
+    private func checkBatch(_ base: URL) async throws {
+        let prompts = [Self.prompt, "Once upon a time"]
+        let batch = try await ServerFixture.complete(
+            base, .init(prompt: .texts(prompts), maxTokens: 8, temperature: 0))
+        #expect(batch.choices.map(\.index) == [0, 1])
+        for (index, prompt) in prompts.enumerated() {
+            let single = try await ServerFixture.complete(
+                base, .init(prompt: .text(prompt), maxTokens: 8, temperature: 0))
+            #expect(batch.choices[index].text == single.choices[0].text, "prompt \(index)")
+        }
+        let seeded = CompletionRequest(prompt: .text(Self.prompt), maxTokens: 8, temperature: 0.8, seed: 7)
+        let first = try await ServerFixture.complete(base, seeded)
+        let second = try await ServerFixture.complete(base, seeded)
+        #expect(first.choices[0].text == second.choices[0].text, "the same seed samples the same tokens")
+    }
+}
