@@ -86,6 +86,7 @@ let package = Package(
             name: "ThinkStreamCLI",
             dependencies: [
                 "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
+                "RemoteGeneration", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -129,6 +130,27 @@ let package = Package(
         .testTarget(
             name: "InferenceTests", dependencies: ["Inference", "Executors", "GGUF", "Tokenization", "Quantization"],
             exclude: ["Reference"], swiftSettings: swiftSettings),
+        .target(name: "CompletionsAPI", swiftSettings: swiftSettings),
+        .target(
+            name: "RemoteGeneration", dependencies: ["CompletionsAPI", "Inference", "Tokenization"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "Serving",
+            dependencies: [
+                "CompletionsAPI", "Inference", "Tokenization", "Observability",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: [
+                "Serving", "RemoteGeneration", "CompletionsAPI", "Inference", "Tokenization", "Observability",
+                "ThinkStreamTesting",
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "Augmentation", dependencies: ["Inference", "Tokenization"], exclude: ["Resources"],
             swiftSettings: swiftSettings),

@@ -3,10 +3,11 @@ import Tokenization
 
 /// Measures a document's ``DifficultyFeatures`` with the generator: structural features of the whole text, then
 /// two prefills over the document cut to ``scoringTokens`` tokens — one for its mean per-token loss, one for the
-/// rating prompt, whose next-token distribution gives the label probabilities (read, not sampled).
+/// rating prompt, whose next-token log-probabilities of the label tokens give the label probabilities (read, not
+/// sampled). A remote backend reads only its server's top-N next tokens, so labels outside them count as 0.
 public struct DifficultyEstimator: Sendable {
-    /// The engine, with the generator loaded.
-    public let engine: InferenceEngine
+    /// The generator: the in-process engine or a remote completions server.
+    public let backend: any GenerationBackend
     /// The generator's tokenizer.
     public let tokenizer: Tokenizer
     /// The generator's chat template.
@@ -18,14 +19,16 @@ public struct DifficultyEstimator: Sendable {
     /// Creates an estimator.
     ///
     /// - Parameters:
-    ///   - engine: an engine with the generator loaded.
+    ///   - backend: the generator (an engine with the model loaded, or a remote server with the same tokenizer).
     ///   - tokenizer: the generator's tokenizer (`await engine.tokenizer`).
     ///   - chatTemplate: the generator's chat template.
     ///   - scoringTokens: the scoring truncation; the committed weights were fitted with the default, 128
     ///     (kept small so scoring costs far less than generating; the shared 2-core machine fitted 196 documents).
-    public init(engine: InferenceEngine, tokenizer: Tokenizer, chatTemplate: ChatTemplate, scoringTokens: Int = 128) {
+    public init(
+        backend: any GenerationBackend, tokenizer: Tokenizer, chatTemplate: ChatTemplate, scoringTokens: Int = 128
+    ) {
         precondition(scoringTokens > 1, "scoringTokens \(scoringTokens) must be at least 2")
-        self.engine = engine
+        self.backend = backend
         self.tokenizer = tokenizer
         self.chatTemplate = chatTemplate
         self.scoringTokens = scoringTokens
@@ -40,7 +43,8 @@ public struct DifficultyEstimator: Sendable {
     /// - Parameters:
     ///   - document: the raw document text.
     /// - Throws: `AugmentationError` `.invalidDocument` when the document has no tokens, `.engineFailure` (the
-    ///   cause is the `InferenceError`) when the engine has no model or the rating prompt exceeds its context.
+    ///   cause is the backend's error) when the engine has no model, the rating prompt exceeds its context, or a
+    ///   remote server fails.
     public func features(for document: String) async throws -> DifficultyFeatures {
         let structural = StructuralFeatures(text: document)
         let truncation = DocumentTruncation(document, tokenizer: tokenizer, maxTokens: scoringTokens)
@@ -52,10 +56,13 @@ public struct DifficultyEstimator: Sendable {
         var lossTokens = truncation.tokens
         if tokenizer.vocabulary.addBOS, let bos = tokenizer.vocabulary.bosID { lossTokens.insert(bos, at: 0) }
         let logProbabilities: [Float]
-        let logits: [Float]
+        let labelLogProbabilities: [Int: Float]
         do {
-            logProbabilities = try await engine.promptLogProbabilities(tokens: lossTokens)
-            logits = try await engine.lastLogits(tokens: ratingPrompt.tokens(document: truncation.text))
+            logProbabilities = try await backend.promptLogProbabilities(tokens: lossTokens)
+            let labels = ratingPrompt.allLabelTokenIDs
+            let values = try await backend.nextTokenLogProbabilities(
+                tokens: ratingPrompt.tokens(document: truncation.text), candidates: labels)
+            labelLogProbabilities = Dictionary(uniqueKeysWithValues: zip(labels, values))
         } catch {
             throw AugmentationError(
                 .engineFailure,
@@ -66,7 +73,7 @@ public struct DifficultyEstimator: Sendable {
         let loss =
             logProbabilities.isEmpty
             ? 0 : -logProbabilities.reduce(0.0) { $0 + Double($1) } / Double(logProbabilities.count)
-        let rating = ratingPrompt.probabilities(logits: logits)
+        let rating = ratingPrompt.probabilities(labelLogProbabilities: labelLogProbabilities)
         return DifficultyFeatures(
             structural: structural, meanTokenLoss: loss, ratingProbabilities: rating.normalized,
             ratingLabelMass: rating.mass, scoredTokenCount: logProbabilities.count,

@@ -47,15 +47,15 @@ struct RatingPrompt: Sendable {
         return tokenizer.encode(text, addSpecial: true, parseSpecial: true)
     }
 
-    /// Label probabilities from the logits at the answer position: per level the summed softmax probability of its
-    /// label tokens, then normalized over the four levels.
-    func probabilities(logits: [Float]) -> (normalized: [ReasoningLevel: Double], mass: Double) {
-        let maxLogit = Double(logits.max() ?? 0)
-        var sum = 0.0
-        for logit in logits { sum += exp(Double(logit) - maxLogit) }
+    /// Every label token id, level by level.
+    var allLabelTokenIDs: [Int] { ReasoningLevel.allCases.flatMap { labelTokenIDs[$0] ?? [] } }
+
+    /// Label probabilities from the label tokens' log-probabilities at the answer position: per level the summed
+    /// probability of its label tokens, then normalized over the four levels. A missing id counts as 0.
+    func probabilities(labelLogProbabilities: [Int: Float]) -> (normalized: [ReasoningLevel: Double], mass: Double) {
         var raw: [ReasoningLevel: Double] = [:]
         for (level, ids) in labelTokenIDs {
-            raw[level] = ids.reduce(0) { $0 + exp(Double(logits[$1]) - maxLogit) / sum }
+            raw[level] = ids.reduce(0) { $0 + exp(Double(labelLogProbabilities[$1] ?? -.infinity)) }
         }
         let mass = raw.values.reduce(0, +)
         var normalized: [ReasoningLevel: Double] = [:]

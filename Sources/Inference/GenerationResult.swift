@@ -24,6 +24,20 @@ public struct GenerationResult: Sendable {
     public var tokenLogProbabilities: [Float]?
     /// log p(prompt[i] | prompt[..<i]) for i = 1 ..< promptTokenCount, when requested.
     public var promptLogProbabilities: [Float]?
+
+    /// Creates a result (backends other than the engine build theirs from what their server returns).
+    public init(
+        id: String, text: String, tokens: [Int], finishReason: FinishReason, promptTokenCount: Int,
+        tokenLogProbabilities: [Float]? = nil, promptLogProbabilities: [Float]? = nil
+    ) {
+        self.id = id
+        self.text = text
+        self.tokens = tokens
+        self.finishReason = finishReason
+        self.promptTokenCount = promptTokenCount
+        self.tokenLogProbabilities = tokenLogProbabilities
+        self.promptLogProbabilities = promptLogProbabilities
+    }
 }
 
 /// A streamed update about one request.

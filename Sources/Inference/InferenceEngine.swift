@@ -162,7 +162,8 @@ public actor InferenceEngine {
             tokens: tokens, context: context, bos: vocabulary.addBOS ? vocabulary.bosID : nil, maxChunks: maxChunks)
     }
 
-    private func loadedScheduler() throws -> BatchScheduler {
+    /// The scheduler of the loaded model; internal so the engine's extensions in other files can score with it.
+    func loadedScheduler() throws -> BatchScheduler {
         guard let scheduler else {
             throw InferenceError(.modelNotLoaded, "no model is loaded; call InferenceEngine.load(path:) first")
         }

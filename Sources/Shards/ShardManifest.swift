@@ -36,9 +36,25 @@ public struct ShardManifest: Codable, Sendable, Equatable {
         /// Thinking budget per reasoning level, in generator tokens.
         public var maxThinkingTokensByLevel: [String: Int]
         public var upsamplingMode: String
+        /// The OpenAI-compatible server that generated the thinking, when not the in-process engine; `modelFile`
+        /// and `modelSHA256` then name the local model whose tokenizer the server shares.
+        public var remote: Remote?
+
+        /// A remote completions server and the model name requests gave it.
+        public struct Remote: Codable, Sendable, Equatable {
+            /// The server's base URL.
+            public var url: String
+            /// The model name sent with each request.
+            public var model: String
+            public init(url: String, model: String) {
+                self.url = url
+                self.model = model
+            }
+        }
+
         public init(
             modelFile: String, modelSHA256: String, templateID: String, templateVersion: Int, temperature: Double,
-            topP: Double, maxThinkingTokensByLevel: [String: Int], upsamplingMode: String
+            topP: Double, maxThinkingTokensByLevel: [String: Int], upsamplingMode: String, remote: Remote? = nil
         ) {
             self.modelFile = modelFile
             self.modelSHA256 = modelSHA256
@@ -48,6 +64,7 @@ public struct ShardManifest: Codable, Sendable, Equatable {
             self.topP = topP
             self.maxThinkingTokensByLevel = maxThinkingTokensByLevel
             self.upsamplingMode = upsamplingMode
+            self.remote = remote
         }
     }
 

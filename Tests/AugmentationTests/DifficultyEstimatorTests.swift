@@ -12,7 +12,7 @@ enum EngineFixture {
         let generator = try TestFixtures.generator()
         if await engine.tokenizer == nil { try await engine.load(path: try TestFixtures.modelPath()) }
         return DifficultyEstimator(
-            engine: engine, tokenizer: generator.tokenizer, chatTemplate: generator.chatTemplate,
+            backend: engine, tokenizer: generator.tokenizer, chatTemplate: generator.chatTemplate,
             scoringTokens: scoringTokens)
     }
 }

@@ -1,12 +1,15 @@
 import ArgumentParser
 import Augmentation
 import Foundation
+import GGUF
 import Inference
 import Kafka
 import Logging
 import Observability
 import Pipeline
+import RemoteGeneration
 import Shards
+import Tokenization
 
 /// `thinkstream augment`: one worker of the augment consumer group.
 struct AugmentCommand: AsyncParsableCommand {
@@ -28,6 +31,18 @@ struct AugmentCommand: AsyncParsableCommand {
 
     @Option(help: "This worker's transactional id (default thinkstream-augment-<host>).")
     var transactionalID: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Generate with an OpenAI-compatible completions server (vLLM, SGLang, llama.cpp, thinkstream serve) at this base URL instead of the in-process engine.",
+            discussion: "The server's model must share --model's tokenizer (checked at start); prompts travel as token ids."))
+    var generatorURL: String?
+
+    @Option(help: "Model name for --generator-url requests (default: the first model the server lists).")
+    var generatorModel: String?
+
+    @Option(help: "HTTP requests in flight at most with --generator-url.")
+    var generatorConcurrency = 16
 
     @Option(help: "Documents handed to the engine at once.")
     var maxDocumentsInFlight = 8
@@ -79,7 +94,7 @@ struct AugmentCommand: AsyncParsableCommand {
         }
     }
 
-    private func methodConfiguration() throws -> EngineAugmenterConfiguration {
+    private func methodConfiguration() throws -> TPTAugmenterConfiguration {
         let promptTemplate: PromptTemplate
         switch template {
         case "tpt-default": promptTemplate = .tptDefault
@@ -101,7 +116,7 @@ struct AugmentCommand: AsyncParsableCommand {
         default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
         }
         if let cap = maxThinkingTokens { gate.minThinkingTokens = min(gate.minThinkingTokens, max(1, cap / 4)) }
-        return EngineAugmenterConfiguration(
+        return TPTAugmenterConfiguration(
             template: promptTemplate, temperature: temperature, topP: topP, upsampling: policy, gate: gate)
     }
 
@@ -110,8 +125,7 @@ struct AugmentCommand: AsyncParsableCommand {
         let client = try kafka.clientConfiguration(clientID: "thinkstream-augment")
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         try TopicSetup.ensureTopics(kafka.topics, partitions: 3, admin: admin)
-        let engine = InferenceEngine(configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
-        let augmenter = try await EngineDocumentAugmenter(modelPath: try modelOptions.resolvedPath(), configuration: method, engine: engine)
+        let augmenter = try await makeAugmenter(method, logger: logger)
         let host = ProcessInfo.processInfo.hostName
         let workerID = transactionalID ?? "thinkstream-augment-\(host)"
         let service = try AugmentService(
@@ -149,6 +163,30 @@ struct AugmentCommand: AsyncParsableCommand {
                 let line = "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             })
+    }
+
+    /// The augmenter over the in-process engine, or over the --generator-url server.
+    private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter {
+        let modelPath = try modelOptions.resolvedPath()
+        guard let generatorURL else {
+            let engine = InferenceEngine(
+                configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
+            try await engine.load(path: modelPath)
+            return try TPTDocumentAugmenter(modelPath: modelPath, configuration: method, backend: engine)
+        }
+        guard let url = URL(string: generatorURL) else {
+            throw ValidationError("--generator-url '\(generatorURL)': expected http://host:port")
+        }
+        let tokenizer = try Tokenizer(vocabulary: Vocabulary(metadata: GGUFFile(path: modelPath).metadata))
+        let backend = try await RemoteCompletionsBackend.connect(
+            configuration: .init(baseURL: url, model: generatorModel, maxConcurrentRequests: generatorConcurrency),
+            tokenizer: tokenizer)
+        logger.info(
+            "generating with a remote completions server",
+            metadata: ["generator.url": "\(generatorURL)", "generator.model": "\(backend.model)"])
+        return try TPTDocumentAugmenter(
+            modelPath: modelPath, configuration: method, backend: backend,
+            remote: .init(url: generatorURL, model: backend.model))
     }
 
     /// Metrics and a lineage event for one committed shard.

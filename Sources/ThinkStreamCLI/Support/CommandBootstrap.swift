@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Pipeline
+import RemoteGeneration
 import Shards
 
 /// What every subcommand does first and last: logging set-up, the librdkafka version gate, and turning errors into
@@ -45,6 +46,8 @@ enum CommandBootstrap {
             case .deliveryFailed: code = 69
             default: code = 70
             }
+        case let error as RemoteGenerationError:
+            code = error.code == .invalidConfiguration || error.code == .tokenizerMismatch ? 64 : 69
         case let error as ShardsError:
             _ = error
             code = 65

@@ -32,6 +32,11 @@ struct KafkaOptions: ParsableArguments {
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// Whether a broker was named (flag or environment), for commands that use Kafka only when asked to.
+    var isBrokerConfigured: Bool {
+        bootstrapServers != nil || environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] != nil
+    }
+
     var topics: TopicNames { TopicNames(prefix: topicPrefix ?? environment["THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream") }
 
     /// The client configuration these options describe.

@@ -10,7 +10,7 @@ struct FeatureDump {
     let chatTemplate: ChatTemplate
 
     func run(_ sample: LabelledSample, to output: FileHandle) async throws {
-        let estimator = DifficultyEstimator(engine: engine, tokenizer: tokenizer, chatTemplate: chatTemplate)
+        let estimator = DifficultyEstimator(backend: engine, tokenizer: tokenizer, chatTemplate: chatTemplate)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let start = ContinuousClock.now

@@ -1,14 +1,15 @@
 /// Checks Prometheus text exposition format 0.0.4 line by line: `# HELP`/`# TYPE` comments, then samples
 /// `name{label="value",...} number` whose family was typed before them.
-enum PrometheusTextChecker {
-    struct Sample: Equatable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+public enum PrometheusTextChecker {
+    /// One sample line.
+    public struct Sample: Equatable, Sendable {
+        public var name: String
+        public var labels: [String: String]
+        public var value: Double
     }
 
     /// - Returns: the samples and the problems found (empty when it scrapes cleanly).
-    static func parse(_ text: String) -> (samples: [Sample], problems: [String]) {
+    public static func parse(_ text: String) -> (samples: [Sample], problems: [String]) {
         var samples: [Sample] = []
         var problems: [String] = []
         var typed: [String: String] = [:]

@@ -7,7 +7,7 @@ import Shards
 import Tokenization
 
 /// Settings of the TPT method as the augment service applies it.
-public struct EngineAugmenterConfiguration: Sendable {
+public struct TPTAugmenterConfiguration: Sendable {
     public var template: PromptTemplate
     public var temperature: Float
     public var topP: Float
@@ -30,14 +30,17 @@ public struct EngineAugmenterConfiguration: Sendable {
     }
 }
 
-/// The in-process TPT augmenter: scores each document's difficulty from one prefill, plans trajectories by level,
-/// generates them in one engine batch, applies the quality gates with re-generation under new seeds, and composes
+/// The TPT augmenter: scores each document's difficulty from two prefills, plans trajectories by level, generates
+/// them in one batch, applies the quality gates with re-generation under new seeds, and composes
 /// `[document; <think>thinking</think>]` samples tokenized for the trainer (the generator's own tokenizer).
-public final class EngineDocumentAugmenter: DocumentAugmenting {
-    public let configuration: EngineAugmenterConfiguration
+///
+/// The generator is a ``GenerationBackend``: the in-process engine, or a remote completions server running a model
+/// with the local model file's tokenizer (prompts travel as token ids).
+public final class TPTDocumentAugmenter: DocumentAugmenting {
+    public let configuration: TPTAugmenterConfiguration
     public let generator: ShardManifest.Generator
     public let tokenizerName: String
-    private let engine: InferenceEngine
+    private let backend: any GenerationBackend
     private let tokenizer: Tokenizer
     private let estimator: DifficultyEstimator
     private let scorer: DifficultyScorer
@@ -45,18 +48,26 @@ public final class EngineDocumentAugmenter: DocumentAugmenting {
     private let gate: TrajectoryGate
     private let composer = SampleComposer()
 
-    /// Loads the model and prepares the method.
-    /// - Throws: `InferenceError`/`GGUFError` for an unusable model file.
-    public init(modelPath: String, configuration: EngineAugmenterConfiguration, engine: InferenceEngine) async throws {
-        try await engine.load(path: modelPath)
+    /// Reads the tokenizer and chat template from the model file and prepares the method.
+    ///
+    /// - Parameters:
+    ///   - modelPath: the generator's GGUF file: its tokenizer makes prompts and samples, and the manifest names it.
+    ///   - backend: generates and scores (an engine that has loaded `modelPath`, or a remote server whose model
+    ///     shares its tokenizer).
+    ///   - remote: the remote server, recorded in each shard manifest; nil for the in-process engine.
+    /// - Throws: `GGUFError`/`TokenizationError` for an unusable model file, `PipelineError` when it cannot be read.
+    public init(
+        modelPath: String, configuration: TPTAugmenterConfiguration, backend: any GenerationBackend,
+        remote: ShardManifest.Generator.Remote? = nil
+    ) throws {
         let file = try GGUFFile(path: modelPath)
         let vocabulary = try Vocabulary(metadata: file.metadata)
         let tokenizer = try Tokenizer(vocabulary: vocabulary)
         let chatTemplate = ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary)
         self.configuration = configuration
-        self.engine = engine
+        self.backend = backend
         self.tokenizer = tokenizer
-        self.estimator = DifficultyEstimator(engine: engine, tokenizer: tokenizer, chatTemplate: chatTemplate)
+        self.estimator = DifficultyEstimator(backend: backend, tokenizer: tokenizer, chatTemplate: chatTemplate)
         self.scorer = DifficultyScorer()
         self.promptBuilder = PromptBuilder(tokenizer: tokenizer, chatTemplate: chatTemplate)
         self.gate = TrajectoryGate(configuration.gate)
@@ -68,7 +79,7 @@ public final class EngineDocumentAugmenter: DocumentAugmenting {
             modelFile: fileName, modelSHA256: try Self.sha256(ofFile: modelPath), templateID: configuration.template.id,
             templateVersion: configuration.template.version, temperature: Self.decimal(configuration.temperature),
             topP: Self.decimal(configuration.topP), maxThinkingTokensByLevel: budgets,
-            upsamplingMode: configuration.upsampling.mode.rawValue)
+            upsamplingMode: configuration.upsampling.mode.rawValue, remote: remote)
     }
 
     /// One planned trajectory of one document and the state of its attempts.
@@ -129,12 +140,14 @@ public final class EngineDocumentAugmenter: DocumentAugmenting {
                     documentID: document.id, trajectoryIndex: trajectory.trajectoryIndex, attempt: trajectory.attempt)
                 let prompt = promptBuilder.build(document: document.text, template: configuration.template, seed: seed)
                 prompts[position] = (prompt, seed)
+                // Token ids, tokenized as the engine tokenizes text: a remote server then reads exactly these tokens.
+                let tokens = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)
                 requests.append(GenerationRequest(
-                    id: "\(position)", prompt: .text(prompt.text), maxNewTokens: trajectory.maxThinkingTokens,
+                    id: "\(position)", prompt: .tokens(tokens), maxNewTokens: trajectory.maxThinkingTokens,
                     sampling: .init(temperature: configuration.temperature, topP: configuration.topP, seed: seed),
                     stopStrings: [configuration.stopString]))
             }
-            let results = try await engine.generateAll(requests)
+            let results = try await backend.generateAll(requests)
             for result in results {
                 guard let position = Int(result.id), let (prompt, seed) = prompts[position] else { continue }
                 let document = inputs[trajectories[position].inputIndex].document
