@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThinkStreamTesting
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
