@@ -5,8 +5,12 @@ import Shards
 
 extension AugmentService {
     /// Adds one record's outcome to the open shard: its samples, or a dead letter; either way its offset is covered.
-    func record(_ record: KafkaMessage, _ outcome: AugmentOutcome, into state: inout ShardState, summary: inout AugmentSummary) {
+    func record(
+        _ record: KafkaMessage, _ outcome: AugmentOutcome, consumedAt: ContinuousClock.Instant, into state: inout ShardState,
+        summary: inout AugmentSummary
+    ) {
         summary.documentsIn += 1
+        state.consumedAt.append(consumedAt)
         switch outcome {
         case .samples(let samples):
             for sample in samples {
@@ -72,6 +76,8 @@ extension AugmentService {
                 "shard.id": "\(manifest.shardID)", "shard.samples": "\(manifest.sampleCount)",
                 "shard.dead_letters": "\(manifest.deadLetterCount)", "shard.bytes": "\(value.count)",
             ])
+        let committedAt = ContinuousClock.now
+        summary.lastShardDocumentLatencies = state.consumedAt.map { committedAt - $0 }
         onShard(manifest, state.builder.samples, summary)
         state.reset(generation: state.generation)
     }
@@ -84,6 +90,8 @@ public struct AugmentSummary: Sendable, Equatable {
     public var shardsCommitted = 0
     public var deadLetters = 0
     public var thinkingTokens = 0
+    /// Consume-to-commit time of each document (samples or dead letter) in the shard committed last.
+    public var lastShardDocumentLatencies: [Duration] = []
     public var samplesByLevel: [String: Int] = [:]
     public var deadLettersByReason: [String: Int] = [:]
     /// Thinking tokens of every sample, by reasoning level (for mean and p95).

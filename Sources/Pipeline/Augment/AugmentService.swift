@@ -33,6 +33,8 @@ public final class AugmentService: Sendable {
     struct Collected: Sendable {
         var message: KafkaMessage
         var generation: Int
+        /// When the worker polled it (the start of its consume-to-shard latency).
+        var consumedAt = ContinuousClock.now
     }
 
     /// - Throws: `KafkaError` or `PipelineError` for invalid settings.
@@ -106,7 +108,9 @@ public final class AugmentService: Sendable {
             carried = arrivedMeanwhile
             lastInput = ContinuousClock.now
             guard generation.value.load(ordering: .relaxed) == current else { continue }
-            for (collected, outcome) in zip(batch, outcomes) { record(collected.message, outcome, into: &state, summary: &summary) }
+            for (collected, outcome) in zip(batch, outcomes) {
+                record(collected.message, outcome, consumedAt: collected.consumedAt, into: &state, summary: &summary)
+            }
             if state.builder.isFull() { try commit(&state, summary: &summary, onShard: onShard) }
         }
         if !state.builder.isEmpty, state.generation == generation.value.load(ordering: .relaxed) {
@@ -119,6 +123,8 @@ public final class AugmentService: Sendable {
     struct ShardState {
         var builder: ShardBuilder
         var deadLetters: [PendingRecord] = []
+        /// When each document of the shard was consumed.
+        var consumedAt: [ContinuousClock.Instant] = []
         var generation = 0
         let limits: ShardLimits
         init(limits: ShardLimits) {
@@ -128,6 +134,7 @@ public final class AugmentService: Sendable {
         mutating func reset(generation: Int) {
             builder = ShardBuilder(limits: limits)
             deadLetters = []
+            consumedAt = []
             self.generation = generation
         }
     }

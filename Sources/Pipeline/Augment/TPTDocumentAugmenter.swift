@@ -83,8 +83,7 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     }
 
     /// One planned trajectory of one document and the state of its attempts.
-    private struct Trajectory {
-        var inputIndex: Int
+    private struct Trajectory: Sendable {
         var trajectoryIndex: Int
         var attempt = 0
         var maxThinkingTokens: Int
@@ -93,78 +92,79 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
         var finished = false
     }
 
+    /// Every document runs at once: scoring, then its trajectories, each re-generated on its own as soon as the
+    /// gates reject it. The engine batches all of them continuously, so one document's retries or long
+    /// trajectory never hold the others' slots idle.
     public func augment(_ inputs: [AugmentInput]) async throws -> [AugmentOutcome] {
-        var scores: [(score: Double, level: ReasoningLevel)?] = []
-        var failures: [Int: String] = [:]
-        for (index, input) in inputs.enumerated() {
-            do {
-                scores.append(scorer.score(try await estimator.features(for: input.document.text)))
-            } catch {
-                scores.append(nil)
-                failures[index] = "difficulty scoring failed: \(error)"
+        try await withThrowingTaskGroup(of: (Int, AugmentOutcome).self) { group in
+            for (index, input) in inputs.enumerated() {
+                group.addTask { (index, try await self.augment(input)) }
             }
-        }
-        var trajectories: [Trajectory] = []
-        for (index, score) in scores.enumerated() {
-            guard let score else { continue }
-            let plan = configuration.upsampling.plan(for: score.level)
-            for trajectoryIndex in 0..<plan.trajectories {
-                trajectories.append(Trajectory(inputIndex: index, trajectoryIndex: trajectoryIndex, maxThinkingTokens: plan.maxThinkingTokens))
-            }
-        }
-        try await generate(&trajectories, inputs: inputs)
-        return inputs.indices.map { index in
-            if let failure = failures[index] { return .failed(reason: .engineFailed, message: failure) }
-            let kept = trajectories.filter { $0.inputIndex == index && $0.kept != nil }
-            guard !kept.isEmpty, let score = scores[index] else {
-                let reasons = trajectories.filter { $0.inputIndex == index }.flatMap(\.rejections).map(\.rawValue)
-                return .failed(
-                    reason: .trajectoryRejected,
-                    message: "every thinking trajectory failed the quality gates after \(configuration.gate.maxAttempts) attempts (\(reasons.joined(separator: ", ")))")
-            }
-            return .samples(kept.map { sample(for: $0, input: inputs[index], score: score) })
+            var outcomes = [AugmentOutcome?](repeating: nil, count: inputs.count)
+            for try await (index, outcome) in group { outcomes[index] = outcome }
+            return outcomes.map { $0! }
         }
     }
 
-    /// Generates every trajectory, re-generating rejected ones with a new seed up to the gate's attempt limit.
-    private func generate(_ trajectories: inout [Trajectory], inputs: [AugmentInput]) async throws {
-        while true {
-            let pending = trajectories.indices.filter { !trajectories[$0].finished }
-            guard !pending.isEmpty else { return }
-            var requests: [GenerationRequest] = []
-            var prompts: [Int: (AugmentationPrompt, UInt64)] = [:]
-            for position in pending {
-                let trajectory = trajectories[position]
-                let document = inputs[trajectory.inputIndex].document
-                let seed = configuration.upsampling.seed(
-                    documentID: document.id, trajectoryIndex: trajectory.trajectoryIndex, attempt: trajectory.attempt)
-                let prompt = promptBuilder.build(document: document.text, template: configuration.template, seed: seed)
-                prompts[position] = (prompt, seed)
-                // Token ids, tokenized as the engine tokenizes text: a remote server then reads exactly these tokens.
-                let tokens = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)
-                requests.append(GenerationRequest(
-                    id: "\(position)", prompt: .tokens(tokens), maxNewTokens: trajectory.maxThinkingTokens,
-                    sampling: .init(temperature: configuration.temperature, topP: configuration.topP, seed: seed),
-                    stopStrings: [configuration.stopString]))
+    /// Scores one document, plans its trajectories by level and generates them concurrently.
+    private func augment(_ input: AugmentInput) async throws -> AugmentOutcome {
+        let score: (score: Double, level: ReasoningLevel)
+        do {
+            score = scorer.score(try await estimator.features(for: input.document.text))
+        } catch {
+            return .failed(reason: .engineFailed, message: "difficulty scoring failed: \(error)")
+        }
+        let plan = configuration.upsampling.plan(for: score.level)
+        let trajectories = try await withThrowingTaskGroup(of: Trajectory.self) { group in
+            for trajectoryIndex in 0..<plan.trajectories {
+                let start = Trajectory(trajectoryIndex: trajectoryIndex, maxThinkingTokens: plan.maxThinkingTokens)
+                group.addTask { try await self.generate(start, document: input.document) }
             }
-            let results = try await backend.generateAll(requests)
-            for result in results {
-                guard let position = Int(result.id), let (prompt, seed) = prompts[position] else { continue }
-                let document = inputs[trajectories[position].inputIndex].document
-                let verdict = gate.evaluate(
-                    thinking: SampleComposer.cleanedThinking(result.text), document: document.text,
-                    finishReason: result.finishReason, generatedTokens: result.tokens.count)
-                let lastAttempt = trajectories[position].attempt + 1 >= configuration.gate.maxAttempts
-                if verdict == .accepted || (lastAttempt && gate.keepsAfterLastAttempt(verdict)) {
-                    trajectories[position].kept = (result, seed, prompt, verdict != .accepted)
-                    trajectories[position].finished = true
-                } else {
-                    if case .rejected(let reason) = verdict { trajectories[position].rejections.append(reason) }
-                    trajectories[position].attempt += 1
-                    trajectories[position].finished = lastAttempt
-                }
+            var finished: [Trajectory] = []
+            for try await trajectory in group { finished.append(trajectory) }
+            return finished.sorted { $0.trajectoryIndex < $1.trajectoryIndex }
+        }
+        let kept = trajectories.filter { $0.kept != nil }
+        guard !kept.isEmpty else {
+            let reasons = trajectories.flatMap(\.rejections).map(\.rawValue)
+            return .failed(
+                reason: .trajectoryRejected,
+                message: "every thinking trajectory failed the quality gates after \(configuration.gate.maxAttempts) attempts (\(reasons.joined(separator: ", ")))")
+        }
+        return .samples(kept.map { sample(for: $0, input: input, score: score) })
+    }
+
+    /// Generates one trajectory, re-generating it with a new seed while the gates reject it, up to the attempt limit.
+    private func generate(_ start: Trajectory, document: RawDocument) async throws -> Trajectory {
+        var trajectory = start
+        while !trajectory.finished {
+            let seed = configuration.upsampling.seed(
+                documentID: document.id, trajectoryIndex: trajectory.trajectoryIndex, attempt: trajectory.attempt)
+            let prompt = promptBuilder.build(document: document.text, template: configuration.template, seed: seed)
+            // Token ids, tokenized as the engine tokenizes text: a remote server then reads exactly these tokens.
+            let tokens = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)
+            let request = GenerationRequest(
+                id: "\(document.id)/\(trajectory.trajectoryIndex)/\(trajectory.attempt)", prompt: .tokens(tokens),
+                maxNewTokens: trajectory.maxThinkingTokens,
+                sampling: .init(temperature: configuration.temperature, topP: configuration.topP, seed: seed),
+                stopStrings: [configuration.stopString])
+            guard let result = try await backend.generateAll([request]).first else {
+                throw AugmentationError(.engineFailure, "the generator returned no result for request \(request.id)")
+            }
+            let verdict = gate.evaluate(
+                thinking: SampleComposer.cleanedThinking(result.text), document: document.text,
+                finishReason: result.finishReason, generatedTokens: result.tokens.count)
+            let lastAttempt = trajectory.attempt + 1 >= configuration.gate.maxAttempts
+            if verdict == .accepted || (lastAttempt && gate.keepsAfterLastAttempt(verdict)) {
+                trajectory.kept = (result, seed, prompt, verdict != .accepted)
+                trajectory.finished = true
+            } else {
+                if case .rejected(let reason) = verdict { trajectory.rejections.append(reason) }
+                trajectory.attempt += 1
+                trajectory.finished = lastAttempt
             }
         }
+        return trajectory
     }
 
     private func sample(for trajectory: Trajectory, input: AugmentInput, score: (score: Double, level: ReasoningLevel)) -> ShardSample {

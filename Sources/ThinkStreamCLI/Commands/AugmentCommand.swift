@@ -154,12 +154,11 @@ struct AugmentCommand: AsyncParsableCommand {
             lagMonitor?.stop()
             _ = try? publisher.publish(isFinal: true)
         }
-        let started = ContinuousClock.now
         return try await service.run(
             stopWhenIdle: stopWhenIdle > 0 ? .milliseconds(Int(stopWhenIdle * 1000)) : nil,
             isCancelled: { InterruptFlag.isRaised },
             onShard: { manifest, samples, summary in
-                Self.record(manifest, samples, into: augmentMetrics, publisher: publisher, workerID: workerID, since: started)
+                Self.record(manifest, samples, summary: summary, into: augmentMetrics, publisher: publisher, workerID: workerID)
                 let line = "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             })
@@ -191,12 +190,11 @@ struct AugmentCommand: AsyncParsableCommand {
 
     /// Metrics and a lineage event for one committed shard.
     static func record(
-        _ manifest: ShardManifest, _ samples: [ShardSample], into metrics: AugmentMetrics, publisher: MetricsPublisher,
-        workerID: String, since started: ContinuousClock.Instant
+        _ manifest: ShardManifest, _ samples: [ShardSample], summary: AugmentSummary, into metrics: AugmentMetrics,
+        publisher: MetricsPublisher, workerID: String
     ) {
         let levels = Dictionary(uniqueKeysWithValues: ReasoningLevel.allCases.map { ($0.rawValue, $0.rank) })
-        let documents = Set(samples.map(\.documentID)).count + manifest.deadLetterCount
-        for _ in 0..<documents { metrics.documentDone(latency: ContinuousClock.now - started) }
+        for latency in summary.lastShardDocumentLatencies { metrics.documentDone(latency: latency) }
         for sample in samples { metrics.sampleProduced(level: levels[sample.level] ?? 0, thinkingTokens: sample.thinkingTokenCount) }
         guard manifest.sampleCount > 0 else { return }
         let lineage = LineageEvent(
