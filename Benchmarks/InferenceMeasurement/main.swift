@@ -4,6 +4,8 @@
 //   perplexity <model> <text file> [chunks]
 //   memory <model> <sequences>   resident memory while generating (prompt 256, generate 128 each)
 //   decode <model> <sequences> [prompt tokens] [sampled]  profiling aid: mostly decode (256 new tokens each)
+//   tpt-baseline <model> <corpus.jsonl> <max thinking tokens>  the bare engine on augment's prompts (TPT
+//                         template, T 0.6, top-p 0.9, stop </think>), every document at once, as `augment` runs them
 //   logits <model> <comma-separated token ids>   top-10 last-position logits
 import Foundation
 import Inference
@@ -14,7 +16,8 @@ guard arguments.count >= 3 else {
     report("usage: InferenceMeasurement speed|perplexity|logits <model.gguf> [...]")
     exit(64)
 }
-let engine = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024, maxSequences: 16, maxBatchTokens: 512))
+let engine = InferenceEngine(configuration: InferenceConfiguration(
+    contextTokens: arguments[1] == "tpt-baseline" ? 4096 : 1024, maxSequences: 16, maxBatchTokens: 512))
 try await engine.load(path: arguments[2])
 
 switch arguments[1] {
@@ -51,6 +54,9 @@ case "decode":  // profiling aid: `parallel` sequences of `promptTokens` (16) pr
     let results = try await engine.generateAll(requests)
     let tokens = results.reduce(0) { $0 + $1.tokens.count }
     report("decode: \(tokens) tokens over \(parallel) sequences in \(ContinuousClock.now - start)")
+case "tpt-baseline":
+    try await TPTBaseline(engine: engine, modelPath: arguments[2]).run(
+        corpus: arguments[3], maxThinkingTokens: Int(arguments[4]) ?? 256)
 case "speed":
     try await SpeedMeasurement(engine: engine).run()
 default:

@@ -81,7 +81,7 @@ public final class BatchScheduler {
         var budget = configuration.maxBatchTokens
         for sequence in active where !sequence.isPrefilling {
             guard let token = sequence.pendingToken, budget > 0 else { continue }
-            batch.append([token], cache: sequence.cache!, outputs: [0])
+            batch.append([token], cache: sequence.cache!, outputs: [0], promptLength: nil)
             outputs.append(.sample(sequence))
             budget -= 1
         }
@@ -100,7 +100,9 @@ public final class BatchScheduler {
                 offsets.append(count - 1)
                 outputs.append(.sample(sequence))
             }
-            batch.append(sequence.promptTokens[start..<(start + count)], cache: sequence.cache!, outputs: offsets)
+            batch.append(
+                sequence.promptTokens[start..<(start + count)], cache: sequence.cache!, outputs: offsets,
+                promptLength: sequence.promptTokens.count)
             sequence.promptProcessed += count
             budget -= count
         }

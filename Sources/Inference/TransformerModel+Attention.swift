@@ -114,9 +114,6 @@ extension TransformerModel {
         }
     }
 
-    /// Query rows below which llama.cpp's CPU flash attention takes its one-row kernel (F16 Q, F16 accumulator)
-    /// rather than the tiled F32 kernel.
-    static let tiledAttentionMinimumRows = 32
 
     private func attendHead(
         layer: Int, segment: ForwardBatch.Segment, head: Int, window: Int?, scale: Float,
@@ -127,7 +124,7 @@ extension TransformerModel {
         let keys = segment.cache.keyBase(layer: layer, kvHead: kvHead)  // [capacity, hd]
         let values = segment.cache.valueBase(layer: layer, kvHead: kvHead)  // [capacity, hd]
         let qStride = qDim
-        if segment.rows.count >= Self.tiledAttentionMinimumRows {
+        if segment.isLongPrefill {  // llama.cpp's tiled F32 kernel; decode rows take its one-row F16 kernel
             let first = segment.rows.lowerBound
             AttentionKernels.attendRows(
                 query: scratch.query + first * qDim + head * hd, queryStride: qStride, rows: segment.rows.count,

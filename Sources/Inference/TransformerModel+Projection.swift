@@ -5,16 +5,12 @@ import Quantization
 import Tensors
 
 extension TransformerModel {
-    /// Rows of one sequence's segment from which projections dequantize the weights and multiply in F32 with
-    /// OpenBLAS sgemm rather than quantizing the activations to 8 bits: the dequantization costs the same at any
-    /// batch and the sgemm runs at about twice the quantized kernels' rate, so it pays from a few dozen rows on
-    /// (prefill). Decoding rows stay quantized, as llama.cpp's are.
-    static let floatProjectionMinimumRows = 32
-
     /// `output_i[t, :] = W_i · input[t, :]` for each pair and every row of `runs`, one pool dispatch per run;
     /// each thread takes a 4-aligned share of every matrix's rows. All matrices share `K`. Quantized runs
-    /// quantize their input once per activation type (as ggml does) and use the quantized kernels; F32 runs
-    /// have each thread dequantize its share of the weights and run a one-thread sgemm.
+    /// (decoding, short prompts) quantize their input once per activation type (as ggml does) and use the
+    /// quantized kernels; F32 runs (prefill of prompts of ``ForwardBatch/longPrefillMinimumTokens`` or more)
+    /// have each thread dequantize its share of the weights and run a one-thread sgemm: the dequantization costs
+    /// the same at any batch and the sgemm runs at about twice the quantized kernels' rate.
     func project(
         _ input: UnsafePointer<Float>, runs: [ProjectionRun], through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
     ) {

@@ -58,7 +58,7 @@ public final class TransformerModel {
         let T = batch.tokens.count
         guard T > 0 else { return }
         scratch.reserve(rows: T, hyperparameters: h, activationTypes: activationTypes)
-        scratch.projectionRuns = batch.projectionRuns(floatMinimumRows: Self.floatProjectionMinimumRows)
+        scratch.projectionRuns = batch.projectionRuns
         embed(batch.tokens)
         prepareRotary(batch.positions)
         for layer in 0..<h.layerCount {
@@ -148,7 +148,7 @@ extension TransformerModel {
         }
         var batch = ForwardBatch()
         let sorted = outputs.sorted()
-        batch.append(tokens[...], cache: cache, outputs: sorted)
+        batch.append(tokens[...], cache: cache, outputs: sorted, promptLength: tokens.count)
         forward(batch) { index, logits in onLogits(sorted[index], logits) }
     }
 

@@ -25,6 +25,25 @@ extension ModelTests {
             #expect(together.map(\.finishReason) == alone.map(\.finishReason))
         }
 
+        /// Long prompts prefilled in one pass or in small chunks beside other sequences give the same tokens.
+        @Test
+        func chunkedLongPromptsEqualOnePassPrefill() async throws {
+            let whole = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
+            let chunked = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024, maxBatchTokens: 37))
+            try await chunked.load(path: try TestPaths.modelPath(TestPaths.smolLM2))
+            let text = String(repeating: "The river carries silt to the delta, where it settles in layers. ", count: 8)
+            let requests = (0..<3).map {
+                GenerationRequest(
+                    id: "long\($0)", prompt: .text("\($0): " + text), maxNewTokens: 10,
+                    sampling: SamplingParameters(temperature: 0.6, topP: 0.9, seed: UInt64($0)))
+            }
+            var alone: [GenerationResult] = []
+            for request in requests { alone += try await whole.generateAll([request]) }
+            let together = try await chunked.generateAll(requests)
+            #expect(alone.allSatisfy { $0.promptTokenCount > 100 })
+            #expect(together.map(\.tokens) == alone.map(\.tokens))
+        }
+
         @Test
         func requestsJoiningMidwayEqualOneAtATime() async throws {
             let engine = try await ModelFixtures.shared.engine(TestPaths.smolLM2)

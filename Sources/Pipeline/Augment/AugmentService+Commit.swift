@@ -13,7 +13,11 @@ extension AugmentService {
         state.consumedAt.append(consumedAt)
         switch outcome {
         case .samples(let samples):
+            if let first = samples.first {
+                summary.documentTokens += first.documentSpan.tokenEnd - first.documentSpan.tokenStart
+            }
             for sample in samples {
+                summary.sampleTokens += sample.tokenIDs.count
                 state.builder.add(sample)
                 summary.samplesOut += 1
                 summary.thinkingTokens += sample.thinkingTokenCount
@@ -90,6 +94,9 @@ public struct AugmentSummary: Sendable, Equatable {
     public var shardsCommitted = 0
     public var deadLetters = 0
     public var thinkingTokens = 0
+    /// Tokens of the documents that produced samples (each document once) and of all their samples.
+    public var documentTokens = 0
+    public var sampleTokens = 0
     /// Consume-to-commit time of each document (samples or dead letter) in the shard committed last.
     public var lastShardDocumentLatencies: [Duration] = []
     public var samplesByLevel: [String: Int] = [:]
@@ -97,6 +104,9 @@ public struct AugmentSummary: Sendable, Equatable {
     /// Thinking tokens of every sample, by reasoning level (for mean and p95).
     public var thinkingTokensByLevel: [String: [Int]] = [:]
     public init() {}
+
+    /// Augmented tokens ÷ raw tokens: what up-sampling and thinking multiplied the documents' training tokens by.
+    public var expansionRatio: Double? { documentTokens > 0 ? Double(sampleTokens) / Double(documentTokens) : nil }
 
     /// Mean and 95th percentile of thinking tokens per level.
     public var thinkingTokenStatistics: [(level: String, samples: Int, mean: Double, p95: Int)] {

@@ -4,6 +4,7 @@ import Foundation
 import GGUF
 import Inference
 import Shards
+import Synchronization
 import Tokenization
 
 /// Settings of the TPT method as the augment service applies it.
@@ -41,6 +42,10 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     public let generator: ShardManifest.Generator
     public let tokenizerName: String
     private let backend: any GenerationBackend
+    private let generatedTokens = GeneratedTokenCounter()
+
+    /// Tokens generated so far over every attempt, rejected ones included (what the generator actually did).
+    public var generatedTokenCount: Int { generatedTokens.value.load(ordering: .relaxed) }
     private let tokenizer: Tokenizer
     private let estimator: DifficultyEstimator
     private let scorer: DifficultyScorer
@@ -151,6 +156,7 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
             guard let result = try await backend.generateAll([request]).first else {
                 throw AugmentationError(.engineFailure, "the generator returned no result for request \(request.id)")
             }
+            generatedTokens.value.add(result.tokens.count, ordering: .relaxed)
             let verdict = gate.evaluate(
                 thinking: SampleComposer.cleanedThinking(result.text), document: document.text,
                 finishReason: result.finishReason, generatedTokens: result.tokens.count)
@@ -198,4 +204,9 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
         while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
+}
+
+/// A shared token count (an Atomic cannot be a stored property of a Sendable class's captured state directly).
+private final class GeneratedTokenCounter: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -9,6 +9,7 @@ import Observability
 import Pipeline
 import RemoteGeneration
 import Shards
+import Synchronization
 import Tokenization
 
 /// `thinkstream augment`: one worker of the augment consumer group.
@@ -83,6 +84,11 @@ struct AugmentCommand: AsyncParsableCommand {
         do {
             let summary = try await augment(logger: logger)
             print(AugmentCommand.describe(summary))
+            if let ratio = summary.expansionRatio {
+                print(String(
+                    format: "  expansion ratio %.2f (%d sample tokens ÷ %d raw tokens of the documents sampled)", ratio,
+                    summary.sampleTokens, summary.documentTokens))
+            }
             for row in summary.thinkingTokenStatistics {
                 print("  \(row.level.padding(13))\(row.samples) samples, thinking tokens mean "
                       + String(format: "%.1f", row.mean) + ", p95 \(row.p95)")
@@ -154,10 +160,14 @@ struct AugmentCommand: AsyncParsableCommand {
             lagMonitor?.stop()
             _ = try? publisher.publish(isFinal: true)
         }
+        let started = ContinuousClock.now
+        let lastCommit = LastCommitClock()
+        defer { Self.reportThroughput(augmenter: augmenter, started: started, lastCommit: lastCommit) }
         return try await service.run(
             stopWhenIdle: stopWhenIdle > 0 ? .milliseconds(Int(stopWhenIdle * 1000)) : nil,
             isCancelled: { InterruptFlag.isRaised },
             onShard: { manifest, samples, summary in
+                lastCommit.mark(documents: summary.documentsIn)
                 Self.record(manifest, samples, summary: summary, into: augmentMetrics, publisher: publisher, workerID: workerID)
                 let line = "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -204,9 +214,29 @@ struct AugmentCommand: AsyncParsableCommand {
         try? publisher.publish(lineage)
     }
 
+    /// Prints the run's generation throughput up to the last committed shard (idle waiting excluded): generated
+    /// tokens over every attempt, tokens/s and documents/hour.
+    static func reportThroughput(augmenter: TPTDocumentAugmenter, started: ContinuousClock.Instant, lastCommit: LastCommitClock) {
+        guard let (at, documents) = lastCommit.last else { return }
+        let elapsed = (at - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        guard seconds > 0 else { return }
+        let tokens = augmenter.generatedTokenCount
+        print(String(
+            format: "throughput: %d documents in %.1f s (%.0f documents/hour); %d tokens generated over every attempt (%.1f tokens/s)",
+            documents, seconds, Double(documents) * 3600 / seconds, tokens, Double(tokens) / seconds))
+    }
+
     static func describe(_ summary: AugmentSummary) -> String {
         let levels = summary.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "documents \(summary.documentsIn), samples \(summary.samplesOut) (\(levels)), shards \(summary.shardsCommitted), "
             + "dead letters \(summary.deadLetters), thinking tokens \(summary.thinkingTokens)"
     }
+}
+
+/// When the last shard committed and how many documents the run had taken in by then.
+final class LastCommitClock: Sendable {
+    private let state = Mutex<(at: ContinuousClock.Instant, documents: Int)?>(nil)
+    func mark(documents: Int) { state.withLock { $0 = (ContinuousClock.now, documents) } }
+    var last: (at: ContinuousClock.Instant, documents: Int)? { state.withLock { $0 } }
 }
