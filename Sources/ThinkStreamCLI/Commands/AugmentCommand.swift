@@ -140,25 +140,14 @@ struct AugmentCommand: AsyncParsableCommand {
                 maxDocumentsInFlight: maxDocumentsInFlight,
                 shardLimits: .init(maxSamples: shardMaxSamples, maxAge: .milliseconds(Int(shardMaxSeconds * 1000)))),
             client: client, augmenter: augmenter, logger: logger)
-        let metricsConfiguration = try metrics.configuration()
-        let registry = CommandBootstrap.startMetrics(component: "augment")
-        let augmentMetrics = AugmentMetrics(registry: registry)
-        let endpoint = CommandBootstrap.startMetricsEndpoint(metricsConfiguration, registry: registry, logger: logger)
-        defer { endpoint?.cancel() }
-        let metricsProducer = try KafkaProducer(configuration: .init(client: client), logger: logger)
-        defer { metricsProducer.close() }
-        let publisher = MetricsPublisher(
-            registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
-            interval: metricsConfiguration.interval, logger: logger)
-        let periodic = Task { await publisher.runPeriodically() }
-        let lagMonitor = CommandBootstrap.startLagMonitor(
-            client: client, groupID: group, topic: kafka.topics.raw, interval: metricsConfiguration.interval,
-            logger: logger
-        ) { lags in for lag in lags { augmentMetrics.setLag(partition: lag.partition, records: lag.records) } }
-        defer {
-            periodic.cancel()
-            lagMonitor?.stop()
-            _ = try? publisher.publish(isFinal: true)
+        let componentMetrics = try ComponentMetrics(
+            component: "augment", configuration: try metrics.configuration(), client: client, topic: kafka.topics.metrics,
+            logger: logger)
+        defer { componentMetrics.finish() }
+        let augmentMetrics = AugmentMetrics(registry: componentMetrics.registry)
+        let publisher = componentMetrics.publisher
+        componentMetrics.monitorLag(groupID: group, topic: kafka.topics.raw) { lags in
+            for lag in lags { augmentMetrics.setLag(partition: lag.partition, records: lag.records) }
         }
         let started = ContinuousClock.now
         let lastCommit = LastCommitClock()

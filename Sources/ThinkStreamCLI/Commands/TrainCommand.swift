@@ -170,29 +170,15 @@ struct TrainRunCommand: ParsableCommand {
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         _ = try TopicSetup.ensureTopics(configuration.topics, partitions: partitions, admin: admin)
         let service = try TrainService(configuration: configuration, client: client, logger: logger)
-        let metricsConfiguration = try metrics.configuration()
-        let registry = CommandBootstrap.startMetrics(component: "train")
-        let trainMetrics = TrainMetrics(registry: registry)
-        let endpoint = CommandBootstrap.startMetricsEndpoint(metricsConfiguration, registry: registry, logger: logger)
-        defer { endpoint?.cancel() }
-        let metricsProducer = try KafkaProducer(configuration: .init(client: client), logger: logger)
-        defer { metricsProducer.close() }
-        let publisher = MetricsPublisher(
-            registry: registry, producer: metricsProducer, topic: kafka.topics.metrics,
-            interval: metricsConfiguration.interval, logger: logger)
-        let periodic = Task { await publisher.runPeriodically() }
+        let componentMetrics = try ComponentMetrics(
+            component: "train", configuration: try metrics.configuration(), client: client, topic: kafka.topics.metrics,
+            logger: logger)
+        defer { componentMetrics.finish() }
+        let trainMetrics = TrainMetrics(registry: componentMetrics.registry)
         let latestLag = LagTotal()
-        let lagMonitor = CommandBootstrap.startLagMonitor(
-            client: client, groupID: groupID, topic: configuration.topics.shards, interval: metricsConfiguration.interval,
-            logger: logger
-        ) { lags in
+        componentMetrics.monitorLag(groupID: groupID, topic: configuration.topics.shards) { lags in
             for lag in lags { trainMetrics.setLag(partition: lag.partition, records: lag.records) }
             latestLag.set(lags.reduce(0) { $0 + $1.records })
-        }
-        defer {
-            periodic.cancel()
-            lagMonitor?.stop()
-            _ = try? publisher.publish(isFinal: true)
         }
         var previous = TrainTotals()
         var progressLine = ProgressLine()

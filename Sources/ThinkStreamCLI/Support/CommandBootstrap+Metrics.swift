@@ -50,3 +50,54 @@ extension CommandBootstrap {
         }
     }
 }
+
+/// A long-running component's metrics plumbing: the registry, `/metrics`, a metrics event every interval and
+/// optionally the consumer-lag gauge. ``finish()`` stops them in order and publishes the final event.
+final class ComponentMetrics {
+    let registry: MetricsRegistry
+    let publisher: MetricsPublisher
+    private let configuration: MetricsConfiguration
+    private let client: KafkaClientConfiguration
+    private let logger: Logger
+    private let producer: KafkaProducer
+    private let endpoint: Task<Void, Never>?
+    private let periodic: Task<Void, Never>
+    private var lagMonitor: ConsumerLagMonitor?
+
+    /// Starts the registry (once per process), `/metrics` when configured, and periodic events to `topic`.
+    /// - Throws: `KafkaError` when the metrics producer cannot be made.
+    init(
+        component: String, configuration: MetricsConfiguration, client: KafkaClientConfiguration, topic: String,
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        registry = CommandBootstrap.startMetrics(component: component)
+        endpoint = CommandBootstrap.startMetricsEndpoint(configuration, registry: registry, logger: logger)
+        producer = try KafkaProducer(configuration: .init(client: client), logger: logger)
+        let publisher = MetricsPublisher(
+            registry: registry, producer: producer, topic: topic, interval: configuration.interval, logger: logger)
+        self.publisher = publisher
+        periodic = Task { await publisher.runPeriodically() }
+    }
+
+    /// Measures `groupID`'s lag on `topic` every metrics interval and hands it to `report`.
+    func monitorLag(
+        groupID: String, topic: String, report: @escaping @Sendable ([ConsumerLagEstimator.PartitionLag]) -> Void
+    ) {
+        lagMonitor = CommandBootstrap.startLagMonitor(
+            client: client, groupID: groupID, topic: topic, interval: configuration.interval, logger: logger,
+            report: report)
+    }
+
+    /// Stops the periodic events and the lag monitor, publishes the final event, then closes the producer and
+    /// `/metrics`.
+    func finish() {
+        periodic.cancel()
+        lagMonitor?.stop()
+        _ = try? publisher.publish(isFinal: true)
+        producer.close()
+        endpoint?.cancel()
+    }
+}
