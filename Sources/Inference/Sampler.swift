@@ -13,7 +13,52 @@ public struct Sampler: Sendable, Hashable, Codable {
         random = SeededRandom(seed: parameters.seed)
     }
 
-    /// Picks the next token from one row of logits.
+    /// Picks the next token from one row of logits, after the penalties on `history` (the tokens this sequence
+    /// generated so far, oldest first) when ``SamplingParameters/penalizesRepetition``.
+    public mutating func sample(_ logits: UnsafeBufferPointer<Float>, history: [Int]) -> Int {
+        guard parameters.penalizesRepetition, !history.isEmpty else { return sample(logits) }
+        var penalized = Array(logits)
+        applyPenalties(to: &penalized, history: history)
+        return penalized.withUnsafeBufferPointer { sample($0) }
+    }
+
+    /// Applies the repetition, presence and frequency penalties over the window, then n-gram blocking (a blocked
+    /// token's logit becomes -infinity), to `logits` in place.
+    public func applyPenalties(to logits: inout [Float], history: [Int]) {
+        let p = parameters
+        if p.repetitionPenalty != 1 || p.presencePenalty != 0 || p.frequencyPenalty != 0 {
+            var counts: [Int: Int] = [:]
+            for token in history.suffix(p.penaltyWindowTokens) where token >= 0 && token < logits.count {
+                counts[token, default: 0] += 1
+            }
+            for (token, count) in counts {
+                var logit = logits[token]
+                if p.repetitionPenalty != 1 {
+                    logit = logit > 0 ? logit / p.repetitionPenalty : logit * p.repetitionPenalty
+                }
+                logit -= p.presencePenalty + p.frequencyPenalty * Float(count)
+                logits[token] = logit
+            }
+        }
+        for token in Self.blockedTokens(history: history, nGram: p.noRepeatNGramTokens) where token < logits.count {
+            logits[token] = -.infinity
+        }
+    }
+
+    /// The tokens that would complete an `nGram`-token n-gram that already occurs in `history`: for every earlier
+    /// occurrence of the last `nGram − 1` tokens, the token that followed it. Empty when `nGram` < 2.
+    public static func blockedTokens(history: [Int], nGram: Int) -> Set<Int> {
+        guard nGram >= 2, history.count >= nGram else { return [] }
+        let prefixLength = nGram - 1
+        let tail = history[(history.count - prefixLength)...]
+        var blocked: Set<Int> = []
+        for start in 0...(history.count - nGram) where history[start..<(start + prefixLength)].elementsEqual(tail) {
+            blocked.insert(history[start + prefixLength])
+        }
+        return blocked
+    }
+
+    /// Picks the next token from one row of logits (no penalties).
     public mutating func sample(_ logits: UnsafeBufferPointer<Float>) -> Int {
         if parameters.temperature == 0 || parameters.topK == 1 { return Self.argmax(logits) }
         let kept = candidates(logits)
@@ -35,6 +80,7 @@ public struct Sampler: Sendable, Hashable, Codable {
     /// a sort of a few hundred tokens instead of a sort of thousands.
     public func candidates(_ logits: UnsafeBufferPointer<Float>) -> [(id: Int, probability: Float)] {
         let best = logits.max() ?? 0
+        guard best.isFinite else { return [(Self.argmax(logits), 1)] }
         let floor = best - 40
         var mass: Double = 0  // sum of exp(logit - best) over every token within 40 nats
         for logit in logits where logit >= floor { mass += Double(expf(logit - best)) }
