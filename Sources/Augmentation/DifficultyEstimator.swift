@@ -42,11 +42,21 @@ public struct DifficultyEstimator: Sendable {
     ///
     /// - Parameters:
     ///   - document: the raw document text.
+    ///   - includeModelFeatures: measure the generator's loss and rating (two prefills); false gives structural
+    ///     features only, for weights that use no model feature.
     /// - Throws: `AugmentationError` `.invalidDocument` when the document has no tokens, `.engineFailure` (the
     ///   cause is the backend's error) when the engine has no model, the rating prompt exceeds its context, or a
     ///   remote server fails.
-    public func features(for document: String) async throws -> DifficultyFeatures {
+    public func features(for document: String, includeModelFeatures: Bool = true) async throws -> DifficultyFeatures {
         let structural = StructuralFeatures(text: document)
+        guard includeModelFeatures else {
+            guard structural.nonWhitespaceCount > 0 else {
+                throw AugmentationError(
+                    .invalidDocument,
+                    "document of \(document.utf8.count) bytes has no text; skip empty documents before scoring")
+            }
+            return DifficultyFeatures(structuralOnly: structural)
+        }
         let truncation = DocumentTruncation(document, tokenizer: tokenizer, maxTokens: scoringTokens)
         guard !truncation.tokens.isEmpty else {
             throw AugmentationError(

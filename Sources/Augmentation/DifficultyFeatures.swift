@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the scorer combines for one document: structural features, the generator's per-token loss and its
 /// own rating of the reasoning depth.
 public struct DifficultyFeatures: Sendable, Hashable, Codable {
@@ -15,6 +17,15 @@ public struct DifficultyFeatures: Sendable, Hashable, Codable {
     public var scoredTokenCount: Int
     /// Whether the document was cut for scoring.
     public var truncatedForScoring: Bool
+    /// Whether the model features (loss, rating) were measured; structural-only scoring skips both prefills.
+    public var hasModelFeatures: Bool { scoredTokenCount > 0 }
+
+    /// Structural features only: the model features are left at zero and ``hasModelFeatures`` is false.
+    public init(structuralOnly structural: StructuralFeatures) {
+        self.init(
+            structural: structural, meanTokenLoss: 0, ratingProbabilities: [:], ratingLabelMass: 0, scoredTokenCount: 0,
+            truncatedForScoring: false)
+    }
 
     /// Creates a feature value.
     public init(
@@ -44,6 +55,12 @@ public struct DifficultyFeatures: Sendable, Hashable, Codable {
             "codeMarkersPerThousand": structural.codeMarkersPerThousand,
             "averageWordLength": structural.averageWordLength,
             "questionMarksPerThousand": structural.questionMarksPerThousand,
+            "logNonWhitespaceCount": log1p(Double(structural.nonWhitespaceCount)),
+            "logWordCount": log1p(Double(structural.wordCount)),
+            "logMathSymbolCount": log1p(Double(structural.mathSymbolCount)),
+            "logLatexCommandCount": log1p(Double(structural.latexCommandCount)),
+            "logEquationCount": log1p(Double(structural.equationCount)),
+            "challengeKeywordCount": Double(structural.challengeKeywordCount),
             "meanTokenLoss": meanTokenLoss,
             "ratingExpectedLevel": ratingExpectedLevel,
             "ratingLabelMass": ratingLabelMass,

@@ -8,26 +8,27 @@ public struct DifficultyScorer: Sendable {
     /// Creates a scorer.
     ///
     /// - Parameters:
-    ///   - weights: validated weights; the default is the committed fit.
-    public init(weights: DifficultyWeights = .fitted) {
+    ///   - weights: validated weights; the default is the generator-independent structural fit.
+    public init(weights: DifficultyWeights = .structural) {
         self.weights = weights
     }
 
-    /// The score σ(b + Σ cᵢ (xᵢ − μᵢ) / σᵢ) and its level. When no token was scored the loss feature takes its
-    /// mean (contributes nothing).
+    /// The score and its level. Version 2: σ(reasoning) when it is below 0.5, else 0.5 + 0.5 σ(depth); version 1:
+    /// σ(reasoning). Model features of a document scored without them (``DifficultyFeatures/hasModelFeatures``
+    /// false) take their means, so they contribute nothing.
     ///
     /// - Parameters:
     ///   - features: the document's features.
     public func score(_ features: DifficultyFeatures) -> (score: Double, level: ReasoningLevel) {
-        let values = features.namedValues
-        var logit = weights.intercept
-        for (index, name) in weights.features.enumerated() {
-            var value = values[name] ?? weights.means[index]
-            if name == "meanTokenLoss" && features.scoredTokenCount == 0 { value = weights.means[index] }
-            if !value.isFinite { value = weights.means[index] }
-            logit += weights.coefficients[index] * (value - weights.means[index]) / weights.standardDeviations[index]
+        var values = features.namedValues
+        if !features.hasModelFeatures {
+            for name in DifficultyWeights.modelFeatureNames { values[name] = nil }
         }
-        let score = 1 / (1 + exp(-logit))
+        let reasoning = Self.sigmoid(weights.reasoning.logit(values))
+        var score = reasoning
+        if let depth = weights.depth, reasoning >= 0.5 {
+            score = 0.5 + 0.5 * Self.sigmoid(depth.logit(values))
+        }
         return (score, level(for: score))
     }
 
@@ -36,4 +37,6 @@ public struct DifficultyScorer: Sendable {
         let reached = weights.levelThresholds.filter { score >= $0 }.count
         return ReasoningLevel.allCases[reached]
     }
+
+    private static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 }

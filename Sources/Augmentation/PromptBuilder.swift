@@ -13,6 +13,9 @@ public struct PromptBuilder: Sendable {
     public let chatTemplate: ChatTemplate
     /// Documents are cut to this many generator tokens before prompting (the paper uses 2048).
     public let maxDocumentTokens: Int
+    /// Whether the generator thinks natively (its chat template writes `<think>` itself): then templates that open
+    /// the thinking block leave the assistant turn as the chat template opens it.
+    public let nativeThinkingMode: Bool
 
     /// Creates a builder.
     ///
@@ -20,11 +23,22 @@ public struct PromptBuilder: Sendable {
     ///   - tokenizer: the generator's tokenizer.
     ///   - chatTemplate: the generator's chat template.
     ///   - maxDocumentTokens: the truncation length in generator tokens; must be positive.
-    public init(tokenizer: Tokenizer, chatTemplate: ChatTemplate, maxDocumentTokens: Int = 2048) {
+    ///   - nativeThinkingMode: whether the generator's chat template handles `<think>` itself
+    ///     (``hasNativeThinkingMode(chatTemplateText:)``).
+    public init(
+        tokenizer: Tokenizer, chatTemplate: ChatTemplate, maxDocumentTokens: Int = 2048, nativeThinkingMode: Bool = false
+    ) {
         precondition(maxDocumentTokens > 0, "maxDocumentTokens \(maxDocumentTokens) must be positive")
         self.tokenizer = tokenizer
         self.chatTemplate = chatTemplate
         self.maxDocumentTokens = maxDocumentTokens
+        self.nativeThinkingMode = nativeThinkingMode
+    }
+
+    /// Whether a GGUF `tokenizer.chat_template` belongs to a model with a native thinking mode (Qwen3, DeepSeek-R1
+    /// distills: the template itself mentions `<think>`).
+    public static func hasNativeThinkingMode(chatTemplateText: String?) -> Bool {
+        chatTemplateText?.contains("<think>") ?? false
     }
 
     /// Builds the prompt for `document`.
@@ -44,8 +58,10 @@ public struct PromptBuilder: Sendable {
             focusOffset = offset
         }
         let message = ChatMessage(role: "user", content: template.userMessage(document: body))
+        var text = chatTemplate.render([message], addGenerationPrompt: true)
+        if template.opensThinkingBlock && !nativeThinkingMode { text += PromptTemplate.openThinkingTag }
         return AugmentationPrompt(
-            text: chatTemplate.render([message], addGenerationPrompt: true), templateID: template.id,
+            text: text, templateID: template.id,
             templateVersion: template.version, focusCharacterOffset: focusOffset,
             documentTruncated: truncation.truncated, documentTokenCount: truncation.tokens.count)
     }

@@ -14,6 +14,11 @@
 ///
 /// ``randomFocus`` inserts ``focusMarker`` at a seed-chosen position of the document and asks the expert to focus
 /// there. A template's text never changes under the same `id` and `version`; change the version instead.
+///
+/// Version 2 of both (the default) keeps the user turn of version 1 and opens the assistant turn inside the
+/// thinking block (`<think>\n` after the generation prompt) when the generator has no native thinking mode, so an
+/// instruct model writes the thinking itself instead of a chat answer about it, and can end it with `</think>`.
+/// Version 1 is the paper's exact prompt, kept as the documented baseline.
 public struct PromptTemplate: Sendable, Hashable, Codable {
     /// Which prompt layout a template uses.
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -29,18 +34,47 @@ public struct PromptTemplate: Sendable, Hashable, Codable {
     public var version: Int
     /// The layout.
     public var kind: Kind
+    /// Whether the assistant turn opens inside the thinking block (``openThinkingTag``) for generators without a
+    /// native thinking mode.
+    public var opensThinkingBlock: Bool
 
     /// Creates a template.
-    public init(id: String, version: Int, kind: Kind) {
+    public init(id: String, version: Int, kind: Kind, opensThinkingBlock: Bool = false) {
         self.id = id
         self.version = version
         self.kind = kind
+        self.opensThinkingBlock = opensThinkingBlock
     }
 
-    /// The paper's template, version 1.
-    public static let tptDefault = PromptTemplate(id: "tpt-default", version: 1, kind: .whole)
+    /// The default template: the paper's prompt, assistant turn opened inside the thinking block (version 2).
+    public static let tptDefault = PromptTemplate(id: "tpt-default", version: 2, kind: .whole, opensThinkingBlock: true)
+    /// The paper's prompt exactly, as the paper rendered it (version 1): the documented baseline.
+    public static let tptDefaultVersion1 = PromptTemplate(id: "tpt-default", version: 1, kind: .whole)
+    /// The random-focus template, assistant turn opened inside the thinking block (version 2).
+    public static let randomFocus = PromptTemplate(
+        id: "random-focus", version: 2, kind: .randomFocus, opensThinkingBlock: true)
     /// The random-focus template, version 1.
-    public static let randomFocus = PromptTemplate(id: "random-focus", version: 1, kind: .randomFocus)
+    public static let randomFocusVersion1 = PromptTemplate(id: "random-focus", version: 1, kind: .randomFocus)
+
+    /// Every template, by `id` and `version`.
+    public static let all: [PromptTemplate] = [tptDefault, tptDefaultVersion1, randomFocus, randomFocusVersion1]
+
+    /// The template with this `id`, at `version` or, without one, at its newest version.
+    ///
+    /// - Throws: `AugmentationError.invalidPolicy` naming the id and version and listing the known ones.
+    public static func named(_ id: String, version: Int? = nil) throws -> PromptTemplate {
+        let matching = all.filter { $0.id == id && (version == nil || $0.version == version) }
+        guard let template = matching.max(by: { $0.version < $1.version }) else {
+            let known = all.map { "\($0.id) v\($0.version)" }.joined(separator: ", ")
+            throw AugmentationError(
+                .invalidPolicy,
+                "prompt template '\(id)'\(version.map { " version \($0)" } ?? ""): unknown; known: \(known)")
+        }
+        return template
+    }
+
+    /// The text that opens the thinking block at the start of the assistant turn.
+    public static let openThinkingTag = "<think>\n"
 
     /// The marker inserted into the document by ``randomFocus``.
     public static let focusMarker = "<<<READING HERE>>>"

@@ -18,6 +18,22 @@ public struct StructuralFeatures: Sendable, Hashable, Codable {
     public var averageWordLength: Double
     /// Question marks per 1,000 scalars.
     public var questionMarksPerThousand: Double
+    /// Whitespace-separated words.
+    public var wordCount: Int
+    /// Operators and relations, counted (not per 1,000).
+    public var mathSymbolCount: Int
+    /// LaTeX commands, counted.
+    public var latexCommandCount: Int
+    /// Equation-like patterns, counted.
+    public var equationCount: Int
+    /// How many of ``challengeKeywords`` occur in the lowercased text (each counts once).
+    public var challengeKeywordCount: Int
+
+    /// Phrases typical of harder problems (competition and proof wording).
+    public static let challengeKeywords = [
+        "prove", "find all", "sum of all", "how many", "largest", "smallest", "positive integer", "probability",
+        "minimum", "maximum", "integers",
+    ]
 
     /// Measures `text`.
     public init(text: String) {
@@ -33,5 +49,11 @@ public struct StructuralFeatures: Sendable, Hashable, Codable {
         codeMarkersPerThousand = 1000 * Double(scanner.codeMarkers) / n
         averageWordLength = scanner.words == 0 ? 0 : Double(scanner.nonWhitespace) / Double(scanner.words)
         questionMarksPerThousand = 1000 * Double(scanner.questionMarks) / n
+        wordCount = scanner.words
+        mathSymbolCount = scanner.mathSymbols
+        latexCommandCount = scanner.latexCommands
+        equationCount = scanner.equations
+        let lowercased = text.lowercased()
+        challengeKeywordCount = Self.challengeKeywords.filter { lowercased.contains($0) }.count
     }
 }

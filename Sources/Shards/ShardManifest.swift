@@ -39,6 +39,29 @@ public struct ShardManifest: Codable, Sendable, Equatable {
         /// The OpenAI-compatible server that generated the thinking, when not the in-process engine; `modelFile`
         /// and `modelSHA256` then name the local model whose tokenizer the server shares.
         public var remote: Remote?
+        /// Sampling penalties against loops, when any was on (absent: the paper's sampling).
+        public var repetitionControl: RepetitionControl?
+        /// The difficulty weights that planned the trajectories: their `generator` (`*` for the structural ones).
+        public var difficultyWeights: String?
+
+        /// Penalties on a sequence's own output and n-gram blocking (see `SamplingParameters`).
+        public struct RepetitionControl: Codable, Sendable, Equatable {
+            public var repetitionPenalty: Double
+            public var presencePenalty: Double
+            public var frequencyPenalty: Double
+            public var penaltyWindowTokens: Int
+            public var noRepeatNGramTokens: Int
+            public init(
+                repetitionPenalty: Double, presencePenalty: Double, frequencyPenalty: Double, penaltyWindowTokens: Int,
+                noRepeatNGramTokens: Int
+            ) {
+                self.repetitionPenalty = repetitionPenalty
+                self.presencePenalty = presencePenalty
+                self.frequencyPenalty = frequencyPenalty
+                self.penaltyWindowTokens = penaltyWindowTokens
+                self.noRepeatNGramTokens = noRepeatNGramTokens
+            }
+        }
 
         /// A remote completions server and the model name requests gave it.
         public struct Remote: Codable, Sendable, Equatable {
@@ -54,8 +77,11 @@ public struct ShardManifest: Codable, Sendable, Equatable {
 
         public init(
             modelFile: String, modelSHA256: String, templateID: String, templateVersion: Int, temperature: Double,
-            topP: Double, maxThinkingTokensByLevel: [String: Int], upsamplingMode: String, remote: Remote? = nil
+            topP: Double, maxThinkingTokensByLevel: [String: Int], upsamplingMode: String, remote: Remote? = nil,
+            repetitionControl: RepetitionControl? = nil, difficultyWeights: String? = nil
         ) {
+            self.repetitionControl = repetitionControl
+            self.difficultyWeights = difficultyWeights
             self.modelFile = modelFile
             self.modelSHA256 = modelSHA256
             self.templateID = templateID

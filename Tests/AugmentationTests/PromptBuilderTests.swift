@@ -6,10 +6,11 @@ import Tokenization
     static let system =
         "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
 
-    @Test func defaultTemplateRendersThePaperPromptAsOneUserTurn() throws {
+    @Test func versionOneRendersThePaperPromptAsOneUserTurn() throws {
         let generator = try TestFixtures.generator()
         let builder = PromptBuilder(tokenizer: generator.tokenizer, chatTemplate: generator.chatTemplate)
-        let prompt = builder.build(document: "Water boils at 100 °C at sea level.", template: .tptDefault, seed: 7)
+        let prompt = builder.build(
+            document: "Water boils at 100 °C at sea level.", template: .tptDefaultVersion1, seed: 7)
         let expected =
             Self.system + "<|im_start|>user\nWater boils at 100 °C at sea level.\n\n## End of the context\n\n"
             + "Simulate an expert's in-depth thought process as they analyze the above context, focusing on complex "
@@ -18,6 +19,7 @@ import Tokenization
         #expect(prompt.text == expected)
         #expect(prompt.templateID == "tpt-default")
         #expect(prompt.templateVersion == 1)
+        #expect(try PromptTemplate.named("tpt-default", version: 1) == .tptDefaultVersion1)
         #expect(prompt.focusCharacterOffset == nil)
         #expect(!prompt.documentTruncated)
         #expect(
@@ -25,11 +27,29 @@ import Tokenization
                 == generator.tokenizer.encode("Water boils at 100 °C at sea level.", addSpecial: false).count)
     }
 
+    @Test func versionTwoOpensTheAssistantTurnInsideTheThinkingBlock() throws {
+        let generator = try TestFixtures.generator()
+        let builder = PromptBuilder(tokenizer: generator.tokenizer, chatTemplate: generator.chatTemplate)
+        let document = "Water boils at 100 °C at sea level."
+        let version1 = builder.build(document: document, template: .tptDefaultVersion1, seed: 7)
+        let version2 = builder.build(document: document, template: .tptDefault, seed: 7)
+        #expect(version2.text == version1.text + "<think>\n")
+        #expect(version2.templateVersion == 2)
+        #expect(try PromptTemplate.named("tpt-default") == .tptDefault)
+        #expect(throws: AugmentationError.self) { try PromptTemplate.named("tpt-default", version: 9) }
+        // A generator that thinks natively opens the block itself: the prompt stays as the chat template ends it.
+        let native = PromptBuilder(
+            tokenizer: generator.tokenizer, chatTemplate: generator.chatTemplate, nativeThinkingMode: true)
+        #expect(native.build(document: document, template: .tptDefault, seed: 7).text == version1.text)
+        #expect(PromptBuilder.hasNativeThinkingMode(chatTemplateText: "{% if '<think>' in content %}"))
+        #expect(!PromptBuilder.hasNativeThinkingMode(chatTemplateText: "<|im_start|>{{ role }}"))
+    }
+
     @Test func randomFocusRendersTheMarkerAtTheRecordedOffset() throws {
         let generator = try TestFixtures.generator()
         let builder = PromptBuilder(tokenizer: generator.tokenizer, chatTemplate: generator.chatTemplate)
         let document = "The quick brown fox jumps over the lazy dog near the river bank."
-        let prompt = builder.build(document: document, template: .randomFocus, seed: 42)
+        let prompt = builder.build(document: document, template: .randomFocusVersion1, seed: 42)
         let offset = try #require(prompt.focusCharacterOffset)
         let characters = Array(document)
         let marked = String(characters[..<offset]) + "<<<READING HERE>>>" + String(characters[offset...])

@@ -1,31 +1,41 @@
 #!/usr/bin/env python3
-"""Fit the difficulty scorer's weights from DifficultyFeatureDump output (numpy only).
+"""Fit the difficulty scorer's weights (numpy only): the generator-independent structural weights, and per
+generator the weights that add its model features (loss and rating).
 
-    python3 scripts/difficulty/fit.py features.jsonl [--out-dir Sources/Augmentation]
+    python3 scripts/difficulty/fit.py --structural structural.jsonl \
+        [--model-features features.jsonl --generator NAME --sha256 HEX]... [--out-dir Sources/Augmentation]
 
-Standardized features; a class-balanced, L2-regularized cumulative-logit (ordinal logistic) model over ordinal
-targets: prose (web-cc, encyclopedia, FineWeb-Edu) -> none, GSM8K and MATH 1-2 -> basic, MATH 3-4 and
-textbook-math -> intermediate, MATH 5 and forum-math -> advanced. Its first logit, P(level >= basic), is the
-logistic score (reasoning vs prose); the other cut points become the level thresholds on that score, so the
-thresholds are calibrated for MATH levels to map upward. Textbook-physics and code are not fitted on; their
-scores are reported. A plain binary logistic regression (reasoning vs prose) is fitted for comparison.
-Writes Resources/difficulty-weights.v1.json and DifficultyWeights+Fitted.swift, and prints AUC (maths vs prose)
-and Spearman correlation with MATH level, in-sample and 5-fold cross-validated.
+Two stages on standardized features (see DifficultyWeights.swift):
+- reasoning: class-balanced, L2-regularized logistic regression of reasoning documents (GSM8K, MATH, textbook-math,
+  forum-math) against prose (web-cc, encyclopedia, FineWeb-Edu);
+- depth: class-balanced cumulative-logit model over the reasoning documents only (GSM8K and MATH 1-2 basic,
+  MATH 3-4 and textbook-math intermediate, MATH 5 and forum-math advanced); its logit is that of
+  P(level >= intermediate), its second cut point gives the advanced threshold.
+score = sigmoid(reasoning) below 0.5, else 0.5 + 0.5 sigmoid(depth); thresholds 0.5, 0.75, 0.5 + 0.5 sigmoid(theta2 -
+theta1). Textbook-physics and code are not fitted on; their scores are reported.
+
+Reports AUC maths (GSM8K + MATH) vs prose (web-cc + encyclopedia + FineWeb-Edu), Spearman(score, MATH level), the
+mean score of web-cc and encyclopedia against the `none` threshold, each in-sample, 5-fold cross-validated (folds by
+FNV-1a of the id) and split-half (fit on the even-hash half, report on the odd half). Writes
+Resources/difficulty-weights/<generator>.json (structural.json for '*') and DifficultyWeights+Fitted.swift.
 """
 import json
+import os
 import sys
 
 import numpy as np
 
-FEATURES = [
+STRUCTURAL = [
     "digitFraction", "mathSymbolsPerThousand", "latexCommandsPerThousand", "equationsPerThousand",
-    "codeMarkersPerThousand", "averageWordLength", "questionMarksPerThousand", "meanTokenLoss",
-    "ratingExpectedLevel", "ratingLabelMass",
+    "codeMarkersPerThousand", "averageWordLength", "questionMarksPerThousand", "logNonWhitespaceCount",
+    "logWordCount", "logMathSymbolCount", "logLatexCommandCount", "logEquationCount", "challengeKeywordCount",
 ]
+MODEL = ["meanTokenLoss", "ratingExpectedLevel", "ratingLabelMass"]
 PROSE_DOMAINS = {"web-cc", "encyclopedia", "fineweb_edu_excerpts", "fineweb-edu"}
 LEVEL_NAMES = ["none", "basic", "intermediate", "advanced"]
 L2 = 1.0
 FOLDS = 5
+DEPTH_EXTRA = {}
 
 
 def group(r):
@@ -49,6 +59,28 @@ def ordinal_target(r):
     if group(r) == "prose":
         return 0
     return None
+
+
+def depth_target(r):
+    """Depth among reasoning documents on MATH's 1-5 scale: GSM8K 1, MATH its level, textbook-math 3,
+    forum-math 5; None for the rest."""
+    if r["label"] == "math":
+        return r.get("level") or 1
+    return DEPTH_EXTRA.get(r["domain"])
+
+
+def stratum(r):
+    if r["label"] == "math":
+        return f"math-{r.get('level') or 'gsm8k'}"
+    return r["domain"]
+
+
+def stratum_weights(records):
+    """1 / (records in the stratum), scaled to mean 1: every stratum weighs the same in the fit."""
+    names = [stratum(r) for r in records]
+    counts = {n: names.count(n) for n in set(names)}
+    w = np.array([1.0 / counts[n] for n in names])
+    return w * len(w) / w.sum()
 
 
 def fnv1a(text):
@@ -80,13 +112,15 @@ def fit_logistic(x, y, l2=L2, iterations=50):
     return theta[:d], theta[d]
 
 
-def fit_ordinal(x, targets, l2=L2, iterations=4000, rate=0.05):
-    """Cumulative-logit model P(level >= k) = sigmoid(x.w - theta_k), k = 1..3, fitted by Adam on the
-    class-balanced, L2-penalized negative log-likelihood. Returns (w, theta)."""
+def fit_ordinal(x, targets, l2=L2, iterations=3000, rate=0.05, classes=4, weight=None):
+    """Cumulative-logit model P(level >= k) = sigmoid(x.w - theta_k), k = 1..classes-1, fitted by Adam on the
+    L2-penalized negative log-likelihood, weighted per record (default: class-balanced). Returns (w, theta)."""
     n, d = x.shape
-    counts = np.array([max((targets == c).sum(), 1) for c in range(4)])
-    weight = (n / (4 * counts))[targets]
-    params = np.concatenate([np.zeros(d), [-1.0, 0.0, 1.0]])
+    cuts = classes - 1
+    if weight is None:
+        counts = np.array([max((targets == c).sum(), 1) for c in range(classes)])
+        weight = (n / (classes * counts))[targets]
+    params = np.concatenate([np.zeros(d), np.linspace(-1.0, 1.0, cuts)])
     m, v = np.zeros_like(params), np.zeros_like(params)
     for step in range(1, iterations + 1):
         w, theta = params[:d], np.sort(params[d:])
@@ -98,7 +132,7 @@ def fit_ordinal(x, targets, l2=L2, iterations=4000, rate=0.05):
         da, dc = a * (1 - a), c * (1 - c)
         grad = np.zeros_like(params)
         grad[:d] = x.T @ (-weight * (da - dc) / p) + l2 * w
-        for k in range(3):
+        for k in range(cuts):
             grad[d + k] = np.sum(weight * (da * (targets == k + 1) - dc * (targets == k)) / p)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
@@ -132,77 +166,140 @@ def spearman(a, b):
     return float(np.corrcoef(ranks(np.asarray(a, float)), ranks(np.asarray(b, float)))[0, 1])
 
 
-def main():
-    path = sys.argv[1]
-    out_dir = sys.argv[sys.argv.index("--out-dir") + 1] if "--out-dir" in sys.argv else "Sources/Augmentation"
-    records = [json.loads(line) for line in open(path) if line.strip()]
-    x_all = np.array([[r["features"][f] for f in FEATURES] for r in records])
+
+class Scorer:
+    """The two stages fitted on standardized features."""
+
+    def __init__(self, x, targets, records):
+        fit = targets >= 0
+        self.means = x[fit].mean(axis=0)
+        self.stds = x[fit].std(axis=0)
+        self.stds[self.stds == 0] = 1.0
+        z = (x - self.means) / self.stds
+        y = (targets >= 1).astype(float)
+        self.wr, self.br = fit_logistic(z[fit], y[fit])
+        depth = np.array([depth_target(r) or 0 for r in records])
+        deep = fit & (depth >= 1)
+        deep_records = [r for r, keep in zip(records, deep) if keep]
+        self.wd, theta = fit_ordinal(z[deep], depth[deep] - 1, classes=5, weight=stratum_weights(deep_records))
+        # Depth logit: P(level >= 3) (intermediate); advanced from P(level >= 5).
+        self.bd = -theta[1]
+        self.thresholds = [0.5, 0.75, float(0.5 + 0.5 * sigmoid(theta[3] - theta[1]))]
+
+    def score(self, x):
+        z = (x - self.means) / self.stds
+        p = sigmoid(z @ self.wr + self.br)
+        return np.where(p < 0.5, p, 0.5 + 0.5 * sigmoid(z @ self.wd + self.bd))
+
+    def levels(self, x):
+        s = self.score(x)
+        return sum((s >= t).astype(int) for t in self.thresholds)
+
+
+def evaluate(name, records, scores, out):
     groups = np.array([group(r) for r in records])
-    targets = np.array([-1 if ordinal_target(r) is None else ordinal_target(r) for r in records])
-    fit_mask = targets >= 0
-    y = (targets >= 1).astype(float)
-    means = x_all[fit_mask].mean(axis=0)
-    stds = x_all[fit_mask].std(axis=0)
-    stds[stds == 0] = 1.0
-    z = (x_all - means) / stds
-
-    # Committed: the ordinal model. Comparison: binary logistic, reasoning vs prose. Folds by id hash.
-    fold = np.array([fnv1a(r["id"]) % FOLDS for r in records])
-    cv_ordinal, cv_binary = np.zeros(len(records)), np.zeros(len(records))
-    for k in range(FOLDS):
-        train = fit_mask & (fold != k)
-        w_k, theta_k = fit_ordinal(z[train], targets[train])
-        cv_ordinal[fold == k] = z[fold == k] @ w_k - theta_k[0]
-        wb, bb = fit_logistic(z[train], y[train])
-        cv_binary[fold == k] = z[fold == k] @ wb + bb
-    w, theta = fit_ordinal(z[fit_mask], targets[fit_mask])
-    logit = z @ w - theta[0]
-    score = sigmoid(logit)
-    t = [0.5, float(sigmoid(theta[1] - theta[0])), float(sigmoid(theta[2] - theta[0]))]
-    wb, bb = fit_logistic(z[fit_mask], y[fit_mask])
-    binary_logit = z @ wb + bb
-
-    auc_mask = (groups == "math") | (groups == "prose")
-    math_mask = np.array([r.get("level") is not None for r in records])
     levels = np.array([r.get("level") or 0 for r in records])
-    print(f"documents: {len(records)}; fitted on {fit_mask.sum()} with ordinal targets "
-          + ", ".join(f"{n}={(targets == c).sum()}" for c, n in enumerate(LEVEL_NAMES)))
-    for name in sorted(set(groups)):
-        print(f"  {name}: {(groups == name).sum()}")
-    for name, fitted, cv in [("ordinal (committed)", logit, cv_ordinal), ("binary logistic", binary_logit, cv_binary)]:
-        print(f"{name}: AUC maths (GSM8K+MATH) vs prose (web-cc+encyclopedia+FineWeb) in-sample "
-              f"{auc(fitted[auc_mask], y[auc_mask]):.4f}, {FOLDS}-fold CV {auc(cv[auc_mask], y[auc_mask]):.4f} "
-              f"(n={auc_mask.sum()}); Spearman(score, MATH level) in-sample "
-              f"{spearman(fitted[math_mask], levels[math_mask]):.4f}, "
-              f"CV {spearman(cv[math_mask], levels[math_mask]):.4f} (n={math_mask.sum()})")
-    for idx, name in enumerate(FEATURES):
-        single = auc(x_all[auc_mask, idx], y[auc_mask])
-        rho = spearman(x_all[math_mask, idx], levels[math_mask])
-        print(f"  {name:26s} coef {w[idx]:+.3f}  mean {means[idx]:.4g}  std {stds[idx]:.4g}  "
-              f"single-feature AUC {single:.3f}  Spearman/level {rho:+.3f}")
-    print(f"intercept {-theta[0]:+.3f}; cut points {theta}; score thresholds {t}")
-    predicted = (score >= t[0]).astype(int) + (score >= t[1]) + (score >= t[2])
-    accuracy = np.mean([np.mean(predicted[targets == c] == c) for c in range(4) if (targets == c).any()])
-    print(f"balanced ordinal accuracy (in-sample): {accuracy:.3f}")
-    for name in sorted(set(groups)) + [f"MATH level {v}" for v in range(1, 6)]:
+    auc_mask = (groups == "math") | (groups == "prose")
+    y = (groups == "math").astype(float)
+    math_mask = levels > 0
+    web = np.array([r["domain"] in ("web-cc", "encyclopedia") for r in records])
+    result = {
+        "auc": float(auc(scores[auc_mask], y[auc_mask])), "n_auc": int(auc_mask.sum()),
+        "spearman": spearman(scores[math_mask], levels[math_mask]), "n_math": int(math_mask.sum()),
+        "web_mean": float(scores[web].mean()) if web.any() else float("nan"), "n_web": int(web.sum()),
+    }
+    out[name] = result
+    print(f"  {name:12s} AUC maths vs prose {result['auc']:.4f} (n={result['n_auc']}); Spearman(score, MATH level) "
+          f"{result['spearman']:.4f} (n={result['n_math']}); web-cc + encyclopedia mean score {result['web_mean']:.3f} "
+          f"(n={result['n_web']}, none threshold 0.5)")
+
+
+def fit_one(records, features, generator, sha256, scoring_tokens, out_dir):
+    x = np.array([[r["features"][f] for f in features] for r in records], float)
+    targets = np.array([-1 if ordinal_target(r) is None else ordinal_target(r) for r in records])
+    ids = [r["id"] for r in records]
+    hashes = np.array([fnv1a(i) for i in ids], dtype=np.uint64)
+    print(f"\n== {generator}: {len(records)} documents, features {', '.join(features)}")
+    print("   ordinal targets " + ", ".join(f"{n}={(targets == c).sum()}" for c, n in enumerate(LEVEL_NAMES))
+          + f", not fitted {(targets < 0).sum()}")
+    figures = {}
+    full = Scorer(x, targets, records)
+    evaluate("in-sample", records, full.score(x), figures)
+    fold = (hashes % FOLDS).astype(int)
+    cv = np.zeros(len(records))
+    for k in range(FOLDS):
+        train = fold != k
+        part = Scorer(x[train], targets[train], [r for r, t in zip(records, train) if t])
+        cv[fold == k] = part.score(x[fold == k])
+    evaluate(f"{FOLDS}-fold CV", records, cv, figures)
+    half = ((hashes >> np.uint64(7)) % np.uint64(2)).astype(int)
+    first = Scorer(x[half == 0], targets[half == 0], [r for r, h in zip(records, half) if h == 0])
+    held = [r for r, h in zip(records, half) if h == 1]
+    evaluate("split-half", held, first.score(x[half == 1]), figures)
+    predicted = full.levels(x)
+    groups = np.array([group(r) for r in records])
+    levels = np.array([r.get("level") or 0 for r in records])
+    print("   levels assigned (in-sample):")
+    names = sorted(set(groups)) + [f"MATH level {v}" for v in range(1, 6)]
+    for name in names:
         mask = (groups == name) if not name.startswith("MATH") else (levels == int(name[-1]))
         if not mask.any():
             continue
         counts = [int((predicted[mask] == c).sum()) for c in range(4)]
-        print(f"  {name:22s} mean score {score[mask].mean():.3f}  levels "
+        print(f"     {name:22s} n={mask.sum():5d} mean score {full.score(x)[mask].mean():.3f}  "
               + " ".join(f"{LEVEL_NAMES[c]}={counts[c]}" for c in range(4)))
 
-    weights = {
-        "version": 1, "generator": "SmolLM2-135M-Instruct.Q4_1", "scoringTokens": 128, "ratingPromptVersion": 1,
-        "features": FEATURES, "means": [float(v) for v in means], "standardDeviations": [float(v) for v in stds],
-        "coefficients": [float(v) for v in w], "intercept": float(-theta[0]), "levelThresholds": t,
-    }
-    text = json.dumps(weights, indent=2) + "\n"
-    open(f"{out_dir}/Resources/difficulty-weights.v1.json", "w").write(text)
-    open(f"{out_dir}/DifficultyWeights+Fitted.swift", "w").write(
-        "// Generated by scripts/difficulty/fit.py from Resources/difficulty-weights.v1.json; do not edit.\n\n"
-        "extension DifficultyWeights {\n    /// The committed weights file, verbatim.\n    static let fittedJSON = #\"\"\"\n"
-        + text + "\"\"\"#\n}\n")
+    def linear(w, b):
+        return {"features": features, "means": [float(v) for v in full.means],
+                "standardDeviations": [float(v) for v in full.stds], "coefficients": [float(v) for v in w],
+                "intercept": float(b)}
+
+    weights = {"version": 2, "generator": generator}
+    if sha256:
+        weights["generatorSHA256"] = sha256
+    weights.update({"scoringTokens": scoring_tokens, "ratingPromptVersion": 1,
+                    "reasoning": linear(full.wr, full.br), "depth": linear(full.wd, full.bd),
+                    "levelThresholds": full.thresholds})
+    name = "structural" if generator == "*" else generator
+    os.makedirs(f"{out_dir}/Resources/difficulty-weights", exist_ok=True)
+    with open(f"{out_dir}/Resources/difficulty-weights/{name}.json", "w") as sink:
+        sink.write(json.dumps(weights, indent=2) + "\n")
+    return figures
+
+
+def write_swift(out_dir):
+    folder = f"{out_dir}/Resources/difficulty-weights"
+    texts = [open(f"{folder}/{f}").read() for f in sorted(os.listdir(folder)) if f.endswith(".json")]
+    with open(f"{out_dir}/DifficultyWeights+Fitted.swift", "w") as sink:
+        sink.write("// Generated by scripts/difficulty/fit.py from Resources/difficulty-weights/*.json; do not edit.\n\n"
+                   "extension DifficultyWeights {\n    /// The committed weights files, verbatim.\n"
+                   "    static let fittedJSON: [String] = [\n")
+        for text in texts:
+            sink.write('        #"""\n' + text + '"""#,\n')
+        sink.write("    ]\n}\n")
+
+
+def main():
+    args = sys.argv[1:]
+    out_dir = args[args.index("--out-dir") + 1] if "--out-dir" in args else "Sources/Augmentation"
+    structural = [json.loads(line) for line in open(args[args.index("--structural") + 1]) if line.strip()]
+    by_id = {r["id"]: r for r in structural}
+    summary = {"*": fit_one(structural, STRUCTURAL, "*", None, 0, out_dir)}
+    positions = [i for i, a in enumerate(args) if a == "--model-features"]
+    for i in positions:
+        path, generator = args[i + 1], args[args.index("--generator", i) + 1]
+        sha256 = args[args.index("--sha256", i) + 1]
+        records = []
+        for line in open(path):
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            merged = dict(by_id[r["id"]])
+            merged["features"] = {**by_id[r["id"]]["features"], **{m: r["features"][m] for m in MODEL}}
+            records.append(merged)
+        summary[generator] = fit_one(records, STRUCTURAL + MODEL, generator, sha256, 128, out_dir)
+    write_swift(out_dir)
+    print("\n" + json.dumps(summary, indent=1))
 
 
 if __name__ == "__main__":

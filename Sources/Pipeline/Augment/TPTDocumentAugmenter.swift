@@ -16,12 +16,16 @@ public struct TPTAugmenterConfiguration: Sendable {
     public var gate: TrajectoryGateConfiguration
     /// Stop generation at this string and drop anything after it.
     public var stopString: String
+    /// Penalties and n-gram blocking against loops (temperature, top-p and seed are set per trajectory from the
+    /// fields above); the default is the paper's sampling, with none.
+    public var repetitionControl: SamplingParameters
 
     public init(
         template: PromptTemplate = .tptDefault, temperature: Float = 0.6, topP: Float = 0.9,
         upsampling: UpsamplingPolicy = UpsamplingPolicy(), gate: TrajectoryGateConfiguration = TrajectoryGateConfiguration(),
-        stopString: String = "</think>"
+        stopString: String = "</think>", repetitionControl: SamplingParameters = SamplingParameters()
     ) {
+        self.repetitionControl = repetitionControl
         self.template = template
         self.temperature = temperature
         self.topP = topP
@@ -48,7 +52,11 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     public var generatedTokenCount: Int { generatedTokens.value.load(ordering: .relaxed) }
     private let tokenizer: Tokenizer
     private let estimator: DifficultyEstimator
-    private let scorer: DifficultyScorer
+    /// The difficulty scorer: the weights fitted for this generator, or the structural fallback.
+    public let scorer: DifficultyScorer
+    /// Whether ``scorer``'s weights were fitted for this generator (false: the generator-independent structural
+    /// weights score it; callers warn).
+    public let difficultyWeightsFitForGenerator: Bool
     private let promptBuilder: PromptBuilder
     private let gate: TrajectoryGate
     private let composer = SampleComposer()
@@ -68,23 +76,40 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
         let file = try GGUFFile(path: modelPath)
         let vocabulary = try Vocabulary(metadata: file.metadata)
         let tokenizer = try Tokenizer(vocabulary: vocabulary)
-        let chatTemplate = ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary)
+        let chatTemplateText = file.metadata.string("tokenizer.chat_template")
+        let chatTemplate = ChatTemplate(templateText: chatTemplateText, vocabulary: vocabulary)
         self.configuration = configuration
         self.backend = backend
         self.tokenizer = tokenizer
         self.estimator = DifficultyEstimator(backend: backend, tokenizer: tokenizer, chatTemplate: chatTemplate)
-        self.scorer = DifficultyScorer()
-        self.promptBuilder = PromptBuilder(tokenizer: tokenizer, chatTemplate: chatTemplate)
-        self.gate = TrajectoryGate(configuration.gate)
         let fileName = URL(fileURLWithPath: modelPath).lastPathComponent
+        let modelSHA256 = try Self.sha256(ofFile: modelPath)
+        let weights = DifficultyWeights.forGenerator(fileName: fileName, sha256: modelSHA256)
+        self.scorer = DifficultyScorer(weights: weights.weights)
+        self.difficultyWeightsFitForGenerator = weights.fittedForGenerator
+        self.promptBuilder = PromptBuilder(
+            tokenizer: tokenizer, chatTemplate: chatTemplate,
+            nativeThinkingMode: PromptBuilder.hasNativeThinkingMode(chatTemplateText: chatTemplateText))
+        self.gate = TrajectoryGate(configuration.gate)
         self.tokenizerName = fileName
         var budgets: [String: Int] = [:]
         for level in ReasoningLevel.allCases { budgets[level.rawValue] = configuration.upsampling.plan(for: level).maxThinkingTokens }
         self.generator = ShardManifest.Generator(
-            modelFile: fileName, modelSHA256: try Self.sha256(ofFile: modelPath), templateID: configuration.template.id,
+            modelFile: fileName, modelSHA256: modelSHA256, templateID: configuration.template.id,
             templateVersion: configuration.template.version, temperature: Self.decimal(configuration.temperature),
             topP: Self.decimal(configuration.topP), maxThinkingTokensByLevel: budgets,
-            upsamplingMode: configuration.upsampling.mode.rawValue, remote: remote)
+            upsamplingMode: configuration.upsampling.mode.rawValue, remote: remote,
+            repetitionControl: Self.repetitionControl(configuration.repetitionControl),
+            difficultyWeights: weights.weights.generator)
+    }
+
+    /// The manifest's record of the penalties, nil when none is on.
+    private static func repetitionControl(_ p: SamplingParameters) -> ShardManifest.Generator.RepetitionControl? {
+        guard p.penalizesRepetition else { return nil }
+        return .init(
+            repetitionPenalty: decimal(p.repetitionPenalty), presencePenalty: decimal(p.presencePenalty),
+            frequencyPenalty: decimal(p.frequencyPenalty), penaltyWindowTokens: p.penaltyWindowTokens,
+            noRepeatNGramTokens: p.noRepeatNGramTokens)
     }
 
     /// One planned trajectory of one document and the state of its attempts.
@@ -115,7 +140,7 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     private func augment(_ input: AugmentInput) async throws -> AugmentOutcome {
         let score: (score: Double, level: ReasoningLevel)
         do {
-            score = scorer.score(try await estimator.features(for: input.document.text))
+            score = try await self.score(input.document.text)
         } catch {
             return .failed(reason: .engineFailed, message: "difficulty scoring failed: \(error)")
         }
@@ -139,6 +164,25 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
         return .samples(kept.map { sample(for: $0, input: input, score: score) })
     }
 
+    /// The document's difficulty score and level, exactly as augment plans it (model features measured only when
+    /// the weights use them).
+    public func score(_ text: String) async throws -> (score: Double, level: ReasoningLevel) {
+        scorer.score(
+            try await estimator.features(for: text, includeModelFeatures: scorer.weights.needsModelFeatures))
+    }
+
+    /// Prompt tokens of the document's generation prompt (the document cut to the prompt's limit, the template and
+    /// the chat turn), as each of its trajectories prefills it.
+    public func promptTokenCount(for text: String) -> Int {
+        let prompt = promptBuilder.build(document: text, template: configuration.template, seed: 0)
+        return tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true).count
+    }
+
+    /// The trajectories and thinking budget augment plans for a level.
+    public func plan(for level: ReasoningLevel) -> (trajectories: Int, maxThinkingTokens: Int) {
+        configuration.upsampling.plan(for: level)
+    }
+
     /// Generates one trajectory, re-generating it with a new seed while the gates reject it, up to the attempt limit.
     private func generate(_ start: Trajectory, document: RawDocument) async throws -> Trajectory {
         var trajectory = start
@@ -148,10 +192,13 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
             let prompt = promptBuilder.build(document: document.text, template: configuration.template, seed: seed)
             // Token ids, tokenized as the engine tokenizes text: a remote server then reads exactly these tokens.
             let tokens = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)
+            var sampling = configuration.repetitionControl
+            sampling.temperature = configuration.temperature
+            sampling.topP = configuration.topP
+            sampling.seed = seed
             let request = GenerationRequest(
                 id: "\(document.id)/\(trajectory.trajectoryIndex)/\(trajectory.attempt)", prompt: .tokens(tokens),
-                maxNewTokens: trajectory.maxThinkingTokens,
-                sampling: .init(temperature: configuration.temperature, topP: configuration.topP, seed: seed),
+                maxNewTokens: trajectory.maxThinkingTokens, sampling: sampling,
                 stopStrings: [configuration.stopString])
             guard let result = try await backend.generateAll([request]).first else {
                 throw AugmentationError(.engineFailure, "the generator returned no result for request \(request.id)")

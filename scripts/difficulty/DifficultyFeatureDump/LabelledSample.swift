@@ -56,7 +56,7 @@ struct LabelledSample {
     /// `count` documents for the trajectory measurement: the first of the round-robin order.
     func trajectorySample(count: Int) -> [LabelledDocument] { Array(documents.prefix(count)) }
 
-    private static func read(directory: String, file: String) throws -> [LabelledDocument] {
+    static func read(directory: String, file: String) throws -> [LabelledDocument] {
         let path = "\(directory)/\(file).jsonl"
         guard let data = FileManager.default.contents(atPath: path) else { throw DumpError("\(path) is missing") }
         var documents: [LabelledDocument] = []

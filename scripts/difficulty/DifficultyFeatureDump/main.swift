@@ -1,6 +1,7 @@
 // DifficultyFeatureDump: measures DifficultyFeatures for a deterministic sample of the labelled shared corpora and
 // writes one JSON line per document (see scripts/difficulty/REPORT.md).
 //
+//   DifficultyFeatureDump structural --data ../shared/data --out structural.jsonl   (every document, no model)
 //   DifficultyFeatureDump features --model M.gguf --data ../shared/data --out features.jsonl
 //   DifficultyFeatureDump trajectories --model M.gguf --data ../shared/data --out trajectories.jsonl [--count 30]
 //       [--cap 256] [--max-document-tokens 512] [--threads 1]
@@ -21,6 +22,16 @@ let modelPath = option(
 )
 let dataDirectory = option("--data", "../shared/data")
 let outputPath = option("--out", "features.jsonl")
+
+if mode == "structural" {
+    do {
+        try StructuralDump.run(directory: dataDirectory, to: outputPath)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(70)
+    }
+}
 
 do {
     // One matrix thread by default: the worker pool spins while waiting, which loses badly on a shared machine.
