@@ -31,6 +31,10 @@ STRUCTURAL = [
     "logWordCount", "logMathSymbolCount", "logLatexCommandCount", "logEquationCount", "challengeKeywordCount",
 ]
 MODEL = ["meanTokenLoss", "ratingExpectedLevel", "ratingLabelMass"]
+# Counts grow with length: only the depth stage sees them. In the reasoning stage they would make every short
+# text (a two-sentence paragraph) look like a maths problem, because the shared prose is long and the problems short.
+LENGTH_DEPENDENT = {"logNonWhitespaceCount", "logWordCount", "logMathSymbolCount", "logLatexCommandCount",
+                    "logEquationCount", "challengeKeywordCount"}
 PROSE_DOMAINS = {"web-cc", "encyclopedia", "fineweb_edu_excerpts", "fineweb-edu"}
 LEVEL_NAMES = ["none", "basic", "intermediate", "advanced"]
 L2 = 1.0
@@ -170,14 +174,15 @@ def spearman(a, b):
 class Scorer:
     """The two stages fitted on standardized features."""
 
-    def __init__(self, x, targets, records):
+    def __init__(self, x, targets, records, rcols):
+        self.rcols = rcols
         fit = targets >= 0
         self.means = x[fit].mean(axis=0)
         self.stds = x[fit].std(axis=0)
         self.stds[self.stds == 0] = 1.0
         z = (x - self.means) / self.stds
         y = (targets >= 1).astype(float)
-        self.wr, self.br = fit_logistic(z[fit], y[fit])
+        self.wr, self.br = fit_logistic(z[fit][:, rcols], y[fit])
         depth = np.array([depth_target(r) or 0 for r in records])
         deep = fit & (depth >= 1)
         deep_records = [r for r, keep in zip(records, deep) if keep]
@@ -188,7 +193,7 @@ class Scorer:
 
     def score(self, x):
         z = (x - self.means) / self.stds
-        p = sigmoid(z @ self.wr + self.br)
+        p = sigmoid(z[:, self.rcols] @ self.wr + self.br)
         return np.where(p < 0.5, p, 0.5 + 0.5 * sigmoid(z @ self.wd + self.bd))
 
     def levels(self, x):
@@ -216,6 +221,7 @@ def evaluate(name, records, scores, out):
 
 def fit_one(records, features, generator, sha256, scoring_tokens, out_dir):
     x = np.array([[r["features"][f] for f in features] for r in records], float)
+    rcols = [i for i, f in enumerate(features) if f not in LENGTH_DEPENDENT]
     targets = np.array([-1 if ordinal_target(r) is None else ordinal_target(r) for r in records])
     ids = [r["id"] for r in records]
     hashes = np.array([fnv1a(i) for i in ids], dtype=np.uint64)
@@ -223,17 +229,17 @@ def fit_one(records, features, generator, sha256, scoring_tokens, out_dir):
     print("   ordinal targets " + ", ".join(f"{n}={(targets == c).sum()}" for c, n in enumerate(LEVEL_NAMES))
           + f", not fitted {(targets < 0).sum()}")
     figures = {}
-    full = Scorer(x, targets, records)
+    full = Scorer(x, targets, records, rcols)
     evaluate("in-sample", records, full.score(x), figures)
     fold = (hashes % FOLDS).astype(int)
     cv = np.zeros(len(records))
     for k in range(FOLDS):
         train = fold != k
-        part = Scorer(x[train], targets[train], [r for r, t in zip(records, train) if t])
+        part = Scorer(x[train], targets[train], [r for r, t in zip(records, train) if t], rcols)
         cv[fold == k] = part.score(x[fold == k])
     evaluate(f"{FOLDS}-fold CV", records, cv, figures)
     half = ((hashes >> np.uint64(7)) % np.uint64(2)).astype(int)
-    first = Scorer(x[half == 0], targets[half == 0], [r for r, h in zip(records, half) if h == 0])
+    first = Scorer(x[half == 0], targets[half == 0], [r for r, h in zip(records, half) if h == 0], rcols)
     held = [r for r, h in zip(records, half) if h == 1]
     evaluate("split-half", held, first.score(x[half == 1]), figures)
     predicted = full.levels(x)
@@ -249,16 +255,16 @@ def fit_one(records, features, generator, sha256, scoring_tokens, out_dir):
         print(f"     {name:22s} n={mask.sum():5d} mean score {full.score(x)[mask].mean():.3f}  "
               + " ".join(f"{LEVEL_NAMES[c]}={counts[c]}" for c in range(4)))
 
-    def linear(w, b):
-        return {"features": features, "means": [float(v) for v in full.means],
-                "standardDeviations": [float(v) for v in full.stds], "coefficients": [float(v) for v in w],
+    def linear(w, b, cols):
+        return {"features": [features[i] for i in cols], "means": [float(full.means[i]) for i in cols],
+                "standardDeviations": [float(full.stds[i]) for i in cols], "coefficients": [float(v) for v in w],
                 "intercept": float(b)}
 
     weights = {"version": 2, "generator": generator}
     if sha256:
         weights["generatorSHA256"] = sha256
     weights.update({"scoringTokens": scoring_tokens, "ratingPromptVersion": 1,
-                    "reasoning": linear(full.wr, full.br), "depth": linear(full.wd, full.bd),
+                    "reasoning": linear(full.wr, full.br, rcols), "depth": linear(full.wd, full.bd, range(len(features))),
                     "levelThresholds": full.thresholds})
     name = "structural" if generator == "*" else generator
     os.makedirs(f"{out_dir}/Resources/difficulty-weights", exist_ok=True)
