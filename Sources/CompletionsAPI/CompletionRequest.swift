@@ -27,13 +27,27 @@ public struct CompletionRequest: Codable, Sendable, Equatable {
     public var stream: Bool?
     /// Completions per prompt; only 1 is supported by ThinkStream's server.
     public var n: Int?
+    /// OpenAI's presence penalty (-2 … 2).
+    public var presencePenalty: Double?
+    /// OpenAI's frequency penalty (-2 … 2).
+    public var frequencyPenalty: Double?
+    /// The vLLM/llama.cpp repetition penalty (1 is off).
+    public var repetitionPenalty: Double?
+    /// ThinkStream's n-gram blocking: never complete an n-gram of this many generated tokens twice (0 is off). Other
+    /// servers ignore the field.
+    public var noRepeatNgramSize: Int?
 
     /// Creates a request.
     public init(
         model: String? = nil, prompt: CompletionPrompt, maxTokens: Int? = nil, temperature: Double? = nil,
         topP: Double? = nil, topK: Int? = nil, minP: Double? = nil, seed: Int64? = nil, stop: [String]? = nil,
-        logprobs: Int? = nil, echo: Bool? = nil, stream: Bool? = nil, n: Int? = nil
+        logprobs: Int? = nil, echo: Bool? = nil, stream: Bool? = nil, n: Int? = nil, presencePenalty: Double? = nil,
+        frequencyPenalty: Double? = nil, repetitionPenalty: Double? = nil, noRepeatNgramSize: Int? = nil
     ) {
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
+        self.repetitionPenalty = repetitionPenalty
+        self.noRepeatNgramSize = noRepeatNgramSize
         self.model = model
         self.prompt = prompt
         self.maxTokens = maxTokens
@@ -55,6 +69,10 @@ public struct CompletionRequest: Codable, Sendable, Equatable {
         case topP = "top_p"
         case topK = "top_k"
         case minP = "min_p"
+        case presencePenalty = "presence_penalty"
+        case frequencyPenalty = "frequency_penalty"
+        case repetitionPenalty = "repetition_penalty"
+        case noRepeatNgramSize = "no_repeat_ngram_size"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +95,10 @@ public struct CompletionRequest: Codable, Sendable, Equatable {
         echo = try container.decodeIfPresent(Bool.self, forKey: .echo)
         stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
         n = try container.decodeIfPresent(Int.self, forKey: .n)
+        presencePenalty = try container.decodeIfPresent(Double.self, forKey: .presencePenalty)
+        frequencyPenalty = try container.decodeIfPresent(Double.self, forKey: .frequencyPenalty)
+        repetitionPenalty = try container.decodeIfPresent(Double.self, forKey: .repetitionPenalty)
+        noRepeatNgramSize = try container.decodeIfPresent(Int.self, forKey: .noRepeatNgramSize)
     }
 }
 

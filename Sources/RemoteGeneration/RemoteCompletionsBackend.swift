@@ -105,7 +105,11 @@ public final class RemoteCompletionsBackend: GenerationBackend {
             topK: sampling.topK == 0 ? nil : sampling.topK,
             minP: sampling.minP == 0 ? nil : Self.decimal(sampling.minP),
             seed: Int64(bitPattern: sampling.seed), stop: request.stopStrings.isEmpty ? nil : request.stopStrings,
-            logprobs: wantsLogProbabilities ? 0 : nil, echo: request.includePromptLogProbabilities ? true : nil)
+            logprobs: wantsLogProbabilities ? 0 : nil, echo: request.includePromptLogProbabilities ? true : nil,
+            presencePenalty: sampling.presencePenalty == 0 ? nil : Self.decimal(sampling.presencePenalty),
+            frequencyPenalty: sampling.frequencyPenalty == 0 ? nil : Self.decimal(sampling.frequencyPenalty),
+            repetitionPenalty: sampling.repetitionPenalty == 1 ? nil : Self.decimal(sampling.repetitionPenalty),
+            noRepeatNgramSize: sampling.noRepeatNGramTokens == 0 ? nil : sampling.noRepeatNGramTokens)
         let response = try await complete(body)
         guard let choice = response.choices.first else { throw malformed("the response has no choices") }
         let promptTokenCount: Int

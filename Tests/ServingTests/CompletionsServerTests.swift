@@ -143,6 +143,9 @@ struct CompletionsServerTests {
         (#"{"prompt": [999999]}"#, "prompt"),
         (#"{"prompt": "x", "max_tokens": 0}"#, "max_tokens"),
         (#"{"prompt": "x", "stream": true, "logprobs": 1}"#, "logprobs"),
+        (#"{"prompt": "x", "presence_penalty": 3}"#, "presence_penalty"),
+        (#"{"prompt": "x", "repetition_penalty": 0}"#, "repetition_penalty"),
+        (#"{"prompt": "x", "no_repeat_ngram_size": 1}"#, "no_repeat_ngram_size"),
         ("not json", "body"),
     ]
 

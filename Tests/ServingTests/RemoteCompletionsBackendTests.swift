@@ -42,6 +42,18 @@ struct RemoteCompletionsBackendTests {
         #expect(results.map(\.id) == requests.map(\.id))
         #expect(results.map(\.text) == expected.map(\.text))
         #expect(results.map(\.finishReason) == expected.map(\.finishReason))
+
+        // The penalties travel to the server: a sampled, penalized, n-gram-blocked request gives the engine's tokens.
+        var penalized = SamplingParameters(
+            temperature: 0.7, topP: 0.9, seed: 5, presencePenalty: 0.4, frequencyPenalty: 0.2, noRepeatNGramTokens: 3)
+        penalized.repetitionPenalty = 1.1
+        let request = GenerationRequest(id: "p", prompt: .tokens(tokens), maxNewTokens: 40, sampling: penalized)
+        let penalizedLocal = try #require(try await engine.generateAll([request]).first)
+        let served = try #require(try await remote.generateAll([request]).first)
+        #expect(served.text == penalizedLocal.text)
+        let generated = penalizedLocal.tokens
+        let trigrams = (0..<max(0, generated.count - 2)).map { generated[$0..<($0 + 3)].map(String.init).joined(separator: ",") }
+        #expect(Set(trigrams).count == trigrams.count, "no 3-token n-gram repeats under blocking")
     }
 
     @Test func unreachableServerFailsNamingTheURLAfterItsAttempts() async throws {
