@@ -34,6 +34,9 @@ public struct TrainEvaluationSet: Sendable {
         return hint.contains("math") || hint.contains("gsm8k")
     }
 
+    /// The tokens a document keeps by default: what `train --eval-file` uses for context `T`.
+    public static func defaultMaxTokens(contextTokens T: Int) -> Int { 4 * T }
+
     /// Reads up to `maxDocuments` documents per domain from `path`, each truncated to `maxTokens` tokens.
     ///
     /// - Throws: `PipelineError` `.unreadableInput` naming the file (and line) that cannot be read or parsed.
@@ -41,8 +44,10 @@ public struct TrainEvaluationSet: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PipelineError(.unreadableInput, "\(path): cannot read the evaluation file; check the path")
         }
-        for (index, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+        // Empty lines are skipped but still counted, so an error names the line an editor shows.
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard maths.count < maxDocuments || general.count < maxDocuments else { break }
+            guard !line.isEmpty else { continue }
             let record: JSONValue
             do {
                 record = try JSONParser.parse(Array(line))
@@ -59,14 +64,32 @@ public struct TrainEvaluationSet: Sendable {
         }
     }
 
+    /// Rows of `T + 1` tokens that ``evaluate(model:step:B:T:eosTokenID:onProgress:)`` forwards: one per started
+    /// `T` tokens of each document.
+    public func rowCount(T: Int) -> Int { Self.rowCount(maths, T: T) + Self.rowCount(general, T: T) }
+
+    static func rowCount(_ documents: [[Int]], T: Int) -> Int { documents.reduce(0) { $0 + ($1.count + T - 1) / T } }
+
     /// Evaluates `model` without touching its gradients' meaning (the next `trainStep` zeroes them).
-    public func evaluate(model: LlamaModel, step: Int, B: Int, T: Int, eosTokenID: Int) -> TrainEvaluationResult {
-        TrainEvaluationResult(
-            step: step, maths: Self.evaluate(maths, model: model, B: B, T: T, eos: eosTokenID),
-            general: Self.evaluate(general, model: model, B: B, T: T, eos: eosTokenID))
+    ///
+    /// - Parameter onProgress: called after each micro-batch with the rows and scored tokens done so far (maths
+    ///   first, then general); it does not change the result.
+    public func evaluate(
+        model: LlamaModel, step: Int, B: Int, T: Int, eosTokenID: Int,
+        onProgress: (_ rowsDone: Int, _ tokensDone: Int) -> Void = { _, _ in }
+    ) -> TrainEvaluationResult {
+        let mathsResult = Self.evaluate(maths, model: model, B: B, T: T, eos: eosTokenID, onBatch: onProgress)
+        let mathsRows = Self.rowCount(maths, T: T)
+        let mathsTokens = mathsResult?.tokens ?? 0
+        let generalResult = Self.evaluate(general, model: model, B: B, T: T, eos: eosTokenID) { rows, tokens in
+            onProgress(mathsRows + rows, mathsTokens + tokens)
+        }
+        return TrainEvaluationResult(step: step, maths: mathsResult, general: generalResult)
     }
 
-    static func evaluate(_ documents: [[Int]], model: LlamaModel, B: Int, T: Int, eos: Int) -> TrainEvaluationResult.Domain? {
+    static func evaluate(
+        _ documents: [[Int]], model: LlamaModel, B: Int, T: Int, eos: Int, onBatch: (_ rows: Int, _ tokens: Int) -> Void
+    ) -> TrainEvaluationResult.Domain? {
         guard !documents.isEmpty else { return nil }
         var rows: [[Int]] = []
         var masks: [[Float]] = []
@@ -97,6 +120,7 @@ public struct TrainEvaluationSet: Sendable {
                 lossSum += Double(loss)
                 tokens += 1
             }
+            onBatch(min(rows.count, first + B), tokens)
         }
         return .init(documents: documents.count, tokens: tokens, loss: tokens > 0 ? lossSum / Double(tokens) : 0)
     }

@@ -95,7 +95,7 @@ struct TrainRun {
         if let path = configuration.evaluationFile {
             evaluationSet = try TrainEvaluationSet(
                 path: path, tokenizer: tokenizer, maxDocuments: configuration.evaluationMaxDocuments,
-                maxTokens: 4 * configuration.contextTokens)
+                maxTokens: TrainEvaluationSet.defaultMaxTokens(contextTokens: configuration.contextTokens))
         }
         try Self.truncateStepLog(configuration.stepLogPath, before: step)
         var consumerClient = service.client
