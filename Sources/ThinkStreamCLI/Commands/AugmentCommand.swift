@@ -48,23 +48,7 @@ struct AugmentCommand: AsyncParsableCommand {
     @Option(help: "Documents handed to the engine at once.")
     var maxDocumentsInFlight = 8
 
-    @Option(help: "Prompt template: tpt-default or random-focus.")
-    var template = "tpt-default"
-
-    @Option(help: "Up-sampling: tiered (harder documents get more and longer trajectories) or natural (the paper).")
-    var upsampling = "tiered"
-
-    @Option(help: "Cap every level's thinking budget at this many tokens (CPU-friendly runs).")
-    var maxThinkingTokens: Int?
-
-    @Option(help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close.")
-    var capPolicy = "keep-and-close"
-
-    @Option(help: "Sampling temperature (paper: 0.6).")
-    var temperature: Float = 0.6
-
-    @Option(help: "Top-p (paper: 0.9).")
-    var topP: Float = 0.9
+    @OptionGroup var method: MethodOptions
 
     @Option(help: "Samples per shard at most.")
     var shardMaxSamples = 64
@@ -100,38 +84,13 @@ struct AugmentCommand: AsyncParsableCommand {
         }
     }
 
-    private func methodConfiguration() throws -> TPTAugmenterConfiguration {
-        let promptTemplate: PromptTemplate
-        switch template {
-        case "tpt-default": promptTemplate = .tptDefault
-        case "random-focus": promptTemplate = .randomFocus
-        default: throw ValidationError("--template '\(template)': use tpt-default or random-focus")
-        }
-        guard let mode = UpsamplingPolicy.Mode(rawValue: upsampling) else {
-            throw ValidationError("--upsampling '\(upsampling)': use tiered or natural")
-        }
-        var policy = UpsamplingPolicy(mode: mode)
-        if let cap = maxThinkingTokens {
-            policy.naturalPlan.maxThinkingTokens = min(policy.naturalPlan.maxThinkingTokens, cap)
-            for (level, plan) in policy.tiers { policy.tiers[level]?.maxThinkingTokens = min(plan.maxThinkingTokens, cap) }
-        }
-        var gate = TrajectoryGateConfiguration()
-        switch capPolicy {
-        case "drop": gate.capPolicy = .drop
-        case "keep-and-close": gate.capPolicy = .keepAndClose
-        default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
-        }
-        if let cap = maxThinkingTokens { gate.minThinkingTokens = min(gate.minThinkingTokens, max(1, cap / 4)) }
-        return TPTAugmenterConfiguration(
-            template: promptTemplate, temperature: temperature, topP: topP, upsampling: policy, gate: gate)
-    }
-
     private func augment(logger: Logger) async throws -> AugmentSummary {
-        let method = try methodConfiguration()
+        let method = try self.method.configuration()
         let client = try kafka.clientConfiguration(clientID: "thinkstream-augment")
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         try TopicSetup.ensureTopics(kafka.topics, partitions: 3, admin: admin)
         let augmenter = try await makeAugmenter(method, logger: logger)
+        AugmentCommand.reportMethod(augmenter, logger: logger)
         let host = ProcessInfo.processInfo.hostName
         let workerID = transactionalID ?? "thinkstream-augment-\(host)"
         let service = try AugmentService(
@@ -185,6 +144,28 @@ struct AugmentCommand: AsyncParsableCommand {
         return try TPTDocumentAugmenter(
             modelPath: modelPath, configuration: method, backend: backend,
             remote: .init(url: generatorURL, model: backend.model))
+    }
+
+    /// Says which generator, budget and sampling the run uses, and warns when the difficulty weights were not
+    /// fitted for this generator.
+    static func reportMethod(_ augmenter: TPTDocumentAugmenter, logger: Logger) {
+        let generator = augmenter.generator
+        let budgets = ReasoningLevel.allCases.map { "\($0.rawValue) \(generator.maxThinkingTokensByLevel[$0.rawValue] ?? 0)" }
+        let penalties = augmenter.configuration.repetitionControl
+        var sampling = "temperature \(generator.temperature), top-p \(generator.topP)"
+        if penalties.penalizesRepetition {
+            sampling += ", presence penalty \(penalties.presencePenalty), frequency penalty \(penalties.frequencyPenalty)"
+                + ", repetition penalty \(penalties.repetitionPenalty), no-repeat n-gram \(penalties.noRepeatNGramTokens)"
+        }
+        FileHandle.standardError.write(Data((
+            "generator \(generator.modelFile) (\(generator.remote.map { "remote \($0.url)" } ?? "in-process")); "
+            + "template \(generator.templateID) v\(generator.templateVersion); \(generator.upsamplingMode) up-sampling, "
+            + "thinking budget by level: \(budgets.joined(separator: ", ")); \(sampling)\n").utf8))
+        if !augmenter.difficultyWeightsFitForGenerator {
+            logger.warning(
+                "no difficulty weights were fitted for this generator; scoring with the generator-independent structural weights (see scripts/difficulty/REPORT.md)",
+                metadata: ["generator.model_file": "\(generator.modelFile)"])
+        }
     }
 
     /// Metrics and a lineage event for one committed shard.

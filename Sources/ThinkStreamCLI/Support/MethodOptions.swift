@@ -1,0 +1,72 @@
+import ArgumentParser
+import Augmentation
+import Pipeline
+
+/// The TPT method's options, shared by `augment` and `score` so that `score` plans exactly what `augment` would:
+/// prompt template, up-sampling, thinking budget, cap policy, sampling and the penalties against loops.
+struct MethodOptions: ParsableArguments {
+    @Option(help: "Prompt template: tpt-default or random-focus.")
+    var template = "tpt-default"
+
+    @Option(
+        help: ArgumentHelp(
+            "Prompt template version (default: the newest, 2).",
+            discussion: "2 opens the assistant turn inside <think> for generators without a native thinking mode; 1 is the paper's exact prompt."))
+    var templateVersion: Int?
+
+    @Option(help: "Up-sampling: tiered (harder documents get more and longer trajectories) or natural (the paper).")
+    var upsampling = "tiered"
+
+    @Option(help: "Cap every level's thinking budget at this many tokens (CPU-friendly runs).")
+    var maxThinkingTokens: Int?
+
+    @Option(help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close.")
+    var capPolicy = "keep-and-close"
+
+    @Option(help: "Sampling temperature (paper: 0.6).")
+    var temperature: Float = 0.6
+
+    @Option(help: "Top-p (paper: 0.9).")
+    var topP: Float = 0.9
+
+    @OptionGroup var repetition: RepetitionOptions
+
+    /// The method's settings from the options.
+    ///
+    /// - Throws: `ValidationError` naming the option and the accepted values.
+    func configuration() throws -> TPTAugmenterConfiguration {
+        let promptTemplate: PromptTemplate
+        do {
+            promptTemplate = try PromptTemplate.named(template, version: templateVersion)
+        } catch let error as AugmentationError {
+            throw ValidationError("--template \(template)\(templateVersion.map { " --template-version \($0)" } ?? ""): \(error.message)")
+        }
+        guard let mode = UpsamplingPolicy.Mode(rawValue: upsampling) else {
+            throw ValidationError("--upsampling '\(upsampling)': use tiered or natural")
+        }
+        var policy = UpsamplingPolicy(mode: mode)
+        if let cap = maxThinkingTokens, cap < 1 {
+            throw ValidationError("--max-thinking-tokens \(cap): must be at least 1")
+        }
+        if let cap = maxThinkingTokens {
+            policy.naturalPlan.maxThinkingTokens = min(policy.naturalPlan.maxThinkingTokens, cap)
+            for (level, plan) in policy.tiers { policy.tiers[level]?.maxThinkingTokens = min(plan.maxThinkingTokens, cap) }
+        }
+        var gate = TrajectoryGateConfiguration()
+        switch capPolicy {
+        case "drop": gate.capPolicy = .drop
+        case "keep-and-close": gate.capPolicy = .keepAndClose
+        default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
+        }
+        if let cap = maxThinkingTokens { gate.minThinkingTokens = min(gate.minThinkingTokens, max(1, cap / 4)) }
+        do {
+            try policy.validate()
+            try gate.validate()
+        } catch let error as AugmentationError {
+            throw ValidationError(error.message)
+        }
+        return TPTAugmenterConfiguration(
+            template: promptTemplate, temperature: temperature, topP: topP, upsampling: policy, gate: gate,
+            repetitionControl: try repetition.parameters())
+    }
+}

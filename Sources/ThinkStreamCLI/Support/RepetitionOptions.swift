@@ -1,0 +1,38 @@
+import ArgumentParser
+import Inference
+
+/// Sampling penalties against loops for augment (`--presence-penalty`, `--frequency-penalty`,
+/// `--repetition-penalty`, `--penalty-window`, `--no-repeat-ngram`). All off by default: the paper's sampling.
+struct RepetitionOptions: ParsableArguments {
+    @Option(help: "Presence penalty on tokens already generated (OpenAI's; 0 = off, the paper's sampling).")
+    var presencePenalty: Float = 0
+
+    @Option(help: "Frequency penalty per earlier occurrence of a token (OpenAI's; 0 = off).")
+    var frequencyPenalty: Float = 0
+
+    @Option(help: "llama.cpp's repetition penalty (1 = off).")
+    var repetitionPenalty: Float = 1
+
+    @Option(help: "Latest generated tokens the three penalties look at.")
+    var penaltyWindow = 256
+
+    @Option(help: "Never repeat an n-gram of this many generated tokens (0 = off; 2 or more).")
+    var noRepeatNgram = 0
+
+    /// The penalties as sampling parameters (temperature, top-p and seed are set elsewhere).
+    ///
+    /// - Throws: `ValidationError` naming the option out of range.
+    func parameters() throws -> SamplingParameters {
+        let parameters = SamplingParameters(
+            repetitionPenalty: repetitionPenalty, presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty,
+            penaltyWindowTokens: penaltyWindow, noRepeatNGramTokens: noRepeatNgram)
+        do {
+            try parameters.validate()
+        } catch let error as InferenceError {
+            throw ValidationError(
+                "\(error.message) (options --presence-penalty, --frequency-penalty, --repetition-penalty, "
+                    + "--penalty-window, --no-repeat-ngram)")
+        }
+        return parameters
+    }
+}
