@@ -22,6 +22,12 @@ public struct TrainConfiguration: Sendable {
     /// `general.basename`, `general.name`, file name and file stem; for a fresh model `["bytes"]`. A shard with
     /// another tokenizer, or a token id outside the vocabulary, is dead-lettered as `unknown_tokenizer`.
     public var tokenizerNames: [String]?
+    /// Recompute every sample's token ids and token spans from its `text` and byte spans with the model's tokenizer
+    /// (``SampleRetokenizer``), so shards of any `manifest.tokenizer` are accepted and ``tokenizerNames`` is not
+    /// checked. Samples whose byte spans are out of order or split a character dead-letter their shard as
+    /// `corrupt_shard`. Only which shards are accepted depends on it (the packer's carry-over is always in the
+    /// model's tokenizer), so it is not stored in checkpoints and may differ between restarts.
+    public var retokenize: Bool
     /// End-of-sequence id put between packed documents; `nil` takes the GGUF's `tokenizer.ggml.eos_token_id`, or 0
     /// for a fresh model (the NUL byte, never in text).
     public var eosTokenID: Int?
@@ -67,8 +73,8 @@ public struct TrainConfiguration: Sendable {
 
     public init(
         topics: TopicNames = TopicNames(), groupID: String = "thinkstream-train", start: Start,
-        tokenizerNames: [String]? = nil, eosTokenID: Int? = nil, contextTokens: Int = 256, microBatchSize: Int = 4,
-        gradientAccumulation: Int = 1,
+        tokenizerNames: [String]? = nil, retokenize: Bool = false, eosTokenID: Int? = nil, contextTokens: Int = 256,
+        microBatchSize: Int = 4, gradientAccumulation: Int = 1,
         schedule: LearningRateSchedule = LearningRateSchedule(maxLearningRate: 3e-4, minLearningRate: 3e-5, warmupSteps: 100, totalSteps: 10_000),
         optimizer: AdamWConfiguration = AdamWConfiguration(), maxGradientNorm: Float? = 1, maxSteps: Int = 10_000,
         checkpointDirectory: String, checkpointEverySteps: Int = 100, checkpointInterval: Duration = .seconds(600),
@@ -81,6 +87,7 @@ public struct TrainConfiguration: Sendable {
         self.groupID = groupID
         self.start = start
         self.tokenizerNames = tokenizerNames
+        self.retokenize = retokenize
         self.eosTokenID = eosTokenID
         self.contextTokens = contextTokens
         self.microBatchSize = microBatchSize

@@ -144,7 +144,8 @@ struct TrainRun {
         logger.info("train assigned", metadata: ["kafka.assignment": "\(assignment.map(\.description).joined(separator: ","))"])
     }
 
-    /// Verifies one shard record and packs its new samples, or dead-letters it.
+    /// Verifies one shard record (checksum; tokenizer, unless samples are re-tokenized) and packs its new samples, or
+    /// dead-letters it.
     mutating func accept(_ record: KafkaMessage) throws {
         hasUncheckpointedInput = true
         defer { offsets[Self.key(record.topic, record.partition)] = record.offset + 1 }
@@ -157,21 +158,35 @@ struct TrainRun {
         } catch {
             return try deadLetter(record, reason: .corruptShard, code: "malformed_shard", message: "\(source): \(error)")
         }
-        guard tokenizer.names.contains(shard.manifest.tokenizer) else {
+        var samples = shard.samples
+        if configuration.retokenize {
+            do {
+                let retokenizer = SampleRetokenizer(tokenizer: tokenizer)
+                samples = try samples.map(retokenizer.retokenize)
+            } catch {
+                let message = (error as? PipelineError)?.message ?? "\(error)"
+                return try deadLetter(
+                    record, reason: .corruptShard, code: "invalid_span", message: "\(source): \(message)")
+            }
+        } else if !tokenizer.names.contains(shard.manifest.tokenizer) {
             return try deadLetter(
                 record, reason: .unknownTokenizer, code: "unknown_tokenizer",
                 message: "\(source): shard \(shard.manifest.shardID.prefix(12)) uses tokenizer '\(shard.manifest.tokenizer)'; "
                     + "the trainer's model uses \(tokenizer.names.map { "'\($0)'" }.joined(separator: " or ")); "
-                    + "train from a model with that tokenizer or name it with --tokenizer")
+                    + "train from a model with that tokenizer, name it with --tokenizer, or pass --retokenize")
         }
         let vocab = model.config.vocab
-        if let bad = shard.samples.first(where: { sample in sample.tokenIDs.contains { $0 < 0 || $0 >= vocab } }) {
+        if let bad = samples.first(where: { sample in sample.tokenIDs.contains { $0 < 0 || $0 >= vocab } }) {
+            let reason =
+                configuration.retokenize
+                ? "the trainer's tokenizer '\(tokenizer.names.first ?? "")' is larger than the model's vocabulary"
+                : "tokenizer '\(shard.manifest.tokenizer)' does not match the model"
             return try deadLetter(
                 record, reason: .unknownTokenizer, code: "unknown_tokenizer",
                 message: "\(source): sample \(bad.sampleID.prefix(12)) has token ids outside the model's vocabulary 0..<\(vocab); "
-                    + "tokenizer '\(shard.manifest.tokenizer)' does not match the model")
+                    + reason)
         }
-        for sample in shard.samples {
+        for sample in samples {
             if seen.insert(sample.sampleID).inserted {
                 packer.append(sample)
             } else {

@@ -22,7 +22,8 @@ struct TrainRunCommand: ParsableCommand {
         discussion: """
             Starts from --model (a llama GGUF, dequantized to fp32; SmolLM2-135M by default) or --fresh (seeded \
             weights, byte tokenizer: \
-            ids are UTF-8 bytes, EOS 0). A checkpoint in --checkpoint-dir always wins: the run resumes from it at \
+            ids are UTF-8 bytes, EOS 0). Shards must use the model's tokenizer unless --retokenize recomputes each \
+            sample's token ids from its text. A checkpoint in --checkpoint-dir always wins: the run resumes from it at \
             the exact sample it stopped. Prints one line per --log-every steps on stdout and a summary at the end.
             Exit codes: 0 done, 64 usage or unreadable model/eval file, 69 broker unreachable, 70 internal or \
             checkpoint I/O error, 130 interrupted (a checkpoint is written first).
@@ -97,6 +98,9 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Tokenizer name shards must carry (repeatable; default derived from the model).")
     var tokenizer: [String] = []
 
+    @Flag(help: "Re-tokenize samples from their text with the model's tokenizer; accepts shards of any tokenizer.")
+    var retokenize = false
+
     @Option(help: "Consumer group.")
     var groupID = "thinkstream-train"
 
@@ -156,7 +160,8 @@ struct TrainRunCommand: ParsableCommand {
         }
         let configuration = TrainConfiguration(
             topics: kafka.topics, groupID: groupID, start: start, tokenizerNames: tokenizer.isEmpty ? nil : tokenizer,
-            contextTokens: context, microBatchSize: microBatch, gradientAccumulation: gradientAccumulation,
+            retokenize: retokenize, contextTokens: context, microBatchSize: microBatch,
+            gradientAccumulation: gradientAccumulation,
             schedule: LearningRateSchedule(
                 maxLearningRate: learningRate, minLearningRate: min(minLearningRate, learningRate),
                 warmupSteps: min(warmupSteps, maxSteps), totalSteps: maxSteps),
