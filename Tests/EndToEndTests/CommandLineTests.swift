@@ -56,6 +56,20 @@ struct CommandLineTests {
         }
     }
 
+    @Test func augmentRefusesAnUnusableMethodBeforeTouchingKafka() throws {
+        let unreachable = ["--bootstrap-servers", "127.0.0.1:\(EmbeddedBroker.freePort())", "--request-timeout", "2"]
+        for (arguments, message) in [
+            (["--max-thinking-tokens", "0"], "--max-thinking-tokens 0: must be at least 1"),
+            (["--template-version", "9"], "prompt template 'tpt-default' version 9: unknown"),
+            (["--no-repeat-ngram", "1"], "sampling.noRepeatNGramTokens 1 must be 0 (off) or >= 2"),
+            (["--upsampling", "sometimes"], "--upsampling 'sometimes': use tiered or natural"),
+        ] {
+            let result = try CommandRunner.run(["augment"] + unreachable + arguments, timeout: .seconds(60))
+            #expect(result.exitCode == 64, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+    }
+
     @Test func strictFeedExitsWith65() async throws {
         try await withBroker { servers in
             let result = try CommandRunner.run(

@@ -36,7 +36,8 @@ struct ServeAugmentEndToEndTests {
         let augment = try CommandRunner.run(
             [
                 "augment", "--bootstrap-servers", servers, "--topic-prefix", prefix, "--transactional-id", "e2e-serve",
-                "--generator-url", url, "--max-thinking-tokens", "24", "--max-documents-in-flight", "3",
+                "--generator-url", url, "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"),
+                "--max-thinking-tokens", "24", "--max-documents-in-flight", "3",
                 "--shard-max-samples", "4", "--shard-max-seconds", "5", "--stop-when-idle", "10",
             ], timeout: .seconds(420))
         #expect(augment.exitCode == 0, "\(augment.standardError.suffix(2000))")

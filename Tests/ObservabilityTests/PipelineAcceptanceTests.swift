@@ -97,7 +97,8 @@ struct PipelineAcceptanceTests {
         let augment = try start(
             "augment",
             ["augment"] + common + [
-                "--transactional-id", "acceptance-augment", "--max-thinking-tokens", "16", "--max-documents-in-flight",
+                "--transactional-id", "acceptance-augment", "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"),
+                "--max-thinking-tokens", "16", "--max-documents-in-flight",
                 "2",
                 "--shard-max-samples", "1", "--stop-when-idle", "3", "--metrics-interval", "1",
                 "--metrics-port", "\(ports.augmentMetrics)",

