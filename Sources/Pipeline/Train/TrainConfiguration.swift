@@ -28,6 +28,18 @@ public struct TrainConfiguration: Sendable {
     /// `corrupt_shard`. Only which shards are accepted depends on it (the packer's carry-over is always in the
     /// model's tokenizer), so it is not stored in checkpoints and may differ between restarts.
     public var retokenize: Bool
+    /// Train each sample as its document span only: the thinking, its separators and any template text are dropped
+    /// (token ids = the `documentSpan` tokens, after re-tokenizing when ``retokenize`` is set), and samples are
+    /// deduplicated by `documentID` instead of `sampleID`, so a document with several trajectories is trained once per
+    /// epoch. The vanilla arm of an A/B trains the raw documents the TPT arms saw. Stored in checkpoints; a resume
+    /// with another value is refused.
+    public var documentOnly: Bool
+    /// Passes over the shards topic: when every partition has reached its end and passes remain, the run re-reads
+    /// all partitions from the beginning with a fresh set of seen ids (deduplication is per epoch), so each sample is
+    /// trained once per epoch. The packer's carry-over flows on across the boundary. Meant for a finished (replayed)
+    /// topic; the epoch is stored in checkpoints, and a resume continues that epoch at its offsets. ``stopWhenIdle``
+    /// applies in the last pass only. 1 reads the topic once (the default: a live stream).
+    public var epochs: Int
     /// End-of-sequence id put between packed documents; `nil` takes the GGUF's `tokenizer.ggml.eos_token_id`, or 0
     /// for a fresh model (the NUL byte, never in text).
     public var eosTokenID: Int?
@@ -73,7 +85,8 @@ public struct TrainConfiguration: Sendable {
 
     public init(
         topics: TopicNames = TopicNames(), groupID: String = "thinkstream-train", start: Start,
-        tokenizerNames: [String]? = nil, retokenize: Bool = false, eosTokenID: Int? = nil, contextTokens: Int = 256,
+        tokenizerNames: [String]? = nil, retokenize: Bool = false, documentOnly: Bool = false, epochs: Int = 1,
+        eosTokenID: Int? = nil, contextTokens: Int = 256,
         microBatchSize: Int = 4, gradientAccumulation: Int = 1,
         schedule: LearningRateSchedule = LearningRateSchedule(maxLearningRate: 3e-4, minLearningRate: 3e-5, warmupSteps: 100, totalSteps: 10_000),
         optimizer: AdamWConfiguration = AdamWConfiguration(), maxGradientNorm: Float? = 1, maxSteps: Int = 10_000,
@@ -88,6 +101,8 @@ public struct TrainConfiguration: Sendable {
         self.start = start
         self.tokenizerNames = tokenizerNames
         self.retokenize = retokenize
+        self.documentOnly = documentOnly
+        self.epochs = epochs
         self.eosTokenID = eosTokenID
         self.contextTokens = contextTokens
         self.microBatchSize = microBatchSize
@@ -123,6 +138,7 @@ public struct TrainConfiguration: Sendable {
         guard contextTokens >= 2 else { throw invalid("contextTokens", contextTokens, "must be at least 2") }
         guard microBatchSize >= 1 else { throw invalid("microBatchSize", microBatchSize, "must be at least 1") }
         guard gradientAccumulation >= 1 else { throw invalid("gradientAccumulation", gradientAccumulation, "must be at least 1") }
+        guard epochs >= 1 else { throw invalid("epochs", epochs, "must be at least 1") }
         guard maxSteps >= 0 else { throw invalid("maxSteps", maxSteps, "must not be negative") }
         guard checkpointEverySteps >= 1 else { throw invalid("checkpointEverySteps", checkpointEverySteps, "must be at least 1") }
         guard keepLastCheckpoints >= 1 else { throw invalid("keepLastCheckpoints", keepLastCheckpoints, "must be at least 1") }

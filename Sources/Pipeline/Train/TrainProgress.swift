@@ -4,6 +4,8 @@ public struct TrainProgress: Sendable, Equatable {
     /// Optimizer steps done (the 0-based index of the next step).
     public var step = 0
     public var maxSteps = 0
+    /// The 0-based pass over the shards topic (`TrainConfiguration.epochs`).
+    public var epoch = 0
     /// Mean loss over all real targets of the last step.
     public var loss: Float = 0
     /// Mean loss over targets inside `documentSpan`s, `nil` when the step had none.

@@ -19,8 +19,15 @@ struct TrainRun {
     var seen: Set<String>
     let tokenizer: TrainTokenizer
     let startModelPath: String?
-    let consumer: KafkaConsumer
+    /// Replaced by a fresh consumer at each epoch boundary.
+    var consumer: KafkaConsumer
+    let consumerClient: KafkaClientConfiguration
     let producer: KafkaProducer
+    /// The 0-based pass over the shards topic (`TrainConfiguration.epochs`).
+    var epoch = 0
+    /// Partitions of the shards topic, and those that reported their end in this epoch.
+    var partitions: [Int32] = []
+    var endedPartitions: Set<Int32> = []
     /// Next offset to read per `"topic/partition"`: what the packer holds everything before.
     var offsets: [String: Int64]
     var progress = TrainProgress()
@@ -72,6 +79,13 @@ struct TrainRun {
             } ?? TrainModelSource.byteTokenizer(names: state.tokenizerNames, eosTokenID: state.eosTokenID)
             packer = SequencePacker(contextTokens: configuration.contextTokens, eosTokenID: state.eosTokenID, state: state.packer)
             seen = Set(state.seenSampleIDs)
+            epoch = state.epoch ?? 0
+            guard (state.documentOnly ?? false) == configuration.documentOnly else {
+                throw PipelineError(
+                    .invalidConfiguration,
+                    "\(resumedFrom ?? configuration.checkpointDirectory): the run trained with documentOnly = "
+                        + "\(state.documentOnly ?? false); resume it with the same --document-only setting, or use a new --checkpoint-dir")
+            }
             progress.totals = state.totals
             progress.lastCheckpointStep = step
         } else {
@@ -91,6 +105,7 @@ struct TrainRun {
                 .invalidConfiguration, "train.eosTokenID = \(tokenizer.eosTokenID): outside the model's vocabulary 0..<\(model.config.vocab)")
         }
         progress.step = step
+        progress.epoch = epoch
         progress.maxSteps = configuration.maxSteps
         if let path = configuration.evaluationFile {
             evaluationSet = try TrainEvaluationSet(
@@ -101,10 +116,18 @@ struct TrainRun {
         var consumerClient = service.client
         consumerClient.clientID = "\(service.client.clientID)-consumer"
         consumerClient.properties["fetch.message.max.bytes"] = consumerClient.properties["fetch.message.max.bytes"] ?? "16777216"
-        consumer = try KafkaConsumer(
-            configuration: .init(client: consumerClient, groupID: configuration.groupID, autoOffsetReset: .earliest),
-            logger: logger)
+        self.consumerClient = consumerClient
+        consumer = try Self.makeConsumer(client: consumerClient, configuration: configuration, logger: logger)
         producer = try KafkaProducer(configuration: .init(client: service.client), logger: logger)
+    }
+
+    /// The shards consumer; it reports partition ends only when the run makes several passes.
+    static func makeConsumer(client: KafkaClientConfiguration, configuration: TrainConfiguration, logger: Logger) throws -> KafkaConsumer {
+        try KafkaConsumer(
+            configuration: .init(
+                client: client, groupID: configuration.groupID, autoOffsetReset: .earliest,
+                reportPartitionEnd: configuration.epochs > 1),
+            logger: logger)
     }
 
     static func open(_ path: String) throws -> GGUFFile {
@@ -141,6 +164,7 @@ struct TrainRun {
             assignment.append(KafkaPartitionOffset(topic: topic, partition: partition, offset: offset))
         }
         try consumer.assign(assignment)
+        self.partitions = partitions.sorted()
         logger.info("train assigned", metadata: ["kafka.assignment": "\(assignment.map(\.description).joined(separator: ","))"])
     }
 
@@ -175,6 +199,14 @@ struct TrainRun {
                     + "the trainer's model uses \(tokenizer.names.map { "'\($0)'" }.joined(separator: " or ")); "
                     + "train from a model with that tokenizer, name it with --tokenizer, or pass --retokenize")
         }
+        if configuration.documentOnly {
+            do {
+                samples = try samples.map { try $0.documentOnly() }
+            } catch {
+                let message = (error as? PipelineError)?.message ?? "\(error)"
+                return try deadLetter(record, reason: .corruptShard, code: "invalid_span", message: "\(source): \(message)")
+            }
+        }
         let vocab = model.config.vocab
         if let bad = samples.first(where: { sample in sample.tokenIDs.contains { $0 < 0 || $0 >= vocab } }) {
             let reason =
@@ -187,7 +219,7 @@ struct TrainRun {
                     + reason)
         }
         for sample in samples {
-            if seen.insert(sample.sampleID).inserted {
+            if seen.insert(configuration.documentOnly ? sample.documentID : sample.sampleID).inserted {
                 packer.append(sample)
             } else {
                 progress.totals.duplicateSamples += 1
@@ -295,7 +327,8 @@ struct TrainRun {
     mutating func checkpoint() throws {
         let state = TrainService.TrainerState(
             packer: packer.state, seenSampleIDs: seen.sorted(), totals: progress.totals, startModelPath: startModelPath,
-            tokenizerNames: tokenizer.names, eosTokenID: tokenizer.eosTokenID)
+            tokenizerNames: tokenizer.names, eosTokenID: tokenizer.eosTokenID, epoch: epoch,
+            documentOnly: configuration.documentOnly)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let checkpoint = TrainingCheckpoint(
@@ -316,6 +349,34 @@ struct TrainRun {
             logger.warning("train commit failed", metadata: ["error.message": "\(error)"])
         }
         logger.info("train checkpoint", metadata: ["train.step": "\(step)", "train.checkpoint": "\(path)"])
+    }
+
+    /// Whether this is the last pass over the topic.
+    var isLastEpoch: Bool { epoch + 1 >= configuration.epochs }
+
+    /// Notes that `partition` reached its end. When every partition has in this epoch and passes remain, starts the
+    /// next epoch: a fresh consumer assigned at the beginning of every partition, an empty seen set, offset 0 for
+    /// every partition (so a checkpoint taken before the first record of the epoch resumes at its start).
+    ///
+    /// - Returns: whether a new epoch started.
+    /// - Throws: `KafkaError` when the new consumer cannot be created or assigned.
+    mutating func partitionEnded(_ partition: Int32) throws -> Bool {
+        endedPartitions.insert(partition)
+        guard !partitions.isEmpty, endedPartitions.isSuperset(of: partitions), !isLastEpoch else {
+            return false
+        }
+        let topic = configuration.topics.shards
+        epoch += 1
+        progress.epoch = epoch
+        seen = []
+        endedPartitions = []
+        for partition in partitions { offsets[Self.key(topic, partition)] = 0 }
+        hasUncheckpointedInput = true
+        consumer.close()
+        consumer = try Self.makeConsumer(client: consumerClient, configuration: configuration, logger: logger)
+        try consumer.assign(partitions.map { KafkaPartitionOffset(topic: topic, partition: $0, offset: 0) })
+        logger.info("train epoch", metadata: ["train.epoch": "\(epoch)", "train.step": "\(step)"])
+        return true
     }
 
     func close() {

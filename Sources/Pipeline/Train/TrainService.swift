@@ -30,6 +30,10 @@ public final class TrainService: Sendable {
         var startModelPath: String?
         var tokenizerNames: [String]
         var eosTokenID: Int
+        /// The epoch the offsets and seen ids belong to (absent in checkpoints of runs before `epochs`: 0).
+        var epoch: Int?
+        /// Whether samples were trained document-only (absent: false).
+        var documentOnly: Bool?
     }
 
     /// - Throws: `PipelineError` `.invalidConfiguration` for invalid settings.
@@ -83,15 +87,20 @@ public final class TrainService: Sendable {
                 break
             }
             var padding = false
-            while run.packer.pendingTargets < needed {
+            reading: while run.packer.pendingTargets < needed {
                 if isCancelled() { break }
-                if let message = try run.consumer.poll(timeout: .zero), case .message(let record) = message {
+                switch try run.consumer.poll(timeout: .zero) {
+                case .message(let record)?:
                     try run.accept(record)
                     lastInput = ContinuousClock.now
-                } else if let idle = configuration.stopWhenIdle, ContinuousClock.now - lastInput >= idle {
-                    padding = true
-                    break
-                } else {
+                case .partitionEnd(let end)?:
+                    if try run.partitionEnded(end.partition) { lastInput = ContinuousClock.now }
+                case nil:
+                    // While passes remain, the end of the topic starts the next epoch rather than the idle stop.
+                    if let idle = configuration.stopWhenIdle, run.isLastEpoch, ContinuousClock.now - lastInput >= idle {
+                        padding = true
+                        break reading
+                    }
                     Thread.sleep(forTimeInterval: Double(configuration.pollInterval.milliseconds) / 1000)
                 }
             }

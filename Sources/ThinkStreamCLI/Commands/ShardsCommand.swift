@@ -5,10 +5,11 @@ import Pipeline
 import Shards
 import Logging
 
-/// `thinkstream shards inspect`: print a shard's manifest and samples from a file or from the shards topic.
+/// `thinkstream shards`: print a shard (`inspect`), save the shards topic to a directory (`export`) and replay one
+/// (`import`).
 struct ShardsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "shards", abstract: "Work with shards.", subcommands: [Inspect.self])
+        commandName: "shards", abstract: "Work with shards.", subcommands: [Inspect.self, ShardsExportCommand.self, ShardsImportCommand.self])
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -25,6 +25,9 @@ struct TrainRunCommand: ParsableCommand {
             ids are UTF-8 bytes, EOS 0). Shards must use the model's tokenizer unless --retokenize recomputes each \
             sample's token ids from its text. A checkpoint in --checkpoint-dir always wins: the run resumes from it at \
             the exact sample it stopped. Prints one line per --log-every steps on stdout and a summary at the end.
+            --epochs N replays a finished shards topic N times (at its end every partition is re-read from the \
+            beginning and sample ids are deduplicated per epoch); --document-only trains only each sample's document \
+            span (the vanilla arm of an A/B on the same shards).
             Exit codes: 0 done, 64 usage or unreadable model/eval file, 69 broker unreachable, 70 internal or \
             checkpoint I/O error, 130 interrupted (a checkpoint is written first).
             """)
@@ -101,6 +104,12 @@ struct TrainRunCommand: ParsableCommand {
     @Flag(help: "Re-tokenize samples from their text with the model's tokenizer; accepts shards of any tokenizer.")
     var retokenize = false
 
+    @Flag(help: "Train each sample as its document span only (thinking and separators dropped; one per document per epoch).")
+    var documentOnly = false
+
+    @Option(help: "Passes over the shards topic: at its end, re-read every partition from the beginning (dedup per epoch).")
+    var epochs = 1
+
     @Option(help: "Consumer group.")
     var groupID = "thinkstream-train"
 
@@ -136,6 +145,7 @@ struct TrainRunCommand: ParsableCommand {
             summary.resumedFromStep, progress.step, summary.stopReason, progress.loss, progress.totals.tokensTrained,
             progress.totals.samplesTrained, progress.totals.duplicateSamples, progress.totals.deadLetters, summary.seconds,
             summary.tokensPerSecond)
+        if epochs > 1 { text += ", epoch \(progress.epoch + 1)/\(epochs)" }
         if !progress.totals.samplesByLevel.isEmpty {
             text += ", by level " + progress.totals.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
@@ -160,7 +170,7 @@ struct TrainRunCommand: ParsableCommand {
         }
         let configuration = TrainConfiguration(
             topics: kafka.topics, groupID: groupID, start: start, tokenizerNames: tokenizer.isEmpty ? nil : tokenizer,
-            retokenize: retokenize, contextTokens: context, microBatchSize: microBatch,
+            retokenize: retokenize, documentOnly: documentOnly, epochs: epochs, contextTokens: context, microBatchSize: microBatch,
             gradientAccumulation: gradientAccumulation,
             schedule: LearningRateSchedule(
                 maxLearningRate: learningRate, minLearningRate: min(minLearningRate, learningRate),
