@@ -18,6 +18,11 @@ CONFIGURATION ?= release
 SWIFT_FLAGS := -c $(CONFIGURATION)
 BIN = .build/$(CONFIGURATION)/thinkstream
 DEMO_PORT ?= 19092
+# The demo's generator is augment's default (BENCHMARKS.md, generator bake-off); the trainer, SmolLM2-135M, re-tokenizes
+# its samples (train --retokenize). DEMO_DOCUMENTS of the 30 demo documents keep the run within minutes on 2 cores.
+DEMO_GENERATOR ?= .deps/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+DEMO_DOCUMENTS ?= 30
+DEMO_AUGMENT_FLAGS ?=
 DEMO_THINKING_TOKENS ?= 96
 DEMO_TRAIN_STEPS ?= 8
 DEMO_CONTEXT ?= 128
@@ -25,7 +30,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment bench-generators lint
+.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment bench-generators experiment-tpt lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -67,15 +72,16 @@ demo: build
 	@set -e; export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(DEMO_PORT) THINKSTREAM_STATE_DIR=$(CURDIR)/.run; \
 	$(BIN) broker stop --port $(DEMO_PORT) >/dev/null; \
 	$(BIN) broker start --port $(DEMO_PORT); \
-	echo; echo "== feed: demo/corpus → thinkstream.raw"; \
-	$(BIN) feed demo/corpus; \
-	echo; echo "== augment: thinkstream.raw → thinkstream.shards (SmolLM2-135M, CPU budget $(DEMO_THINKING_TOKENS) thinking tokens)"; \
-	$(BIN) augment --transactional-id demo-worker-0 --max-thinking-tokens $(DEMO_THINKING_TOKENS) --stop-when-idle 20; \
+	echo; echo "== feed: the first $(DEMO_DOCUMENTS) documents of demo/corpus → thinkstream.raw"; \
+	head -n $(DEMO_DOCUMENTS) demo/corpus/demo.jsonl | $(BIN) feed -; \
+	echo; echo "== augment: thinkstream.raw → thinkstream.shards (generator $(notdir $(DEMO_GENERATOR)), CPU budget $(DEMO_THINKING_TOKENS) thinking tokens)"; \
+	$(BIN) augment --model $(DEMO_GENERATOR) --transactional-id demo-worker-0 \
+		--max-thinking-tokens $(DEMO_THINKING_TOKENS) $(DEMO_AUGMENT_FLAGS) --stop-when-idle 20; \
 	echo; echo "== a shard"; \
 	$(BIN) shards inspect | head -12; \
-	echo; echo "== train: continue pre-training SmolLM2-135M on the shards ($(DEMO_TRAIN_STEPS) steps of $(DEMO_CONTEXT) tokens)"; \
+	echo; echo "== train: continue pre-training SmolLM2-135M on the shards, re-tokenized ($(DEMO_TRAIN_STEPS) steps of $(DEMO_CONTEXT) tokens)"; \
 	rm -rf .run/demo-checkpoints; \
-	$(BIN) train --checkpoint-dir .run/demo-checkpoints --max-steps $(DEMO_TRAIN_STEPS) --context $(DEMO_CONTEXT) \
+	$(BIN) train --retokenize --checkpoint-dir .run/demo-checkpoints --max-steps $(DEMO_TRAIN_STEPS) --context $(DEMO_CONTEXT) \
 		--micro-batch 1 --checkpoint-every $(DEMO_TRAIN_STEPS) --stop-when-idle 15; \
 	echo; echo "== what landed"; \
 	$(BIN) topics; \
@@ -96,6 +102,17 @@ bench-engine: deps
 # augment (Kafka, scoring, retries, shards) against the bare engine on the same TPT prompts.
 bench-augment: deps
 	Benchmarks/augment/run.sh 4 256 2
+
+EXPERIMENT_REQUIREMENTS := scripts/experiment/requirements.txt
+
+.deps/experiment.stamp: .deps/venv.stamp $(EXPERIMENT_REQUIREMENTS)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r $(EXPERIMENT_REQUIREMENTS)
+	@touch $@
+
+# The TPT data-constrained A/B (scripts/experiment/README.md): vanilla vs TPT natural vs TPT tiered at equal trained
+# tokens, held-out maths and general loss; MICRO=1 for a few-minute smoke run.
+experiment-tpt: build .deps/experiment.stamp
+	scripts/experiment/run.sh
 
 # The generator bake-off: the four models on one stratified sample of ../shared/data (quality, answer recovery, speed).
 bench-generators: deps
