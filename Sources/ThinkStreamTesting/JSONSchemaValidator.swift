@@ -85,6 +85,10 @@ public struct JSONSchemaValidator: Sendable {
                 guard case .number(let numberText) = value, case .number(let limitText) = argument,
                     let number = Double(numberText), let limit = Double(limitText) else { continue }
                 if keyword == "minimum" ? number < limit : number > limit { problems.append("\(path): \(number) violates \(keyword) \(limit)") }
+            case "exclusiveMinimum", "exclusiveMaximum":
+                guard case .number(let numberText) = value, case .number(let limitText) = argument,
+                    let number = Double(numberText), let limit = Double(limitText) else { continue }
+                if keyword == "exclusiveMinimum" ? number <= limit : number >= limit { problems.append("\(path): \(number) violates \(keyword) \(limit)") }
             case "minItems":
                 guard case .array(let elements) = value, case .number(let limitText) = argument, let limit = Int(limitText) else { continue }
                 if elements.count < limit { problems.append("\(path): \(elements.count) items, minimum \(limit)") }

@@ -58,6 +58,27 @@ import ThinkStreamTesting
         }
     }
 
+    @Test func aManifestRecordingPenaltiesAndDifficultyWeightsValidates() throws {
+        var generator = Self.generator
+        generator.repetitionControl = .init(
+            repetitionPenalty: 1.1, presencePenalty: 0, frequencyPenalty: 0.3, penaltyWindowTokens: 256,
+            noRepeatNGramTokens: 8)
+        generator.difficultyWeights = "*"
+        var builder = ShardBuilder(limits: .init(maxSamples: 10))
+        builder.add(Self.sample(0))
+        builder.cover(topic: "t.raw", partition: 0, offset: 0)
+        let (manifest, value) = try builder.build(generator: generator, tokenizer: "SmolLM2-135M-Instruct.Q4_1.gguf")
+        #expect(try ShardCodec.decode(value, source: "test").manifest == manifest)
+        let lines = try ZstdDecompressor.decompress(value, source: "test").split(separator: 0x0A).map(Array.init)
+        let text = String(decoding: lines[0], as: UTF8.self)
+        #expect(text.contains(#""no_repeat_n_gram_tokens":8"#) && text.contains(#""difficulty_weights":"*""#), "\(text)")
+        let validator = try JSONSchemaValidator(schemaFile: "shard-manifest.v1.json")
+        #expect(validator.validate(try JSONParser.parse(lines[0])).isEmpty)
+        // The schema refuses a non-positive repetition penalty.
+        let bad = text.replacingOccurrences(of: #""repetition_penalty":1.1"#, with: #""repetition_penalty":0"#)
+        #expect(!validator.validate(try JSONParser.parse(Array(bad.utf8))).isEmpty)
+    }
+
     @Test func shardIDDependsOnlyOnTheSetOfSampleIDs() throws {
         var forward = ShardBuilder(limits: .init())
         var backward = ShardBuilder(limits: .init())
