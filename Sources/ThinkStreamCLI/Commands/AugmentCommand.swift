@@ -188,8 +188,7 @@ struct AugmentCommand: AsyncParsableCommand {
     /// tokens over every attempt, tokens/s and documents/hour.
     static func reportThroughput(augmenter: TPTDocumentAugmenter, started: ContinuousClock.Instant, lastCommit: LastCommitClock) {
         guard let (at, documents) = lastCommit.last else { return }
-        let elapsed = (at - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = (at - started).seconds
         guard seconds > 0 else { return }
         let tokens = augmenter.generatedTokenCount
         print(String(
