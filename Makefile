@@ -70,7 +70,7 @@ lint:
 
 # --- demo ---------------------------------------------------------------------------------------------------------
 demo: build
-	@set -e; export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(DEMO_PORT) THINKSTREAM_STATE_DIR=$(CURDIR)/.run; \
+	@set -e; export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(DEMO_PORT) THINKSTREAM_KAFKA_PROFILE=embedded THINKSTREAM_STATE_DIR=$(CURDIR)/.run; \
 	$(BIN) broker stop --port $(DEMO_PORT) >/dev/null; \
 	$(BIN) broker start --port $(DEMO_PORT); \
 	echo; echo "== feed: every $(DEMO_STRIDE). document of demo/corpus → thinkstream.raw"; \

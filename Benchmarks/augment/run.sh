@@ -16,7 +16,7 @@ measure=.build/release/InferenceMeasurement
 [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product InferenceMeasurement >/dev/null
 work=$(mktemp -d)
 port=19392
-export THINKSTREAM_STATE_DIR="$work/state" THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$port"
+export THINKSTREAM_STATE_DIR="$work/state" THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$port" THINKSTREAM_KAFKA_PROFILE=embedded
 trap '$bin broker stop --port $port >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 python3 - "$per_source" "$work/corpus.jsonl" <<'PY'
 import json, sys

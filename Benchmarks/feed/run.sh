@@ -8,7 +8,7 @@ work=$(mktemp -d); trap 'THINKSTREAM_STATE_DIR=$work "$bin" broker stop --port $
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 corpus="$work/corpus.jsonl"
 python3 "$root/Benchmarks/feed/make_corpus.py" "$root/../shared/data" "$corpus" 110
-export THINKSTREAM_STATE_DIR=$work THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$port
+export THINKSTREAM_STATE_DIR=$work THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$port THINKSTREAM_KAFKA_PROFILE=embedded
 "$bin" broker start --port "$port" >/dev/null
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F)"
 "$bin" version | tail -1

@@ -1,7 +1,19 @@
 /// Settings every Kafka client shares: where the cluster is, how to reach it, and librdkafka pass-through.
 public struct KafkaClientConfiguration: Sendable, Equatable {
+    /// Which kind of broker the client talks to; it picks the defaults of settings a deployment rarely sets itself.
+    public enum BrokerProfile: String, Sendable, Equatable, CaseIterable {
+        /// A real Kafka cluster: Kafka's and librdkafka's own defaults (consumer session 45 s, heartbeat 3 s), which
+        /// every broker accepts (Apache Kafka refuses sessions under `group.min.session.timeout.ms`, 6 s by default).
+        case cluster
+        /// The embedded tansu broker of the tests and the demo: a 2 s session with a 500 ms heartbeat, because tansu
+        /// holds a JoinGroup for about half the session timeout (45 s would make every join take ~23 s).
+        case embedded
+    }
+
     /// Comma-separated `host:port` list of bootstrap brokers.
     public var bootstrapServers: String
+    /// The kind of broker; `.cluster` unless the embedded broker is named explicitly.
+    public var profile: BrokerProfile
     public var clientID: String
     public var security: KafkaSecurity
     /// How long an operation that needs the broker (metadata, admin, flush) may take before it fails.
@@ -10,11 +22,12 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
     public var properties: [String: String]
 
     public init(
-        bootstrapServers: String = "127.0.0.1:9092", clientID: String = "thinkstream",
+        bootstrapServers: String = "127.0.0.1:9092", profile: BrokerProfile = .cluster, clientID: String = "thinkstream",
         security: KafkaSecurity = .plaintext, requestTimeout: Duration = .seconds(10),
         properties: [String: String] = [:]
     ) {
         self.bootstrapServers = bootstrapServers
+        self.profile = profile
         self.clientID = clientID
         self.security = security
         self.requestTimeout = requestTimeout

@@ -16,7 +16,7 @@ public final class BackgroundCommand: Sendable {
         process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = FixturePaths.childEnvironment(explicit: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         let errors = Pipe()

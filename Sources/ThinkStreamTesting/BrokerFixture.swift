@@ -20,7 +20,7 @@ public func withTestTopic<Result>(
     bootstrapServers: String, partitions: Int32 = 3, _ body: (String) async throws -> Result
 ) async throws -> Result {
     let topic = "test-\(UUID().uuidString.prefix(8).lowercased())"
-    let admin = try KafkaAdmin(configuration: .init(bootstrapServers: bootstrapServers), logger: TestLogging.logger)
+    let admin = try KafkaAdmin(configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded), logger: TestLogging.logger)
     try admin.createTopics([topic], partitions: partitions)
     return try await body(topic)
 }

@@ -17,7 +17,7 @@ public enum CommandRunner {
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = FixturePaths.childEnvironment(explicit: environment)
         let output = Pipe()
         let errors = Pipe()
         let standardInput = Pipe()

@@ -28,6 +28,17 @@ public enum FixturePaths {
     /// The repository's `schemas/` folder.
     public static var schemas: URL { packageRoot.appendingPathComponent("schemas") }
 
+    /// What every `thinkstream` child process of a test gets on top of the test's own environment (a test's explicit
+    /// environment still wins): the tests talk to the embedded broker, so they name its profile, as the demo does.
+    public static let embeddedBrokerEnvironment = ["THINKSTREAM_KAFKA_PROFILE": "embedded"]
+
+    /// The environment of a `thinkstream` child process: `base`, then ``embeddedBrokerEnvironment``, then `explicit`.
+    public static func childEnvironment(
+        base: [String: String] = ProcessInfo.processInfo.environment, explicit: [String: String] = [:]
+    ) -> [String: String] {
+        base.merging(embeddedBrokerEnvironment) { _, new in new }.merging(explicit) { _, new in new }
+    }
+
     /// The built `thinkstream` executable: THINKSTREAM_BIN, else the one beside the running test bundle.
     public static var thinkstreamExecutable: URL {
         if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_BIN"] { return URL(fileURLWithPath: explicit) }

@@ -9,7 +9,7 @@ public enum TopicReader {
         servers: String, topic: String, expected: Int, timeout: Duration = .seconds(60), settle: Duration = .milliseconds(500)
     ) throws -> [KafkaMessage] {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers), groupID: "reader-\(UUID().uuidString)"),
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "reader-\(UUID().uuidString)"),
             logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe([topic])

@@ -35,7 +35,7 @@ struct AugmentEndToEndTests {
         let prefix = "e2e"
         let feed = try CommandRunner.run(["feed", "--bootstrap-servers", servers, "--topic-prefix", prefix, corpus])
         #expect(feed.exitCode == 0, "\(feed.standardError)")
-        let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
+        let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
         try producer.send(topic: "\(prefix).raw", key: Array("broken-record".utf8), value: Array("{not a raw document".utf8))
         try producer.flush(timeout: .seconds(10))
         producer.close()
@@ -78,7 +78,7 @@ struct AugmentEndToEndTests {
         -> (samples: [ShardSample], letterKeys: Set<String>, manifests: [(id: String, samples: [ShardSample])])
     {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers), groupID: "e2e-collector"), logger: TestLogging.logger)
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "e2e-collector"), logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe(["\(prefix).shards", "\(prefix).dlq"])
         let manifestValidator = try JSONSchemaValidator(schemaFile: "shard-manifest.v1.json")

@@ -29,6 +29,7 @@ struct CommandLineTests {
         let environment = ["THINKSTREAM_STATE_DIR": state]
         let start = try CommandRunner.run(["broker", "start", "--port", port], environment: environment)
         #expect(start.exitCode == 0, "\(start.standardError)")
+        #expect(start.standardOutput.contains("THINKSTREAM_KAFKA_PROFILE=embedded"), "\(start.standardOutput)")
         #expect(try CommandRunner.run(["broker", "status", "--port", port], environment: environment).exitCode == 0)
         let stop = try CommandRunner.run(["broker", "stop", "--port", port], environment: environment)
         #expect(stop.standardOutput.contains("stopped"))
@@ -68,6 +69,17 @@ struct CommandLineTests {
             #expect(result.exitCode == 64, "\(arguments): \(result.standardError)")
             #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
         }
+    }
+
+    @Test func anUnknownBrokerProfileIsRefusedByNameFromTheFlagAndTheEnvironment() throws {
+        let unreachable = ["--bootstrap-servers", "127.0.0.1:\(EmbeddedBroker.freePort())", "--request-timeout", "2"]
+        let flag = try CommandRunner.run(["topics", "--kafka-profile", "tansu"] + unreachable, timeout: .seconds(60))
+        #expect(flag.exitCode == 64, "\(flag.standardError)")
+        #expect(flag.standardError.contains("--kafka-profile 'tansu': use cluster or embedded"), "\(flag.standardError)")
+        let environment = try CommandRunner.run(
+            ["topics"] + unreachable, environment: ["THINKSTREAM_KAFKA_PROFILE": "fast"], timeout: .seconds(60))
+        #expect(environment.exitCode == 64, "\(environment.standardError)")
+        #expect(environment.standardError.contains("THINKSTREAM_KAFKA_PROFILE 'fast'"), "\(environment.standardError)")
     }
 
     @Test func strictFeedExitsWith65() async throws {

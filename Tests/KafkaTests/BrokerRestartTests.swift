@@ -11,7 +11,7 @@ struct BrokerRestartTests {
         let broker = try EmbeddedBroker(port: EmbeddedBroker.freePort(), stateDirectory: state)
         try broker.start(logger: TestLogging.logger)
         defer { broker.stop() }
-        let client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, requestTimeout: .seconds(5))
+        let client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, profile: .embedded, requestTimeout: .seconds(5))
         try KafkaAdmin(configuration: client, logger: TestLogging.logger).createTopics(["restart"], partitions: 1)
         let producer = try KafkaProducer(
             configuration: .init(client: client, deliveryTimeout: .seconds(5)), logger: TestLogging.logger)

@@ -11,7 +11,7 @@ struct ConsumerGroupTests {
         var processed: [String] = []
         init(servers: String, group: String, topic: String) throws {
             consumer = try KafkaConsumer(
-                configuration: .init(client: .init(bootstrapServers: servers), groupID: group), logger: TestLogging.logger)
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: group), logger: TestLogging.logger)
             try consumer!.subscribe([topic])
         }
 
@@ -52,7 +52,7 @@ struct ConsumerGroupTests {
         #expect(firstPartitions.count == 2 && secondPartitions.count == 2)
         #expect(Set(firstPartitions).isDisjoint(with: secondPartitions))
 
-        let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
+        let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
         for index in 0..<400 { try producer.send(topic: topic, partition: Int32(index % 4), key: nil, value: Array("record-\(index)".utf8)) }
         try producer.flush(timeout: .seconds(10))
         producer.close()

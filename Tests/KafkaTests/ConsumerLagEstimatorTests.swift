@@ -16,7 +16,7 @@ struct ConsumerLagEstimatorTests {
     }
 
     static func measureBatchesCommitsAndTransactions(servers: String, topic: String) throws {
-        let client = KafkaClientConfiguration(bootstrapServers: servers)
+        let client = KafkaClientConfiguration(bootstrapServers: servers, profile: .embedded)
         let producer = try KafkaProducer(
             configuration: .init(client: client, linger: .milliseconds(200)), logger: TestLogging.logger)
         for (count, prefix) in [(40, "a"), (5, "b")] {
@@ -58,7 +58,7 @@ struct ConsumerLagEstimatorTests {
     /// Commits `offset` for partition 0 as a member of `group` would.
     static func commit(group: String, topic: String, offset: Int64, servers: String) throws {
         let member = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers), groupID: group), logger: TestLogging.logger)
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: group), logger: TestLogging.logger)
         defer { member.close() }
         try member.commit([KafkaPartitionOffset(topic: topic, partition: 0, offset: offset)])
     }

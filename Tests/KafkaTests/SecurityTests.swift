@@ -43,7 +43,7 @@ struct TLSTests {
         defer { terminator.terminate() }
 
         let secure = KafkaClientConfiguration(
-            bootstrapServers: "127.0.0.1:\(tlsPort)", security: KafkaSecurity(tls: true, caLocation: certificate),
+            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, security: KafkaSecurity(tls: true, caLocation: certificate),
             requestTimeout: .seconds(5))
         let admin = try KafkaAdmin(configuration: secure, logger: TestLogging.logger)
         var ready = false
@@ -59,12 +59,12 @@ struct TLSTests {
         producer.close()
         #expect(producer.deliveryTally.delivered == 1)
 
-        let plaintext = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:\(tlsPort)", requestTimeout: .seconds(2))
+        let plaintext = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, requestTimeout: .seconds(2))
         let error = #expect(throws: KafkaError.self) { try KafkaAdmin(configuration: plaintext, logger: TestLogging.logger).metadata() }
         #expect(error?.code == .brokerUnreachable)
 
         let untrusted = KafkaClientConfiguration(
-            bootstrapServers: "127.0.0.1:\(tlsPort)", security: KafkaSecurity(tls: true, caLocation: "/dev/null"),
+            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, security: KafkaSecurity(tls: true, caLocation: "/dev/null"),
             requestTimeout: .seconds(2))
         #expect(throws: KafkaError.self) { try KafkaAdmin(configuration: untrusted, logger: TestLogging.logger).metadata() }
     }

@@ -15,7 +15,7 @@ struct TransactionTests {
 
     private func abortThenCommit(servers: String, topic: String) throws {
         let producer = try KafkaProducer(
-            configuration: .init(client: .init(bootstrapServers: servers), transactionalID: "tx-\(UUID().uuidString.prefix(8))"),
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), transactionalID: "tx-\(UUID().uuidString.prefix(8))"),
             logger: TestLogging.logger)
         defer { producer.close() }
         try producer.initTransactions()
@@ -42,7 +42,7 @@ struct TransactionTests {
         servers: String, topic: String, isolation: KafkaConsumerConfiguration.IsolationLevel, atLeast expected: Int
     ) throws -> [String] {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers), groupID: "view-\(UUID())", isolationLevel: isolation),
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "view-\(UUID())", isolationLevel: isolation),
             logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe([topic])

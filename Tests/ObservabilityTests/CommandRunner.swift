@@ -36,9 +36,8 @@ enum CommandRunner {
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
         process.arguments = arguments
-        var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("THINKSTREAM_") }
-        merged.merge(environment) { _, new in new }
-        process.environment = merged
+        process.environment = FixturePaths.childEnvironment(
+            base: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("THINKSTREAM_") }, explicit: environment)
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdout)

@@ -108,7 +108,7 @@ struct DashboardBrowserTests {
     @Test func topOncePrintsTheOverviewTheTopicHolds() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "top-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
             let synthetic = try await SyntheticPipeline.publish(servers: servers, topics: topics)
             let result = try CommandRunner.run(

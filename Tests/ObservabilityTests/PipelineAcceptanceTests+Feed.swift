@@ -16,6 +16,7 @@ extension PipelineAcceptanceTests {
         let port = EmbeddedBroker.freePort()
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
+        process.environment = FixturePaths.childEnvironment()
         process.arguments = [
             "feed", "--bootstrap-servers", servers, "--topic-prefix",
             "feed-\(UUID().uuidString.prefix(6).lowercased())",

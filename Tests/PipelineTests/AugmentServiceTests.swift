@@ -48,9 +48,9 @@ struct AugmentServiceTests {
     @Test func twoWorkersAccountForEveryDocumentExactlyOnceInCommittedShardsOrDeadLetters() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "aug-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 4, admin: admin)
-            let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
+            let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
             var expected: Set<String> = []
             for index in 0..<120 {
                 let text = index % 17 == 0 ? "Document \(index) asks the engine to FAIL." : "Document number \(index) about topic \(index % 7)."
@@ -63,7 +63,7 @@ struct AugmentServiceTests {
             producer.close()
 
             let flags = StopFlags()
-            let client = KafkaClientConfiguration(bootstrapServers: servers)
+            let client = KafkaClientConfiguration(bootstrapServers: servers, profile: .embedded)
             func worker(_ name: String, shardSamples: Int) throws -> AugmentService {
                 try AugmentService(
                     configuration: .init(
@@ -99,7 +99,7 @@ struct AugmentServiceTests {
         -> (shards: [(manifest: ShardManifest, samples: [ShardSample])], letters: [JSONValue])
     {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers), groupID: "collector-\(UUID())"), logger: TestLogging.logger)
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "collector-\(UUID())"), logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe([topics.shards, topics.deadLetters])
         var shards: [String: (manifest: ShardManifest, samples: [ShardSample])] = [:]

@@ -13,7 +13,7 @@ struct FeedIntegrationTests {
     ]
 
     private func makeProducer(_ servers: String) throws -> KafkaProducer {
-        try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers)), logger: TestLogging.logger)
+        try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
     }
 
     @Test func everySharedCorpusReadsBackByteIdenticalExactlyOnce() async throws {
@@ -33,7 +33,7 @@ struct FeedIntegrationTests {
     private func corpusRoundTrip(servers: String, expected: [String: String]) throws {
         do {
             let topics = TopicNames(prefix: "corpus-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
             let producer = try makeProducer(servers)
             let service = try FeedService(configuration: .init(topics: topics), producer: producer, logger: TestLogging.logger)
@@ -77,7 +77,7 @@ struct FeedIntegrationTests {
     private func badLines(servers: String, folder: FeedFixtureFolder, plain: String, compressed: String) throws {
         do {
             let topics = TopicNames(prefix: "bad-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let producer = try makeProducer(servers)
             let service = try FeedService(
@@ -134,7 +134,7 @@ struct FeedIntegrationTests {
     private func strict(servers: String, folder: FeedFixtureFolder) throws {
         do {
             let topics = TopicNames(prefix: "strict-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let producer = try makeProducer(servers)
             let service = try FeedService(configuration: .init(topics: topics, strict: true), producer: producer, logger: TestLogging.logger)

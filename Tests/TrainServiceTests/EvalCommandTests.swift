@@ -66,7 +66,7 @@ struct EvalCommandTests {
         try await withBroker { servers in
             let prefix = "evc-\(UUID().uuidString.prefix(6).lowercased())"
             let topics = TopicNames(prefix: prefix)
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 30, maxBytes: 600)
                 + TrainFixtures.documents("math_train_sample.jsonl", count: 30, maxBytes: 400)
@@ -158,7 +158,7 @@ struct EvalCommandTests {
     @Test(.tags(.integration)) func checkpointOfAGGUFStartedRunNeedsTheTokenizerModelOnceTheGGUFMoved() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "evg-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let directory = TrainFixtures.temporaryDirectory("eval-moved")
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -176,7 +176,7 @@ struct EvalCommandTests {
                 maxSteps: 3, checkpointDirectory: directory + "/checkpoints", checkpointEverySteps: 3,
                 stopWhenIdle: .seconds(5))
             let service = try TrainService(
-                configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+                configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
             #expect(summary.progress.step == 3)
 

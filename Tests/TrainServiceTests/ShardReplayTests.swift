@@ -14,7 +14,7 @@ struct ShardReplayTests {
         try TrainFixtures.produce(servers: servers, topic: topic, values: [shards[0]], keys: [keys[0]])
         let producer = try KafkaProducer(
             configuration: .init(
-                client: .init(bootstrapServers: servers, properties: ["message.max.bytes": "16777216"]),
+                client: .init(bootstrapServers: servers, profile: .embedded, properties: ["message.max.bytes": "16777216"]),
                 transactionalID: "replay-\(UUID().uuidString.prefix(8))"),
             logger: TestLogging.logger)
         defer { producer.close() }
@@ -32,7 +32,7 @@ struct ShardReplayTests {
     static func train(servers: String, topics: TopicNames, directory: String) async throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configuration = TrainServiceTests.configuration(topics: topics, directory: directory)
-        let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+        let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
         let summary = try await service.runOnDedicatedThread(isCancelled: { false })
         #expect(summary.stopReason == "idle")
         return TrainFixtures.stepLogIDs(directory + "/steps.log")
@@ -42,7 +42,7 @@ struct ShardReplayTests {
         try await withBroker { servers in
             let original = TopicNames(prefix: "rpo-\(UUID().uuidString.prefix(6).lowercased())")
             let copy = TopicNames(prefix: "rpc-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(original, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 16, maxBytes: 200)
             let shards = try TrainFixtures.shards(Array(documents[0..<12]), samplesPerShard: 4)
@@ -74,7 +74,7 @@ struct ShardReplayTests {
             let imported = try CommandRunner.run(["shards", "import", archive, "--topic-prefix", copy.prefix, "--partitions", "1"] + kafka)
             #expect(imported.exitCode == 0, "\(imported.standardError)")
             #expect(imported.standardOutput.contains("imported 3 shard records"), "\(imported.standardOutput)")
-            let replayed = try ShardTopicReader.readAll(topic: copy.shards, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let replayed = try ShardTopicReader.readAll(topic: copy.shards, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             #expect(replayed.records.map(\.value) == shards.map(\.value))
 
             let originalIDs = try await Self.train(servers: servers, topics: original, directory: directory + "/original")

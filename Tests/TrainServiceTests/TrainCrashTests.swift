@@ -32,6 +32,7 @@ struct TrainCrashTests {
     static func launch(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable
+        process.environment = FixturePaths.childEnvironment()
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -43,7 +44,7 @@ struct TrainCrashTests {
         try await withBroker { servers in
             let prefix = "trc-\(UUID().uuidString.prefix(6).lowercased())"
             let topics = TopicNames(prefix: prefix)
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 100, maxBytes: 700)
                 + TrainFixtures.documents("math_train_sample.jsonl", count: 100, maxBytes: 500)

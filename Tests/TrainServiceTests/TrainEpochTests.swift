@@ -51,7 +51,7 @@ struct TrainEpochTests {
     @Test func documentOnlyEpochsTrainEachDocumentOncePerEpoch() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "tep-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let documents = try TrainFixtures.documents("gsm8k_train_sample.jsonl", count: 9, maxBytes: 200)
             let values = try Self.shardsWithSecondTrajectories(documents, repeated: 3)
@@ -62,7 +62,7 @@ struct TrainEpochTests {
             var configuration = TrainServiceTests.configuration(topics: topics, directory: directory)
             configuration.documentOnly = true
             configuration.epochs = 3
-            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
 
             let documentOf = Dictionary(
@@ -85,7 +85,7 @@ struct TrainEpochTests {
     @Test func resumeInsideALaterEpochTrainsTheSameSequence() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "ter-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 12, maxBytes: 240)
             let shards = try TrainFixtures.shards(documents, samplesPerShard: 4)
@@ -98,7 +98,7 @@ struct TrainEpochTests {
                 var configuration = TrainServiceTests.configuration(topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
                 configuration.epochs = 2
                 configuration.groupID = "group-\(name)"
-                let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+                let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
                 return try await service.runOnDedicatedThread(isCancelled: { false })
             }
             let whole = try await run("whole", maxSteps: 1000)

@@ -86,7 +86,7 @@ enum TrainFixtures {
 
     static func produce(servers: String, topic: String, values: [[UInt8]], keys: [String]) throws {
         let producer = try KafkaProducer(
-            configuration: .init(client: .init(bootstrapServers: servers, properties: ["message.max.bytes": "16777216"])),
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded, properties: ["message.max.bytes": "16777216"])),
             logger: TestLogging.logger)
         defer { producer.close() }
         for (value, key) in zip(values, keys) {

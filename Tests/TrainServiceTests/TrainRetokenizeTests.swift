@@ -39,7 +39,7 @@ struct TrainRetokenizeTests {
         try await withBroker { servers in
             let prefix = "trt-\(UUID().uuidString.prefix(6).lowercased())"
             let topics = TopicNames(prefix: prefix)
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 12, maxBytes: 300)
             let shards = try Self.shards(documents, samplesPerShard: 4, tokenizer: smol)
@@ -56,7 +56,7 @@ struct TrainRetokenizeTests {
             defer { try? FileManager.default.removeItem(atPath: refused) }
             let service = try TrainService(
                 configuration: TrainServiceTests.configuration(topics: topics, directory: refused),
-                client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+                client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
             #expect(summary.progress.totals.deadLetters == 3)
             #expect(summary.progress.totals.deadLettersByReason == ["unknown_tokenizer": 3])

@@ -27,7 +27,7 @@ struct TrainServiceTests {
     @Test func duplicateShardIsDroppedAndBadShardsAreDeadLetteredWhileTrainingContinues() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "trn-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 24, maxBytes: 300)
             let shards = try TrainFixtures.shards(Array(documents[0..<16]), samplesPerShard: 8)
@@ -44,7 +44,7 @@ struct TrainServiceTests {
             var configuration = Self.configuration(topics: topics, directory: directory)
             configuration.documentBoundaryMasking = true
             configuration.thinkingLossWeight = 0.5
-            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
             #expect(summary.losses.allSatisfy { $0.isFinite && $0 > 0 })
 
@@ -86,7 +86,7 @@ struct TrainServiceTests {
     @Test func stopAndResumeIsBitIdenticalToAnUninterruptedRun() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "trr-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 60, maxBytes: 500)
             let shards = try TrainFixtures.shards(documents, samplesPerShard: 6)
@@ -96,7 +96,7 @@ struct TrainServiceTests {
                 configuration.schedule = LearningRateSchedule(maxLearningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 5, totalSteps: 30)
                 configuration.checkpointEverySteps = 7
                 configuration.stopWhenIdle = nil
-                let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+                let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
                 return try await service.runOnDedicatedThread(isCancelled: { false })
             }
             let straight = TrainFixtures.temporaryDirectory("train-straight")
@@ -123,7 +123,7 @@ struct TrainServiceTests {
     @Test func lossGoesDownOnSharedCorporaAndEvaluationSplitsMathsFromGeneral() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "trl-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 120, maxBytes: 800)
                 + TrainFixtures.documents("gsm8k_train_sample.jsonl", count: 120, maxBytes: 400)
@@ -145,7 +145,7 @@ struct TrainServiceTests {
             let configuration = Self.configuration(
                 topics: topics, directory: directory, maxSteps: maxSteps, T: 64, B: 8, evaluationFile: evaluationFile,
                 learningRate: 3e-3)
-            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             let evaluations = EvaluationLog()
             let summary = try await service.runOnDedicatedThread(isCancelled: { false }) { progress in
                 if let evaluation = progress.evaluation { evaluations.record(evaluation) }

@@ -14,7 +14,7 @@ import Training
 struct TrainThroughputTests {
     func measure(_ label: String, start: TrainConfiguration.Start, T: Int, B: Int, steps: Int, servers: String) throws -> TrainSummary {
         let topics = TopicNames(prefix: "thr-\(UUID().uuidString.prefix(6).lowercased())")
-        let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers), logger: TestLogging.logger)
+        let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
         _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
         let documents = try TrainFixtures.documents("web_docs.jsonl", count: 200, maxBytes: 2000)
         var tokenizer = TrainModelSource.byteTokenizer()
@@ -30,7 +30,7 @@ struct TrainThroughputTests {
         let configuration = TrainConfiguration(
             topics: topics, start: start, contextTokens: T, microBatchSize: B, maxSteps: steps,
             checkpointDirectory: directory, checkpointEverySteps: 1_000_000, checkpointInterval: .seconds(3600))
-        let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers), logger: TestLogging.logger)
+        let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
         let started = ContinuousClock.now
         let times = Mutex<[Double]>([])
         let summary = try service.run(isCancelled: { false }) { progress in times.withLock { $0.append(progress.tokensPerSecond) } }

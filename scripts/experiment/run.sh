@@ -36,9 +36,9 @@ DATA_DIR="${DATA_DIR:-../shared/data}"
 OUT="${OUT:-.build/experiment}"
 PORT="${PORT:-19392}"
 # Corpus: the first N records of each file (maths with worked solutions, then prose); held-out slices never trained.
-GSM8K_DOCS="${GSM8K_DOCS:-150}"
-MATH_DOCS="${MATH_DOCS:-75}"
-PROSE_DOCS="${PROSE_DOCS:-50}"
+GSM8K_DOCS="${GSM8K_DOCS:-100}"
+MATH_DOCS="${MATH_DOCS:-50}"
+PROSE_DOCS="${PROSE_DOCS:-30}"
 EVAL_MATHS_DOCS="${EVAL_MATHS_DOCS:-64}"
 EVAL_GENERAL_DOCS="${EVAL_GENERAL_DOCS:-64}"
 # Generation (augment): the generator GGUF and the thinking budget cap of every level. The default is Qwen2.5-Coder-0.5B:
@@ -79,7 +79,7 @@ done
 started=$(date +%s)
 mkdir -p "$OUT"/{corpus,shards,checkpoints,logs}
 STATE="$OUT/broker"
-export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$PORT" THINKSTREAM_STATE_DIR="$STATE"
+export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$PORT" THINKSTREAM_KAFKA_PROFILE=embedded THINKSTREAM_STATE_DIR="$STATE"
 mkdir -p "$STATE"
 "$BIN" broker stop --port "$PORT" >/dev/null 2>&1 || true
 "$BIN" broker start --port "$PORT"

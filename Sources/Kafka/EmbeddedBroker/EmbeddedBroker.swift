@@ -68,7 +68,7 @@ public struct EmbeddedBroker: Sendable {
         while ContinuousClock.now < deadline {
             do {
                 let admin = try KafkaAdmin(
-                    configuration: .init(bootstrapServers: bootstrapServers, requestTimeout: .seconds(1)), logger: logger)
+                    configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded, requestTimeout: .seconds(1)), logger: logger)
                 _ = try admin.metadata()
                 return
             } catch let error as KafkaError where error.code == .unsupportedLibrary || error.code == .invalidConfiguration {

@@ -34,6 +34,9 @@ struct BrokerCommand: ParsableCommand {
                 let broker = try options.broker()
                 let pid = try broker.start(logger: logger)
                 print("broker running on \(broker.bootstrapServers) (pid \(pid), log \(broker.logFile))")
+                print(
+                    "point commands at it with: export THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS=\(broker.bootstrapServers) "
+                        + "THINKSTREAM_KAFKA_PROFILE=embedded")
             } catch {
                 throw CommandBootstrap.fail(error)
             }

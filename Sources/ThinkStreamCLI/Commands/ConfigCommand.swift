@@ -52,6 +52,7 @@ struct ConfigCommand: ParsableCommand {
         private func flagValues() throws -> [String: String] {
             var values: [String: String] = [:]
             values["kafka.bootstrapServers"] = kafka.bootstrapServers
+            values["kafka.profile"] = kafka.kafkaProfile
             values["topics.prefix"] = kafka.topicPrefix
             values["kafka.requestTimeout"] = kafka.requestTimeout.map { "\($0)" }
             values["kafka.saslMechanism"] = kafka.saslMechanism
@@ -87,7 +88,7 @@ struct ConfigCommand: ParsableCommand {
 struct ConfigurationLayers {
     /// Every documented key and its default ("" for unset).
     static let defaults: KeyValuePairs<String, String> = [
-        "kafka.bootstrapServers": "127.0.0.1:9092", "kafka.requestTimeout": "10", "kafka.saslMechanism": "",
+        "kafka.bootstrapServers": "127.0.0.1:9092", "kafka.profile": "cluster", "kafka.requestTimeout": "10", "kafka.saslMechanism": "",
         "kafka.saslUsername": "", "kafka.saslPassword": "", "kafka.tls": "false", "kafka.tlsCALocation": "",
         "topics.prefix": "thinkstream",
         "feed.partitions": "3", "feed.textField": "text", "feed.idField": "id", "feed.maxDocumentBytes": "1048576",

@@ -51,6 +51,7 @@ enum CommandBootstrap {
         case let error as ShardsError:
             _ = error
             code = 65
+        case is ValidationError: code = 64
         default: code = 70
         }
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))

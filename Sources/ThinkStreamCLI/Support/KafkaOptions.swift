@@ -9,6 +9,14 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "Bootstrap brokers, host:port[,host:port…] (env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092).")
     var bootstrapServers: String?
 
+    @Option(
+        help: """
+            Broker kind: cluster (Kafka's own defaults: consumer session 45 s, heartbeat 3 s) or embedded (the tansu \
+            broker of `thinkstream broker start`: 2 s / 500 ms, fast group joins) (env THINKSTREAM_KAFKA_PROFILE; \
+            default cluster).
+            """)
+    var kafkaProfile: String?
+
     @Option(help: "Topic name prefix (env THINKSTREAM_TOPICS_PREFIX; default thinkstream).")
     var topicPrefix: String?
 
@@ -60,10 +68,15 @@ struct KafkaOptions: ParsableArguments {
                 environment["THINKSTREAM_KAFKA_SASL_PASSWORD"] ?? ""
             )
         }
+        let profileName = kafkaProfile ?? environment["THINKSTREAM_KAFKA_PROFILE"] ?? "cluster"
+        guard let profile = KafkaClientConfiguration.BrokerProfile(rawValue: profileName.lowercased()) else {
+            throw ValidationError(
+                "\(kafkaProfile != nil ? "--kafka-profile" : "THINKSTREAM_KAFKA_PROFILE") '\(profileName)': use cluster or embedded")
+        }
         let timeout = requestTimeout ?? environment["THINKSTREAM_KAFKA_REQUEST_TIMEOUT"].flatMap(Double.init) ?? 10
         return KafkaClientConfiguration(
             bootstrapServers: bootstrapServers ?? environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092",
-            clientID: clientID, security: security, requestTimeout: .milliseconds(Int(timeout * 1000)),
+            profile: profile, clientID: clientID, security: security, requestTimeout: .milliseconds(Int(timeout * 1000)),
             properties: properties)
     }
 }

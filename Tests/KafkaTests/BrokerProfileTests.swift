@@ -1,0 +1,48 @@
+import Kafka
+import Testing
+
+/// Real-cluster defaults: the consumer's group timings come from the broker profile, so the embedded broker's fast
+/// settings never reach a real cluster unless asked for.
+struct BrokerProfileTests {
+    /// Apache Kafka's `group.min.session.timeout.ms` default: a JoinGroup with a shorter session is refused.
+    static let apacheKafkaMinimumSessionMilliseconds = 6_000
+
+    @Test func aClusterClientGetsKafkasOwnGroupTimingsWhichEveryBrokerAccepts() throws {
+        let consumer = KafkaConsumerConfiguration(client: .init(bootstrapServers: "kafka-1:9092"), groupID: "g")
+        #expect(consumer.client.profile == .cluster)
+        #expect(consumer.properties["session.timeout.ms"] == "45000")
+        #expect(consumer.properties["heartbeat.interval.ms"] == "3000")
+        #expect(try #require(Int(consumer.properties["session.timeout.ms"] ?? "")) >= Self.apacheKafkaMinimumSessionMilliseconds)
+        try consumer.validate()
+    }
+
+    @Test func theEmbeddedProfileGetsTheFastJoinTimings() throws {
+        let consumer = KafkaConsumerConfiguration(
+            client: .init(bootstrapServers: "127.0.0.1:19092", profile: .embedded), groupID: "g")
+        #expect(consumer.properties["session.timeout.ms"] == "2000")
+        #expect(consumer.properties["heartbeat.interval.ms"] == "500")
+        try consumer.validate()
+    }
+
+    @Test func explicitTimingsAndPassThroughPropertiesWinOverTheProfile() throws {
+        var consumer = KafkaConsumerConfiguration(
+            client: .init(bootstrapServers: "127.0.0.1:19092", profile: .embedded), groupID: "g",
+            sessionTimeout: .seconds(10), heartbeatInterval: .seconds(1))
+        #expect(consumer.properties["session.timeout.ms"] == "10000")
+        #expect(consumer.properties["heartbeat.interval.ms"] == "1000")
+        consumer.client.properties["session.timeout.ms"] = "30000"
+        #expect(consumer.properties["session.timeout.ms"] == "30000")
+    }
+
+    @Test func aHeartbeatTooLongForTheProfilesSessionIsRefusedByName() {
+        let consumer = KafkaConsumerConfiguration(
+            client: .init(bootstrapServers: "127.0.0.1:19092", profile: .embedded), groupID: "g",
+            heartbeatInterval: .seconds(3))
+        #expect(throws: KafkaError.self) { try consumer.validate() }
+        do {
+            try consumer.validate()
+        } catch {
+            #expect("\(error)".contains("heartbeatInterval"))
+        }
+    }
+}
