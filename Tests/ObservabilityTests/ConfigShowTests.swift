@@ -71,35 +71,56 @@ struct ConfigShowTests {
             kafka:
               librdkafka:
                 ssl.key.password: file-key-password
+                ssl.key.pem: file-private-key-pem
+                sasl.oauthbearer.config: file-oauth-config
+                ssl.keystore.password: file-keystore-password
                 client.secret: file-client-secret
                 linger.ms: 7
             """)
         defer { try? FileManager.default.removeItem(at: file) }
+        let environment = [
+            "THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password",
+            "THINKSTREAM_KAFKA_LIBRDKAFKA_SASL_PASSWORD": "env-librdkafka-password",
+        ]
         let result = try CommandRunner.run(
-            [
-                "config", "show", "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password",
-                "--set", "serve.apiSecret=flag-api-secret",
-            ],
-            environment: ["THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password"], timeout: .seconds(30))
+            ["config", "show", "--config", file.path, "--set", "serve.apiSecret=flag-api-secret"],
+            environment: environment, timeout: .seconds(30))
         #expect(result.status == 0, "\(result.stderr)")
         for secret in [
-            "file-key-password", "file-client-secret", "flag-sasl-password", "flag-api-secret", "env-sasl-password",
+            "file-key-password", "file-private-key-pem", "file-oauth-config", "file-keystore-password",
+            "file-client-secret", "flag-api-secret", "env-sasl-password", "env-librdkafka-password",
         ] {
             #expect(!result.stdout.contains(secret), "\(secret) printed")
         }
-        let entries = try Self.show(
-            [
-                "--config", file.path, "--kafka-property", "sasl.password=flag-sasl-password", "--set",
-                "serve.apiSecret=x",
-            ],
-            environment: ["THINKSTREAM_KAFKA_SASL_PASSWORD": "env-sasl-password"])
+        let entries = try Self.show(["--config", file.path, "--set", "serve.apiSecret=x"], environment: environment)
         #expect(entries["kafka.saslPassword"]?.value == "******")
         #expect(entries["kafka.saslPassword"]?.source == "env THINKSTREAM_KAFKA_SASL_PASSWORD")
         #expect(entries["kafka.librdkafka.sasl.password"]?.value == "******")
-        #expect(entries["kafka.librdkafka.ssl.key.password"]?.value == "******")
-        #expect(entries["kafka.librdkafka.client.secret"]?.value == "******")
+        #expect(entries["kafka.librdkafka.sasl.password"]?.source == "env THINKSTREAM_KAFKA_LIBRDKAFKA_SASL_PASSWORD")
+        for key in ["ssl.key.password", "ssl.key.pem", "sasl.oauthbearer.config", "ssl.keystore.password", "client.secret"] {
+            #expect(entries["kafka.librdkafka.\(key)"]?.value == "******", "\(key)")
+        }
         #expect(entries["serve.apiSecret"]?.value == "******")
         #expect(entries["kafka.librdkafka.linger.ms"]?.value == "7")
+    }
+
+    @Test func aSecretOnTheCommandLineIsRefusedWithoutEchoingIt() throws {
+        for command in [["config", "show"], ["topics", "--bootstrap-servers", "127.0.0.1:1", "--request-timeout", "1"]] {
+            let result = try CommandRunner.run(
+                command + ["--kafka-property", "ssl.key.password=argv-key-password"], timeout: .seconds(30))
+            #expect(result.status == 64, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD"), "\(command): \(result.stderr)")
+            #expect(!(result.stdout + result.stderr).contains("argv-key-password"), "\(command) echoed the secret")
+        }
+    }
+
+    @Test func aRefusedSecretPropertyIsNamedButItsValueIsNot() throws {
+        let result = try CommandRunner.run(
+            ["topics", "--bootstrap-servers", "127.0.0.1:1", "--request-timeout", "1"],
+            environment: ["THINKSTREAM_KAFKA_LIBRDKAFKA_NO_SUCH_PASSWORD": "env-unknown-password"], timeout: .seconds(30))
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("no.such.password=******"), "\(result.stderr)")
+        #expect(!(result.stdout + result.stderr).contains("env-unknown-password"))
     }
 
     @Test func malformedConfigFileExits64NamingTheFile() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kafka
 import Yams
 
 /// `thinkstream config show`: the effective configuration of every component, secrets redacted.
@@ -66,6 +67,11 @@ struct ConfigCommand: ParsableCommand {
             values["dashboard.port"] = dashboardPort.map { "\($0)" }
             for property in kafka.kafkaProperties {
                 let (key, value) = try Self.split(property, option: "--kafka-property")
+                guard !KafkaSecretProperties.isSecret(key) else {
+                    throw ValidationError(
+                        "--kafka-property \(key): a secret is not accepted on the command line (any user can read argv); "
+                            + "set \(KafkaOptions.environmentName(librdkafkaProperty: key)) instead")
+                }
                 values["kafka.librdkafka.\(key)"] = value
             }
             for override in overrides {
@@ -129,20 +135,15 @@ struct ConfigurationLayers {
     }
 
     /// Whether a key's value must not be printed.
-    static func isSecret(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return lowered.contains("password") || lowered.contains("secret")
-    }
+    static func isSecret(_ key: String) -> Bool { KafkaSecretProperties.isSecret(key) }
 
     /// The effective value and its source for every known key, plus keys only the layers name.
     func resolve() -> [(key: String, value: String, source: String)] {
         var keys = Self.defaults.map(\.key)
-        let prefix = "THINKSTREAM_KAFKA_LIBRDKAFKA_"
         var environmentProperties: [String: (name: String, value: String)] = [:]
-        for (name, value) in environment where name.hasPrefix(prefix) {
-            let key =
-                "kafka.librdkafka." + name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
-            environmentProperties[key] = (name, value)
+        for (name, value) in environment {
+            guard let property = KafkaOptions.librdkafkaProperty(environmentName: name) else { continue }
+            environmentProperties["kafka.librdkafka." + property] = (name, value)
         }
         for key in Array(file.keys) + Array(flags.keys) + Array(environmentProperties.keys) where !keys.contains(key) {
             keys.append(key)

@@ -23,7 +23,13 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "Seconds a broker request may take before the command fails (env THINKSTREAM_KAFKA_REQUEST_TIMEOUT; default 10).")
     var requestTimeout: Double?
 
-    @Option(name: .customLong("kafka-property"), help: "A librdkafka property as key=value; repeatable.")
+    @Option(
+        name: .customLong("kafka-property"),
+        help: """
+            A librdkafka property as key=value; repeatable. Also THINKSTREAM_KAFKA_LIBRDKAFKA_<KEY> (dots as \
+            underscores), the only way to give a secret one (passwords, keys, OAuth configuration): argv is readable \
+            by every user of the machine.
+            """)
     var kafkaProperties: [String] = []
 
     @Option(help: "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env THINKSTREAM_KAFKA_SASL_MECHANISM).")
@@ -40,6 +46,20 @@ struct KafkaOptions: ParsableArguments {
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// The environment variables that carry librdkafka properties: THINKSTREAM_KAFKA_LIBRDKAFKA_<KEY>.
+    static let librdkafkaEnvironmentPrefix = "THINKSTREAM_KAFKA_LIBRDKAFKA_"
+
+    /// `THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD` → `ssl.key.password`; nil for any other variable.
+    static func librdkafkaProperty(environmentName name: String) -> String? {
+        guard name.hasPrefix(librdkafkaEnvironmentPrefix), name.count > librdkafkaEnvironmentPrefix.count else { return nil }
+        return name.dropFirst(librdkafkaEnvironmentPrefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
+    }
+
+    /// `ssl.key.password` → `THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD`.
+    static func environmentName(librdkafkaProperty key: String) -> String {
+        librdkafkaEnvironmentPrefix + key.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
     /// Whether a broker was named (flag or environment), for commands that use Kafka only when asked to.
     var isBrokerConfigured: Bool {
         bootstrapServers != nil || environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] != nil
@@ -51,11 +71,22 @@ struct KafkaOptions: ParsableArguments {
     /// - Throws: `ValidationError` naming a malformed option.
     func clientConfiguration(clientID: String) throws -> KafkaClientConfiguration {
         var properties: [String: String] = [:]
+        for (name, value) in environment {
+            if let key = Self.librdkafkaProperty(environmentName: name) { properties[key] = value }
+        }
         for pair in kafkaProperties {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--kafka-property '\(pair)': expected key=value")
+                let key = pair.prefix { $0 != "=" }
+                throw ValidationError(
+                    "--kafka-property '\(KafkaSecretProperties.isSecret(String(key)) ? KafkaSecretProperties.mask : pair)': expected key=value")
             }
-            properties[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+            let key = String(pair[..<equals])
+            guard !KafkaSecretProperties.isSecret(key) else {
+                throw ValidationError(
+                    "--kafka-property \(key): a secret is not accepted on the command line (any user can read argv); "
+                        + "set \(Self.environmentName(librdkafkaProperty: key)) instead")
+            }
+            properties[key] = String(pair[pair.index(after: equals)...])
         }
         var security = KafkaSecurity(tls: tls || environment["THINKSTREAM_KAFKA_TLS"] == "1")
         security.caLocation = tlsCALocation ?? environment["THINKSTREAM_KAFKA_TLS_CA_LOCATION"]
