@@ -69,12 +69,26 @@ public final class KafkaAdmin: Sendable {
         return (0..<Int(list.pointee.group_cnt)).map { String(cString: list.pointee.groups[$0].group) }.sorted()
     }
 
-    /// Counts the records in each partition by reading it to its end, and returns the end offset too.
+    /// What one partition holds, as ``countRecords(topic:timeout:)`` read it.
+    public struct PartitionRecordCount: Sendable, Equatable {
+        public var partition: Int32
+        /// Data records: every record but ThinkStream's transaction end markers.
+        public var records: Int
+        /// ThinkStream's transaction end markers (`thinkstream.txn.end`, one per partition a committed transaction
+        /// touched); consumers never see them.
+        public var transactionMarkers: Int
+        /// The offset after the last record.
+        public var endOffset: Int64
+    }
+
+    /// Counts the data records and the transaction end markers in each partition by reading it to its end, and
+    /// returns the end offset too.
     ///
     /// Reading is exact on every broker; the embedded broker's high watermark is not (it reports the last batch's
-    /// base offset + 1), so counts never come from watermarks. Control records of transactions are not counted.
+    /// base offset + 1), so counts never come from watermarks. The broker's own control records are not delivered
+    /// and so not counted; records of aborted transactions count as data on a broker that keeps them.
     /// - Throws: `KafkaError` `.timedOut` if a partition's end is not reached within `timeout`.
-    public func countRecords(topic: String, timeout: Duration = .seconds(30)) throws -> [(partition: Int32, records: Int, endOffset: Int64)] {
+    public func countRecords(topic: String, timeout: Duration = .seconds(30)) throws -> [PartitionRecordCount] {
         guard let description = try metadata(topic: topic).topic(topic) else { return [] }
         var consumerConfiguration = KafkaConsumerConfiguration(
             client: configuration, groupID: "thinkstream-count-\(UInt64.random(in: 0...UInt64.max))",
@@ -84,6 +98,7 @@ public final class KafkaAdmin: Sendable {
         defer { consumer.close() }
         try consumer.assign(description.partitions.map { .init(topic: topic, partition: $0.id, offset: Int64(RD_KAFKA_OFFSET_BEGINNING)) })
         var counts = Dictionary(uniqueKeysWithValues: description.partitions.map { ($0.id, 0) })
+        var markers = Dictionary(uniqueKeysWithValues: description.partitions.map { ($0.id, 0) })
         var ends: [Int32: Int64] = [:]
         let deadline = ContinuousClock.now + timeout
         while ends.count < description.partitions.count {
@@ -91,11 +106,18 @@ public final class KafkaAdmin: Sendable {
                 throw KafkaError(.timedOut, "counting \(topic): partitions \(Set(counts.keys).subtracting(ends.keys).sorted()) did not reach their end within \(timeout)")
             }
             switch try consumer.poll(timeout: .milliseconds(100)) {
-            case .message(let message)?: counts[message.partition, default: 0] += 1
+            case .message(let message)?:
+                if message.header(TransactionMarkerFilter.endMarkerHeader) != nil {
+                    markers[message.partition, default: 0] += 1
+                } else {
+                    counts[message.partition, default: 0] += 1
+                }
             case .partitionEnd(let end)?: ends[end.partition] = end.offset
             case nil: continue
             }
         }
-        return counts.keys.sorted().map { ($0, counts[$0]!, ends[$0]!) }
+        return counts.keys.sorted().map {
+            PartitionRecordCount(partition: $0, records: counts[$0]!, transactionMarkers: markers[$0]!, endOffset: ends[$0]!)
+        }
     }
 }

@@ -36,6 +36,12 @@ struct TransactionTests {
         #expect(rawView.filter { $0.hasPrefix("aborted-") }.count == 4)
         #expect(rawView.filter { $0.hasPrefix("committed-") }.count == 2)
         #expect(rawView.filter { $0.isEmpty }.count == 2)
+
+        // Counting tells the markers apart: `topics` must not show 2 committed records as 4.
+        let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+        let counts = try admin.countRecords(topic: topic)
+        #expect(counts.map(\.transactionMarkers) == [1, 1])
+        #expect(counts.reduce(0) { $0 + $1.records } == rawView.count - 2)
     }
 
     private func read(

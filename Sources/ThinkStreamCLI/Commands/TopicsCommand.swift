@@ -29,14 +29,19 @@ struct TopicsCommand: ParsableCommand {
             let metadata = try admin.metadata()
             let topics = metadata.topics.filter { $0.error == nil && (all || $0.name.hasPrefix(kafka.topics.prefix + ".")) }
             var endOffsets: [KafkaTopicPartition: Int64] = [:]
-            print("TOPIC".padding(28) + "PARTITION".padding(11) + "RECORDS".padding(10) + "END OFFSET")
+            print("TOPIC".padding(28) + "PARTITION".padding(11) + "RECORDS".padding(10) + "MARKERS".padding(10) + "END OFFSET")
             for topic in topics {
                 let counts = try admin.countRecords(topic: topic.name)
                 for count in counts {
                     endOffsets[KafkaTopicPartition(topic: topic.name, partition: count.partition)] = count.endOffset
-                    print(topic.name.padding(28) + "\(count.partition)".padding(11) + "\(count.records)".padding(10) + "\(count.endOffset)")
+                    print(
+                        topic.name.padding(28) + "\(count.partition)".padding(11) + "\(count.records)".padding(10)
+                            + "\(count.transactionMarkers)".padding(10) + "\(count.endOffset)")
                 }
-                print("\(topic.name): \(counts.reduce(0) { $0 + $1.records }) records in \(counts.count) partitions")
+                let markers = counts.reduce(0) { $0 + $1.transactionMarkers }
+                print(
+                    "\(topic.name): \(counts.reduce(0) { $0 + $1.records }) records in \(counts.count) partitions"
+                        + (markers > 0 ? " (+\(markers) transaction end markers)" : ""))
             }
             try printGroups(admin: admin, topics: topics.map(\.name), endOffsets: endOffsets)
         } catch {
