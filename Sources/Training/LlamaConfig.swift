@@ -57,6 +57,12 @@ public struct LlamaConfig: Sendable, Equatable {
         vocab: 256, dModel: 64, nLayers: 2, nHeads: 4, nKVHeads: 2, headDim: 16, ffnHidden: 128,
         rmsEps: 1e-5, ropeBase: 10_000, tiedEmbeddings: true)
 
+    /// A small byte-level model for CPU experiments, about 0.8 M parameters (vocab 256, d 128, 4 layers, 4/2 heads,
+    /// head_dim 32, ffn 384): nine times `tiny`, enough to memorize a few hundred documents repeated for many epochs.
+    public static let small = LlamaConfig(
+        vocab: 256, dModel: 128, nLayers: 4, nHeads: 4, nKVHeads: 2, headDim: 32, ffnHidden: 384,
+        rmsEps: 1e-5, ropeBase: 10_000, tiedEmbeddings: true)
+
     /// The SmolLM2-135M shape (vocab 49152, d 576, 30 layers, 9/3 heads, head_dim 64, ffn 1536, rope 100000).
     public static let smolLM2_135M = LlamaConfig(
         vocab: 49_152, dModel: 576, nLayers: 30, nHeads: 9, nKVHeads: 3, headDim: 64, ffnHidden: 1536,

@@ -92,8 +92,13 @@ log "corpus → $OUT/corpus"
 corpus_sha=$(sha256sum "$OUT/corpus/train.jsonl" | cut -c1-64)
 generation="generator=$(basename "$GENERATOR") max_thinking_tokens=$MAX_THINKING_TOKENS corpus_sha256=$corpus_sha args=$AUGMENT_ARGS"
 
+# The up-sampling modes the chosen arms read: vanilla and tpt-natural the natural shards, tpt-tiered the tiered ones.
+MODES=""
+case " $ARMS " in *" vanilla "* | *" tpt-natural "*) MODES="natural" ;; esac
+case " $ARMS " in *" tpt-tiered "*) MODES="$MODES tiered" ;; esac
+
 # Generate each mode's shards once (feed → augment → export); a saved archive is replayed as it is.
-for mode in natural tiered; do
+for mode in $MODES; do
     archive="$OUT/shards/$mode"
     if [ -f "$archive/manifest.json" ]; then
         if [ "$(cat "$archive/generation.txt" 2>/dev/null)" != "$generation" ]; then
@@ -115,7 +120,7 @@ for mode in natural tiered; do
 done
 
 # Each mode's saved shards into a one-partition topic per mode: every run reads them in the archive's order.
-for mode in natural tiered; do
+for mode in $MODES; do
     log "import $OUT/shards/$mode → exp-$mode.shards"
     "$BIN" shards import "$OUT/shards/$mode" --topic-prefix "exp-$mode" --partitions 1
 done
@@ -158,4 +163,6 @@ done
 
 log "report"
 "$VENV_PYTHON" scripts/experiment/report.py "$OUT" | tee "$OUT/table.md"
+log "trajectories"
+"$VENV_PYTHON" scripts/experiment/trajectories.py "$OUT"
 echo "wall time $(( $(date +%s) - started )) s"

@@ -38,7 +38,7 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Start model: a llama-architecture GGUF (default: SmolLM2-135M-Instruct.Q4_1.gguf in THINKSTREAM_MODELS_DIR or .deps/models).")
     var model: String?
 
-    @Option(help: "Start from seeded random weights of a shape: tiny or smollm2-135m.")
+    @Option(help: "Start from seeded random weights of a shape: tiny (~90 k parameters), small (~0.8 M) or smollm2-135m.")
     var fresh: String?
 
     @Option(help: "Seed of --fresh weights.")
@@ -163,8 +163,9 @@ struct TrainRunCommand: ParsableCommand {
         case (nil, let shape?):
             switch shape.lowercased() {
             case "tiny": start = .fresh(.tiny, seed: seed)
+            case "small": start = .fresh(.small, seed: seed)
             case "smollm2-135m", "smollm2": start = .fresh(.smolLM2_135M, seed: seed)
-            default: throw ValidationError("--fresh '\(shape)': use tiny or smollm2-135m")
+            default: throw ValidationError("--fresh '\(shape)': use tiny, small or smollm2-135m")
             }
         default: throw ValidationError("give at most one of --model <gguf> and --fresh <shape>")
         }
