@@ -38,7 +38,7 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Start model: a llama-architecture GGUF (default: SmolLM2-135M-Instruct.Q4_1.gguf in THINKSTREAM_MODELS_DIR or .deps/models).")
     var model: String?
 
-    @Option(help: "Start from seeded random weights of a shape: tiny (~90 k parameters), small (~0.8 M) or smollm2-135m.")
+    @Option(help: "Start from seeded random weights of a shape: tiny (~90 k parameters), small (~0.82 M) or smollm2-135m.")
     var fresh: String?
 
     @Option(help: "Seed of --fresh weights.")
