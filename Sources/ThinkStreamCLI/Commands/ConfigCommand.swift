@@ -65,15 +65,7 @@ struct ConfigCommand: ParsableCommand {
             values["metrics.host"] = metrics.metricsHost
             values["dashboard.host"] = dashboardHost
             values["dashboard.port"] = dashboardPort.map { "\($0)" }
-            for property in kafka.kafkaProperties {
-                let (key, value) = try Self.split(property, option: "--kafka-property")
-                guard !KafkaSecretProperties.isSecret(key) else {
-                    throw ValidationError(
-                        "--kafka-property \(key): a secret is not accepted on the command line (any user can read argv); "
-                            + "set \(KafkaOptions.environmentName(librdkafkaProperty: key)) instead")
-                }
-                values["kafka.librdkafka.\(key)"] = value
-            }
+            for (key, value) in try kafka.commandLineProperties() { values["kafka.librdkafka.\(key)"] = value }
             for override in overrides {
                 let (key, value) = try Self.split(override, option: "--set")
                 values[key] = value

@@ -60,6 +60,25 @@ struct KafkaOptions: ParsableArguments {
         librdkafkaEnvironmentPrefix + key.uppercased().replacingOccurrences(of: ".", with: "_")
     }
 
+    /// The `--kafka-property key=value` pairs, refusing secrets (argv is readable by every user of the machine).
+    /// - Throws: `ValidationError` naming a malformed pair or a secret key and the variable to use instead.
+    func commandLineProperties() throws -> [String: String] {
+        var properties: [String: String] = [:]
+        for pair in kafkaProperties {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("--kafka-property '\(pair)': expected key=value")
+            }
+            let key = String(pair[..<equals])
+            guard !KafkaSecretProperties.isSecret(key) else {
+                throw ValidationError(
+                    "--kafka-property \(key): a secret is not accepted on the command line (any user can read argv); "
+                        + "set \(Self.environmentName(librdkafkaProperty: key)) instead")
+            }
+            properties[key] = String(pair[pair.index(after: equals)...])
+        }
+        return properties
+    }
+
     /// Whether a broker was named (flag or environment), for commands that use Kafka only when asked to.
     var isBrokerConfigured: Bool {
         bootstrapServers != nil || environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] != nil
@@ -74,20 +93,7 @@ struct KafkaOptions: ParsableArguments {
         for (name, value) in environment {
             if let key = Self.librdkafkaProperty(environmentName: name) { properties[key] = value }
         }
-        for pair in kafkaProperties {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                let key = pair.prefix { $0 != "=" }
-                throw ValidationError(
-                    "--kafka-property '\(KafkaSecretProperties.isSecret(String(key)) ? KafkaSecretProperties.mask : pair)': expected key=value")
-            }
-            let key = String(pair[..<equals])
-            guard !KafkaSecretProperties.isSecret(key) else {
-                throw ValidationError(
-                    "--kafka-property \(key): a secret is not accepted on the command line (any user can read argv); "
-                        + "set \(Self.environmentName(librdkafkaProperty: key)) instead")
-            }
-            properties[key] = String(pair[pair.index(after: equals)...])
-        }
+        properties.merge(try commandLineProperties()) { _, flag in flag }
         var security = KafkaSecurity(tls: tls || environment["THINKSTREAM_KAFKA_TLS"] == "1")
         security.caLocation = tlsCALocation ?? environment["THINKSTREAM_KAFKA_TLS_CA_LOCATION"]
         if let mechanismName = saslMechanism ?? environment["THINKSTREAM_KAFKA_SASL_MECHANISM"] {
