@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "ThinkStreamTesting"],
+            dependencies: ["Pipeline", "Kafka", "Shards", "Augmentation", "Inference", "RemoteGeneration", "Tokenization", "ThinkStreamTesting"],
             swiftSettings: swiftSettings
         ),
         .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),

@@ -1,3 +1,5 @@
+import Inference
+
 /// An error from the Augmentation module: what was wrong with which input, and how to fix it.
 public struct AugmentationError: Error, CustomStringConvertible, Sendable {
     /// The kind of failure.
@@ -37,4 +39,9 @@ public struct AugmentationError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "AugmentationError(\(code)): \(message)" }
+}
+
+extension AugmentationError: GeneratorOutageReporting {
+    /// An augmentation step that failed because its generator was unavailable (the cause says so) is an outage too.
+    public var isGeneratorOutage: Bool { cause.map(GeneratorOutage.isOutage) ?? false }
 }

@@ -1,3 +1,5 @@
+import Inference
+
 /// An error from a remote completions server: a ``Code``, a message naming the URL, the status or reason and the
 /// fix, an optional cause, and where it was thrown.
 public struct RemoteGenerationError: Error, CustomStringConvertible, Sendable {
@@ -47,4 +49,16 @@ public struct RemoteGenerationError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+}
+
+extension RemoteGenerationError: GeneratorOutageReporting {
+    /// An unreachable server, a timeout (408), overload (429) or a server error (5xx) is an outage: the same request
+    /// may succeed once the server is back. A 4xx refusal, a malformed answer or a tokenizer mismatch is not.
+    public var isGeneratorOutage: Bool {
+        switch code {
+        case .unreachable: true
+        case .httpStatus: status.map { $0 >= 500 || $0 == 429 || $0 == 408 } ?? false
+        default: false
+        }
+    }
 }

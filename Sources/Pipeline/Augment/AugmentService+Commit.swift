@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import Shards
+import Synchronization
 
 extension AugmentService {
     /// Adds one record's outcome to the open shard: its samples, or a dead letter; either way its offset is covered.
@@ -49,29 +50,40 @@ extension AugmentService {
     }
 
     /// Commits the open shard, its dead letters and the input offsets it covers in one transaction, then starts a
-    /// new shard. On failure the transaction is aborted and the error rethrown: nothing of it becomes visible
-    /// (on brokers that hide aborted transactions; others deliver it, and consumers drop it by sample id).
+    /// new shard. A failed transaction is aborted (nothing of it becomes visible on brokers that hide aborted
+    /// transactions; others deliver it, and consumers drop it by sample id) and redone with backoff, up to
+    /// ``transactionAttempts`` times; a fenced producer (another worker took over its transactional id) is not redone.
+    /// When a rebalance took the partitions meanwhile, the shard is dropped instead: its new owner reads the input
+    /// again.
+    /// - Throws: the last `KafkaError` when every attempt failed or the producer was fenced.
     func commit(
         _ state: inout ShardState, summary: inout AugmentSummary,
         onShard: @Sendable (ShardManifest, [ShardSample], AugmentSummary) -> Void
-    ) throws {
+    ) async throws {
         let (manifest, value) = try state.builder.build(generator: augmenter.generator, tokenizer: augmenter.tokenizerName)
         let offsets = state.builder.offsetsToCommit.map { KafkaPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset) }
-        try producer.beginTransaction()
-        do {
-            if manifest.sampleCount > 0 {
-                try producer.send(
-                    topic: configuration.topics.shards, key: Array(manifest.shardID.utf8), value: value,
-                    headers: [RecordSchema.shard.header, KafkaHeader(name: "shard.id", string: manifest.shardID)])
+        var backoff = Duration.seconds(1)
+        for attempt in 1...Self.transactionAttempts {
+            do {
+                try commitTransaction(manifest: manifest, value: value, deadLetters: state.deadLetters, offsets: offsets)
+                break
+            } catch let error as KafkaError where attempt < Self.transactionAttempts && !Self.isFenced(error) {
+                logger.warning(
+                    "shard transaction failed and was aborted; redoing it",
+                    metadata: [
+                        "shard.id": "\(manifest.shardID)", "transaction.attempt": "\(attempt)",
+                        "error.code": "\(error.code)", "error.message": "\(error.message)", "retry.in_seconds": "\(backoff)",
+                    ])
+                try await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(16))
+                if generation.value.load(ordering: .relaxed) != state.generation {
+                    logger.warning(
+                        "a rebalance took the partitions while the transaction was retried; the shard is dropped and its input read again by the new owner",
+                        metadata: ["shard.id": "\(manifest.shardID)"])
+                    state.reset(generation: generation.value.load(ordering: .relaxed))
+                    return
+                }
             }
-            for letter in state.deadLetters {
-                try producer.send(topic: letter.topic, key: letter.key, value: letter.value, headers: letter.headers)
-            }
-            try producer.sendOffsetsToTransaction(offsets, consumer: consumer)
-            try producer.commitTransaction()
-        } catch {
-            try? producer.abortTransaction()
-            throw error
         }
         summary.shardsCommitted += manifest.sampleCount > 0 ? 1 : 0
         logger.info(
@@ -84,6 +96,37 @@ extension AugmentService {
         summary.lastShardDocumentLatencies = state.consumedAt.map { committedAt - $0 }
         onShard(manifest, state.builder.samples, summary)
         state.reset(generation: state.generation)
+    }
+
+    /// Tries of one shard's transaction before the worker gives up (with backoff of 1, 2, 4, 8 s between them).
+    static let transactionAttempts = 5
+
+    /// One transaction: the shard, its dead letters and the input offsets; aborted when any step fails.
+    private func commitTransaction(
+        manifest: ShardManifest, value: [UInt8], deadLetters: [PendingRecord], offsets: [KafkaPartitionOffset]
+    ) throws {
+        try producer.beginTransaction()
+        do {
+            if manifest.sampleCount > 0 {
+                try producer.send(
+                    topic: configuration.topics.shards, key: Array(manifest.shardID.utf8), value: value,
+                    headers: [RecordSchema.shard.header, KafkaHeader(name: "shard.id", string: manifest.shardID)])
+            }
+            for letter in deadLetters {
+                try producer.send(topic: letter.topic, key: letter.key, value: letter.value, headers: letter.headers)
+            }
+            try producer.sendOffsetsToTransaction(offsets, consumer: consumer)
+            try producer.commitTransaction()
+        } catch {
+            try? producer.abortTransaction()
+            throw error
+        }
+    }
+
+    /// Whether the producer lost its transactional id to a newer worker: redoing would only be refused again.
+    static func isFenced(_ error: KafkaError) -> Bool {
+        let name = error.librdkafkaError ?? ""
+        return name.contains("FENCED") || name == "INVALID_PRODUCER_EPOCH"
     }
 }
 

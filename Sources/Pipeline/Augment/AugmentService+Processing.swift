@@ -7,6 +7,9 @@ import Synchronization
 extension AugmentService {
     /// Decodes the batch, runs the augmenter on the good documents while polling the (paused) consumer so the
     /// group membership stays alive, and returns one outcome per record plus records that arrived meanwhile.
+    ///
+    /// - Throws: ``StoppedDuringOutage`` when asked to stop while the augmenter waits for an unavailable generator:
+    ///   the batch is then abandoned uncommitted (read again by the next owner), since the wait may never end.
     func augmentKeepingMembership(
         _ messages: [KafkaMessage], isCancelled: @escaping @Sendable () -> Bool
     ) async throws -> (outcomes: [AugmentOutcome], arrivedMeanwhile: [Collected]) {
@@ -36,8 +39,9 @@ extension AugmentService {
             let batchInputs = inputs
             let results = try await withThrowingTaskGroup(of: [AugmentOutcome]?.self) { group in
                 group.addTask { [augmenter] in try await augmenter.augment(batchInputs) }
-                group.addTask { [consumer, generation] in
+                group.addTask { [consumer, generation, augmenter] in
                     while !Task.isCancelled {
+                        if isCancelled(), augmenter.isWaitingForGenerator { throw StoppedDuringOutage() }
                         try? await Task.sleep(for: .milliseconds(100))
                         if case .message(let message)? = try? consumer.poll(timeout: .zero) {
                             arrived.records.withLock {
@@ -61,6 +65,9 @@ extension AugmentService {
         }
         return (outcomes.map { $0! }, arrived.records.withLock { $0 })
     }
+
+    /// Asked to stop while the generator was unavailable; the batch in flight was not committed.
+    struct StoppedDuringOutage: Error {}
 
     /// Records the keep-alive poll received while the augmenter worked.
     final class ArrivedRecords: Sendable {

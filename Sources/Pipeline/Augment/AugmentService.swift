@@ -98,23 +98,32 @@ public final class AugmentService: Sendable {
             }
             if batch.isEmpty {
                 if !state.builder.isEmpty, ContinuousClock.now - lastInput >= configuration.idleFlush || state.builder.isFull() {
-                    try commit(&state, summary: &summary, onShard: onShard)
+                    try await commit(&state, summary: &summary, onShard: onShard)
                 }
                 if let stopWhenIdle, state.builder.isEmpty, ContinuousClock.now - lastInput >= stopWhenIdle { break }
                 continue
             }
             lastInput = ContinuousClock.now
-            let (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(batch.map(\.message), isCancelled: isCancelled)
+            let outcomes: [AugmentOutcome]
+            let arrivedMeanwhile: [Collected]
+            do {
+                (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(batch.map(\.message), isCancelled: isCancelled)
+            } catch is StoppedDuringOutage {
+                logger.warning(
+                    "stopping while the generator is unavailable; the documents in flight stay uncommitted and are read again by the next worker",
+                    metadata: ["augment.documents_in_flight": "\(batch.count)"])
+                break
+            }
             carried = arrivedMeanwhile
             lastInput = ContinuousClock.now
             guard generation.value.load(ordering: .relaxed) == current else { continue }
             for (collected, outcome) in zip(batch, outcomes) {
                 record(collected.message, outcome, consumedAt: collected.consumedAt, into: &state, summary: &summary)
             }
-            if state.builder.isFull() { try commit(&state, summary: &summary, onShard: onShard) }
+            if state.builder.isFull() { try await commit(&state, summary: &summary, onShard: onShard) }
         }
         if !state.builder.isEmpty, state.generation == generation.value.load(ordering: .relaxed) {
-            try commit(&state, summary: &summary, onShard: onShard)
+            try await commit(&state, summary: &summary, onShard: onShard)
         }
         return summary
     }

@@ -60,6 +60,11 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     private let promptBuilder: PromptBuilder
     private let gate: TrajectoryGate
     private let composer = SampleComposer()
+    /// Waits out generator outages for every document in flight.
+    private let outageRetry: GeneratorOutageRetry
+
+    /// Whether documents are waiting for the generator to come back from an outage.
+    public var isWaitingForGenerator: Bool { outageRetry.isWaiting }
 
     /// Reads the tokenizer and chat template from the model file and prepares the method.
     ///
@@ -68,11 +73,13 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     ///   - backend: generates and scores (an engine that has loaded `modelPath`, or a remote server whose model
     ///     shares its tokenizer).
     ///   - remote: the remote server, recorded in each shard manifest; nil for the in-process engine.
+    ///   - outageRetry: how scoring and generation wait out an unavailable generator (shared by every document).
     /// - Throws: `GGUFError`/`TokenizationError` for an unusable model file, `PipelineError` when it cannot be read.
     public init(
         modelPath: String, configuration: TPTAugmenterConfiguration, backend: any GenerationBackend,
-        remote: ShardManifest.Generator.Remote? = nil
+        remote: ShardManifest.Generator.Remote? = nil, outageRetry: GeneratorOutageRetry = GeneratorOutageRetry()
     ) throws {
+        self.outageRetry = outageRetry
         let file = try GGUFFile(path: modelPath)
         let vocabulary = try Vocabulary(metadata: file.metadata)
         let tokenizer = try Tokenizer(vocabulary: vocabulary)
@@ -137,22 +144,30 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     }
 
     /// Scores one document, plans its trajectories by level and generates them concurrently.
+    ///
+    /// A generator outage is waited out (``GeneratorOutageRetry``); any other scoring or generation error fails this
+    /// document alone, as a dead letter naming the error. Cancellation is rethrown.
     private func augment(_ input: AugmentInput) async throws -> AugmentOutcome {
         let score: (score: Double, level: ReasoningLevel)
         do {
-            score = try await self.score(input.document.text)
-        } catch {
+            score = try await outageRetry.run("difficulty scoring") { try await self.score(input.document.text) }
+        } catch where !(error is CancellationError) {
             return .failed(reason: .engineFailed, message: "difficulty scoring failed: \(error)")
         }
         let plan = configuration.upsampling.plan(for: score.level)
-        let trajectories = try await withThrowingTaskGroup(of: Trajectory.self) { group in
-            for trajectoryIndex in 0..<plan.trajectories {
-                let start = Trajectory(trajectoryIndex: trajectoryIndex, maxThinkingTokens: plan.maxThinkingTokens)
-                group.addTask { try await self.generate(start, document: input.document) }
+        let trajectories: [Trajectory]
+        do {
+            trajectories = try await withThrowingTaskGroup(of: Trajectory.self) { group in
+                for trajectoryIndex in 0..<plan.trajectories {
+                    let start = Trajectory(trajectoryIndex: trajectoryIndex, maxThinkingTokens: plan.maxThinkingTokens)
+                    group.addTask { try await self.generate(start, document: input.document) }
+                }
+                var finished: [Trajectory] = []
+                for try await trajectory in group { finished.append(trajectory) }
+                return finished.sorted { $0.trajectoryIndex < $1.trajectoryIndex }
             }
-            var finished: [Trajectory] = []
-            for try await trajectory in group { finished.append(trajectory) }
-            return finished.sorted { $0.trajectoryIndex < $1.trajectoryIndex }
+        } catch where !(error is CancellationError) {
+            return .failed(reason: .generationFailed, message: "thinking generation failed: \(error)")
         }
         let kept = trajectories.filter { $0.kept != nil }
         guard !kept.isEmpty else {
@@ -200,7 +215,8 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
                 id: "\(document.id)/\(trajectory.trajectoryIndex)/\(trajectory.attempt)", prompt: .tokens(tokens),
                 maxNewTokens: trajectory.maxThinkingTokens, sampling: sampling,
                 stopStrings: [configuration.stopString])
-            guard let result = try await backend.generateAll([request]).first else {
+            let results = try await outageRetry.run("thinking generation") { [backend] in try await backend.generateAll([request]) }
+            guard let result = results.first else {
                 throw AugmentationError(.engineFailure, "the generator returned no result for request \(request.id)")
             }
             generatedTokens.value.add(result.tokens.count, ordering: .relaxed)

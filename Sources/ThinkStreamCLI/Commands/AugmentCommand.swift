@@ -129,7 +129,8 @@ struct AugmentCommand: AsyncParsableCommand {
             let engine = InferenceEngine(
                 configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
             try await engine.load(path: modelPath)
-            return try TPTDocumentAugmenter(modelPath: modelPath, configuration: method, backend: engine)
+            return try TPTDocumentAugmenter(
+                modelPath: modelPath, configuration: method, backend: engine, outageRetry: GeneratorOutageRetry(logger: logger))
         }
         guard let url = URL(string: generatorURL) else {
             throw ValidationError("--generator-url '\(generatorURL)': expected http://host:port")
@@ -143,7 +144,7 @@ struct AugmentCommand: AsyncParsableCommand {
             metadata: ["generator.url": "\(generatorURL)", "generator.model": "\(backend.model)"])
         return try TPTDocumentAugmenter(
             modelPath: modelPath, configuration: method, backend: backend,
-            remote: .init(url: generatorURL, model: backend.model))
+            remote: .init(url: generatorURL, model: backend.model), outageRetry: GeneratorOutageRetry(logger: logger))
     }
 
     /// Says which generator, budget and sampling the run uses, and warns when the difficulty weights were not
