@@ -83,12 +83,19 @@ public enum ShardCodec {
         return try ZstdCompressor.compress(payload, level: level)
     }
 
+    /// The default cap on a shard's decompressed size: 256 MiB, 16× the 16 MiB record limit augment produces with.
+    public static let defaultMaxDecompressedBytes = 256 << 20
+
     /// Decompresses a record value, checks its checksum and decodes manifest and samples.
-    /// - Parameter source: names the record in error messages (`topic[partition]@offset` or a file).
-    /// - Throws: `ShardsError` `.corruptCompressedData`, `.truncatedCompressedData`, `.malformedShard` or
-    ///   `.checksumMismatch`.
-    public static func decode(_ value: [UInt8], source: String) throws -> (manifest: ShardManifest, samples: [ShardSample]) {
-        let payload = try ZstdDecompressor.decompress(value, source: source)
+    /// - Parameters:
+    ///   - source: names the record in error messages (`topic[partition]@offset` or a file).
+    ///   - maxDecompressedBytes: refuse a record that expands beyond this (a decompression bomb).
+    /// - Throws: `ShardsError` `.corruptCompressedData`, `.truncatedCompressedData`, `.decompressedTooLarge`,
+    ///   `.malformedShard` or `.checksumMismatch`.
+    public static func decode(
+        _ value: [UInt8], source: String, maxDecompressedBytes: Int = defaultMaxDecompressedBytes
+    ) throws -> (manifest: ShardManifest, samples: [ShardSample]) {
+        let payload = try ZstdDecompressor.decompress(value, source: source, maxOutputBytes: maxDecompressedBytes)
         guard let newline = payload.firstIndex(of: 0x0A) else {
             throw ShardsError(.malformedShard, "\(source): no manifest line")
         }

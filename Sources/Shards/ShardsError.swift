@@ -10,6 +10,8 @@ public struct ShardsError: Error, CustomStringConvertible, Sendable {
         public static let compressionFailed = Code("compression_failed")
         public static let malformedShard = Code("malformed_shard")
         public static let checksumMismatch = Code("checksum_mismatch")
+        /// Compressed data expands beyond the caller's limit (a decompression bomb or a mislabelled record).
+        public static let decompressedTooLarge = Code("decompressed_too_large")
     }
 
     public var code: Code

@@ -124,6 +124,59 @@ struct FeedIntegrationTests {
         }
     }
 
+    /// Hostile input: a binary blob and an over-long JSON line in a JSONL file, a zstd bomb whose one line expands to
+    /// 1 GiB, and a text file over the document limit. Each becomes one dead letter with its reason; the good lines
+    /// around them land; nothing is held whole in memory.
+    @Test func oversizedLinesBinaryBlobsAndZstdBombsAreDeadLettersNotMemory() async throws {
+        let folder = try FeedFixtureFolder()
+        defer { folder.cleanUp() }
+        func line(_ id: String) -> [UInt8] { Array(#"{"id": "\#(id)", "text": "Good document \#(id)."}"#.utf8) + [0x0A] }
+        var random = SystemRandomNumberGenerator()
+        let blob = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &random) }.map { $0 == 0x0A ? 0 : $0 }
+        let longJSON = Array(#"{"id": "long", "text": ""#.utf8) + [UInt8](repeating: 0x61, count: 50_000) + Array(#""}"#.utf8)
+        let hostile = try folder.write("hostile.jsonl", line("h1") + blob + [0x0A] + line("h2") + longJSON + [0x0A] + line("h3"))
+        // Concatenated zstd frames decompress to their concatenation: 64 frames of 16 MiB of 'a' = one 1 GiB line.
+        let frame = try ZstdCompressor.compress([UInt8](repeating: 0x61, count: 16 << 20))
+        let bomb = try folder.write(
+            "bomb.jsonl.zst",
+            try ZstdCompressor.compress(line("z1")) + Array(repeating: frame, count: 64).flatMap { $0 }
+                + (try ZstdCompressor.compress([0x0A] + line("z2"))))
+        try folder.write("big.txt", [UInt8](repeating: 0x62, count: 5000))
+        let peakBefore = Self.peakResidentBytes()
+        try await withBroker { servers in
+            let topics = TopicNames(prefix: "hostile-\(UUID().uuidString.prefix(6).lowercased())")
+            let producer = try makeProducer(servers)
+            let service = try FeedService(
+                configuration: .init(topics: topics, maxDocumentBytes: 1000), producer: producer, logger: TestLogging.logger)
+            var letters: [DeadLetter] = []
+            let summary = try service.run(inputs: try FeedInput.expand([folder.url.path]), onDeadLetter: { letters.append($0) })
+            producer.close()
+            #expect(summary.produced == 5, "h1 h2 h3 z1 z2")
+            #expect(summary.deadLettered == 4)
+            let byFile = Dictionary(grouping: letters) { URL(fileURLWithPath: $0.sourceFile).lastPathComponent }
+            #expect(byFile["hostile.jsonl"]?.map(\.reason.rawValue) == ["line_too_long", "line_too_long"])
+            #expect(byFile["hostile.jsonl"]?.map(\.sourceLine) == [2, 4])
+            #expect(byFile["hostile.jsonl"]?.first?.message.contains("line is 200000 bytes") == true)
+            #expect(byFile["bomb.jsonl.zst"]?.map(\.reason.rawValue) == ["line_too_long"])
+            #expect(byFile["bomb.jsonl.zst"]?.first?.message.contains("line is \(1 << 30) bytes") == true, "\(letters)")
+            #expect(byFile["bomb.jsonl.zst"]?.first?.sourceLine == 2)
+            #expect(byFile["big.txt"]?.map(\.reason.rawValue) == ["document_too_large"])
+            #expect(byFile["big.txt"]?.first?.message.contains("5000 bytes") == true)
+            let documents = try TopicReader.readAll(servers: servers, topic: topics.raw, expected: 5).map { try RawDocument.decode($0.value) }
+            #expect(documents.map(\.id).sorted() == ["h1", "h2", "h3", "z1", "z2"])
+        }
+        // Whatever the process peaked at before, the 1 GiB line did not raise the peak by anything like its size.
+        let peakGrowth = Self.peakResidentBytes() - peakBefore
+        #expect(peakGrowth < 256 << 20, "peak resident memory grew by \(peakGrowth >> 20) MiB")
+    }
+
+    /// VmHWM of this process, in bytes.
+    static func peakResidentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
     @Test func strictModeStopsAtTheFirstBadRecordAfterFlushingWhatWasAccepted() async throws {
         let folder = try FeedFixtureFolder()
         defer { folder.cleanUp() }

@@ -114,3 +114,20 @@ import ThinkStreamTesting
         #expect(aged.isFull(now: .now + .seconds(2)))
     }
 }
+
+@Suite struct ShardDecompressionLimitTests {
+    /// A 64 MiB expansion of a few kilobytes is refused at the cap, naming the record, before it is held whole.
+    @Test func aShardThatExpandsBeyondTheCapIsRefused() throws {
+        let bomb = try ZstdCompressor.compress([UInt8](repeating: 0x7B, count: 64 << 20))
+        #expect(bomb.count < 64 << 10)
+        let error = #expect(throws: ShardsError.self) {
+            _ = try ShardCodec.decode(bomb, source: "shards[0]@7", maxDecompressedBytes: 1 << 20)
+        }
+        #expect(error?.code == .decompressedTooLarge)
+        #expect(error?.message.contains("shards[0]@7") == true && error?.message.contains("1048576-byte limit") == true)
+        // Under the cap the same bytes decompress (and then fail as a shard, having no manifest line).
+        let malformed = #expect(throws: ShardsError.self) { _ = try ShardCodec.decode(bomb, source: "s", maxDecompressedBytes: 128 << 20) }
+        #expect(malformed?.code == .malformedShard)
+        #expect(ShardCodec.defaultMaxDecompressedBytes == 256 << 20)
+    }
+}

@@ -11,6 +11,9 @@ public struct FeedConfiguration: Sendable, Equatable {
     public var keepMetadata: Bool
     /// Largest accepted text, in UTF-8 bytes.
     public var maxDocumentBytes: Int
+    /// Longest JSON line read: 8 × ``maxDocumentBytes`` (room for escapes and metadata). A longer line (a binary file,
+    /// a runaway record) is skipped without being held in memory and dead-lettered as `line_too_long`.
+    public var maxLineBytes: Int { min(maxDocumentBytes, Int.max / 8) * 8 }
     /// How much of a refused record's raw bytes a dead letter keeps.
     public var deadLetterRawLimitBytes: Int
     /// Stop at the first bad record instead of dead-lettering it and going on.

@@ -40,7 +40,7 @@ public final class FeedService {
         var completedBytes: Int64 = 0
         var failure: (any Error)?
         inputLoop: for input in inputs {
-            let reader = try ChunkedFileReader(input: input)
+            let reader = try ChunkedFileReader(input: input, maxLineBytes: configuration.maxLineBytes)
             func report() {
                 summary.bytesRead = completedBytes + reader.bytesConsumed
                 summary.seconds = (ContinuousClock.now - started).seconds
@@ -48,18 +48,37 @@ public final class FeedService {
             }
             do {
                 if input.format == .plainText {
-                    let contents = try reader.readAll()
-                    try contents.withUnsafeBufferPointer { bytes in
-                        try accept(
-                            parser.parseTextFile(contents, file: input.path), raw: bytes, file: input.path, line: nil,
-                            onDeadLetter: onDeadLetter)
+                    if let contents = try reader.readAll(maxBytes: configuration.maxDocumentBytes) {
+                        try contents.withUnsafeBufferPointer { bytes in
+                            try accept(
+                                parser.parseTextFile(contents, file: input.path), raw: bytes, file: input.path, line: nil,
+                                onDeadLetter: onDeadLetter)
+                        }
+                    } else {
+                        // Not read past the limit: the refusal names the size the file has (or, for stdin, at least).
+                        summary.read += 1
+                        let size = input.sizeBytes.map { "\($0) bytes" } ?? "over \(reader.bytesConsumed) bytes"
+                        try deadLetter(
+                            reason: .documentTooLarge,
+                            message: "text file is \(size), over the \(configuration.maxDocumentBytes)-byte limit (feed.maxDocumentBytes)",
+                            raw: UnsafeBufferPointer(start: nil, count: 0), file: input.path, line: nil, onDeadLetter: onDeadLetter)
                     }
                 } else {
                     var lineNumber = 0
-                    while try reader.nextLine({ bytes -> Void in
+                    while try reader.nextLine({ line -> Void in
                         lineNumber += 1
-                        let outcome = parser.parseJSONLine(bytes, file: input.path, line: lineNumber)
-                        try accept(outcome, raw: bytes, file: input.path, line: lineNumber, onDeadLetter: onDeadLetter)
+                        switch line {
+                        case .complete(let bytes):
+                            let outcome = parser.parseJSONLine(bytes, file: input.path, line: lineNumber)
+                            try accept(outcome, raw: bytes, file: input.path, line: lineNumber, onDeadLetter: onDeadLetter)
+                        case .oversized(let prefix, let byteCount):
+                            summary.read += 1
+                            try deadLetter(
+                                reason: .lineTooLong,
+                                message: "line is \(byteCount) bytes, over the \(configuration.maxLineBytes)-byte limit "
+                                    + "(8 × feed.maxDocumentBytes); skipped unread (is this a binary file?)",
+                                raw: prefix, file: input.path, line: lineNumber, onDeadLetter: onDeadLetter)
+                        }
                     }) != nil {
                         if lineNumber & 255 == 0 {
                             report()

@@ -15,6 +15,8 @@ public struct DeadLetter: Sendable, Equatable {
         public static let missingText = Reason("missing_text")
         public static let emptyText = Reason("empty_text")
         public static let documentTooLarge = Reason("document_too_large")
+        /// A JSON line longer than `feed.maxLineBytes` (8 × `feed.maxDocumentBytes`), skipped unread.
+        public static let lineTooLong = Reason("line_too_long")
         public static let notAnObject = Reason("not_an_object")
         public static let invalidID = Reason("invalid_id")
         public static let conflictingID = Reason("conflicting_id")
