@@ -40,6 +40,9 @@ public struct TrainConfiguration: Sendable {
     /// topic; the epoch is stored in checkpoints, and a resume continues that epoch at its offsets. ``stopWhenIdle``
     /// applies in the last pass only. 1 reads the topic once (the default: a live stream).
     public var epochs: Int
+    /// Distinct sample ids the duplicate filter remembers (``RecentSampleFilter``: bounded memory and checkpoint
+    /// space, 16 bytes per id); a duplicate further apart than this is trained again.
+    public var duplicateWindowSamples: Int
     /// End-of-sequence id put between packed documents; `nil` takes the GGUF's `tokenizer.ggml.eos_token_id`, or 0
     /// for a fresh model (the NUL byte, never in text).
     public var eosTokenID: Int?
@@ -86,7 +89,7 @@ public struct TrainConfiguration: Sendable {
     public init(
         topics: TopicNames = TopicNames(), groupID: String = "thinkstream-train", start: Start,
         tokenizerNames: [String]? = nil, retokenize: Bool = false, documentOnly: Bool = false, epochs: Int = 1,
-        eosTokenID: Int? = nil, contextTokens: Int = 256,
+        duplicateWindowSamples: Int = 1 << 20, eosTokenID: Int? = nil, contextTokens: Int = 256,
         microBatchSize: Int = 4, gradientAccumulation: Int = 1,
         schedule: LearningRateSchedule = LearningRateSchedule(maxLearningRate: 3e-4, minLearningRate: 3e-5, warmupSteps: 100, totalSteps: 10_000),
         optimizer: AdamWConfiguration = AdamWConfiguration(), maxGradientNorm: Float? = 1, maxSteps: Int = 10_000,
@@ -103,6 +106,7 @@ public struct TrainConfiguration: Sendable {
         self.retokenize = retokenize
         self.documentOnly = documentOnly
         self.epochs = epochs
+        self.duplicateWindowSamples = duplicateWindowSamples
         self.eosTokenID = eosTokenID
         self.contextTokens = contextTokens
         self.microBatchSize = microBatchSize
@@ -134,6 +138,9 @@ public struct TrainConfiguration: Sendable {
     public func validate() throws {
         func invalid(_ key: String, _ value: Any, _ rule: String) -> PipelineError {
             PipelineError(.invalidConfiguration, "train.\(key) = \(value): \(rule)")
+        }
+        guard duplicateWindowSamples >= 1 else {
+            throw invalid("duplicateWindowSamples", duplicateWindowSamples, "must be at least 1")
         }
         guard contextTokens >= 2 else { throw invalid("contextTokens", contextTokens, "must be at least 2") }
         guard microBatchSize >= 1 else { throw invalid("microBatchSize", microBatchSize, "must be at least 1") }

@@ -16,7 +16,8 @@ struct TrainRun {
     var random: SplitMix64
     var step: Int
     var packer: SequencePacker
-    var seen: Set<String>
+    /// The duplicate filter of this epoch.
+    var seen: RecentSampleFilter
     let tokenizer: TrainTokenizer
     let startModelPath: String?
     /// Replaced by a fresh consumer at each epoch boundary.
@@ -78,7 +79,12 @@ struct TrainRun {
                 try TrainModelSource.tokenizer(of: try Self.open($0), names: state.tokenizerNames, eosTokenID: state.eosTokenID)
             } ?? TrainModelSource.byteTokenizer(names: state.tokenizerNames, eosTokenID: state.eosTokenID)
             packer = SequencePacker(contextTokens: configuration.contextTokens, eosTokenID: state.eosTokenID, state: state.packer)
-            seen = Set(state.seenSampleIDs)
+            if let keys = state.recentSampleKeys {
+                seen = try RecentSampleFilter(capacity: configuration.duplicateWindowSamples, serialized: keys)
+            } else {
+                seen = RecentSampleFilter(capacity: configuration.duplicateWindowSamples)
+                for id in state.seenSampleIDs ?? [] { _ = seen.insert(id) }
+            }
             epoch = state.epoch ?? 0
             guard (state.documentOnly ?? false) == configuration.documentOnly else {
                 throw PipelineError(
@@ -98,7 +104,7 @@ struct TrainRun {
                 tokenizer = TrainModelSource.byteTokenizer(names: configuration.tokenizerNames, eosTokenID: configuration.eosTokenID)
             }
             packer = SequencePacker(contextTokens: configuration.contextTokens, eosTokenID: tokenizer.eosTokenID)
-            seen = []
+            seen = RecentSampleFilter(capacity: configuration.duplicateWindowSamples)
         }
         guard tokenizer.eosTokenID >= 0, tokenizer.eosTokenID < model.config.vocab else {
             throw PipelineError(
@@ -219,7 +225,7 @@ struct TrainRun {
                     + reason)
         }
         for sample in samples {
-            if seen.insert(configuration.documentOnly ? sample.documentID : sample.sampleID).inserted {
+            if seen.insert(configuration.documentOnly ? sample.documentID : sample.sampleID) {
                 packer.append(sample)
             } else {
                 progress.totals.duplicateSamples += 1
@@ -326,7 +332,7 @@ struct TrainRun {
     /// Writes a checkpoint atomically, then commits its offsets to the consumer group.
     mutating func checkpoint() throws {
         let state = TrainService.TrainerState(
-            packer: packer.state, seenSampleIDs: seen.sorted(), totals: progress.totals, startModelPath: startModelPath,
+            packer: packer.state, seenSampleIDs: nil, recentSampleKeys: seen.serialized, totals: progress.totals, startModelPath: startModelPath,
             tokenizerNames: tokenizer.names, eosTokenID: tokenizer.eosTokenID, epoch: epoch,
             documentOnly: configuration.documentOnly)
         let encoder = JSONEncoder()
@@ -368,7 +374,7 @@ struct TrainRun {
         let topic = configuration.topics.shards
         epoch += 1
         progress.epoch = epoch
-        seen = []
+        seen.removeAll()
         endedPartitions = []
         for partition in partitions { offsets[Self.key(topic, partition)] = 0 }
         hasUncheckpointedInput = true

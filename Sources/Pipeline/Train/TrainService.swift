@@ -10,10 +10,10 @@ import Training
 /// One loop on one thread (``run(isCancelled:onProgress:)`` blocks; call it from a dedicated thread such as the CLI's
 /// main thread, or use ``runOnDedicatedThread(isCancelled:onProgress:)``): read shards only while the packer needs
 /// tokens (checksum-verified, tokenizer-checked, sample ids deduplicated), pack, train a step, and every N steps or
-/// M minutes write one checkpoint holding weights, AdamW state, step, RNG, the packer's carry-over, the seen sample
+/// M minutes write one checkpoint holding weights, AdamW state, step, RNG, the packer's carry-over, the duplicate window of sample
 /// ids and the next offset of every partition. Kafka offsets are committed only after that file is durable. A
 /// restart loads the newest valid checkpoint and assigns the partitions at its offsets, so after `kill -9` it trains
-/// exactly the samples not yet trained: none twice (the carry-over and seen ids come back with the weights), none
+/// exactly the samples not yet trained: none twice (the carry-over and the duplicate window come back with the weights), none
 /// skipped (offsets never run ahead of the checkpoint).
 public final class TrainService: Sendable {
     public let configuration: TrainConfiguration
@@ -24,7 +24,10 @@ public final class TrainService: Sendable {
     /// Everything a checkpoint holds besides the weights and optimizer.
     struct TrainerState: Codable {
         var packer: SequencePacker.State
-        var seenSampleIDs: [String]
+        /// The sample ids seen this epoch, in checkpoints written before the duplicate window (read on resume only).
+        var seenSampleIDs: [String]?
+        /// The duplicate window's keys (``RecentSampleFilter/serialized``).
+        var recentSampleKeys: String?
         var totals: TrainTotals
         /// The GGUF the run started from (its tokenizer and metadata are reused on resume and export).
         var startModelPath: String?

@@ -110,6 +110,9 @@ struct TrainRunCommand: ParsableCommand {
     @Option(help: "Passes over the shards topic: at its end, re-read every partition from the beginning (dedup per epoch).")
     var epochs = 1
 
+    @Option(help: "Distinct sample ids the duplicate filter remembers (16 bytes each in memory and checkpoints); a duplicate further apart is trained again.")
+    var duplicateWindow = 1 << 20
+
     @Option(help: "Consumer group.")
     var groupID = "thinkstream-train"
 
@@ -171,7 +174,8 @@ struct TrainRunCommand: ParsableCommand {
         }
         let configuration = TrainConfiguration(
             topics: kafka.topics, groupID: groupID, start: start, tokenizerNames: tokenizer.isEmpty ? nil : tokenizer,
-            retokenize: retokenize, documentOnly: documentOnly, epochs: epochs, contextTokens: context, microBatchSize: microBatch,
+            retokenize: retokenize, documentOnly: documentOnly, epochs: epochs,
+            duplicateWindowSamples: duplicateWindow, contextTokens: context, microBatchSize: microBatch,
             gradientAccumulation: gradientAccumulation,
             schedule: LearningRateSchedule(
                 maxLearningRate: learningRate, minLearningRate: min(minLearningRate, learningRate),
