@@ -1,62 +1,17 @@
-import Foundation
 import Kafka
 import Logging
 
-/// Reads every committed shard record of a shards topic, from the beginning of each partition to its end.
-///
-/// The consumer reads `read_committed` with the `TransactionMarkerFilter` (as `train` and `shards inspect` do), so
-/// records of aborted transactions and the end markers never show; it assigns every partition at its beginning
-/// outside any group (nothing is committed) and stops when every partition has reported its end. Records without the
-/// `schema: shard/1` header are skipped and counted.
+/// Reads every committed shard record of a shards topic, from the beginning of each partition to its end
+/// (``CommittedTopicReader`` with the `schema: shard/1` header; other records are skipped and counted), as `train`
+/// and `shards inspect` see them.
 public enum ShardTopicReader {
     /// The committed shard records of `topic`, in topic order (partitions ascending, offsets ascending).
     ///
-    /// - Parameters:
-    ///   - timeout: how long reading may take before it fails.
     /// - Returns: the records and how many other records were skipped. A missing topic reads as empty.
     /// - Throws: `KafkaError` when the broker fails or a partition does not reach its end within `timeout`.
     public static func readAll(
         topic: String, client: KafkaClientConfiguration, logger: Logger, timeout: Duration = .seconds(120)
     ) throws -> (records: [KafkaMessage], skipped: Int) {
-        var client = client
-        client.properties["fetch.message.max.bytes"] = client.properties["fetch.message.max.bytes"] ?? "16777216"
-        let consumer = try KafkaConsumer(
-            configuration: .init(
-                client: client, groupID: "thinkstream-replay-\(UUID().uuidString)", autoOffsetReset: .earliest,
-                isolationLevel: .readCommitted, reportPartitionEnd: true),
-            logger: logger)
-        defer { consumer.close() }
-        guard let description = try consumer.metadata(topic: topic).topic(topic), !description.partitions.isEmpty else {
-            return ([], 0)
-        }
-        let partitions = Set(description.partitions.map(\.id))
-        // -2: RD_KAFKA_OFFSET_BEGINNING.
-        try consumer.assign(partitions.sorted().map { KafkaPartitionOffset(topic: topic, partition: $0, offset: -2) })
-        var byPartition: [Int32: [KafkaMessage]] = [:]
-        var ended: Set<Int32> = []
-        var skipped = 0
-        let deadline = ContinuousClock.now + timeout
-        while ended != partitions {
-            guard ContinuousClock.now < deadline else {
-                throw KafkaError(
-                    .timedOut,
-                    "reading \(topic): partitions \(partitions.subtracting(ended).sorted()) did not reach their end within \(timeout); "
-                        + "check the broker, or raise the timeout")
-            }
-            switch try consumer.poll(timeout: .milliseconds(100)) {
-            case .message(let message)?:
-                if message.header("schema") == RecordSchema.shard.description {
-                    byPartition[message.partition, default: []].append(message)
-                } else {
-                    skipped += 1
-                }
-            case .partitionEnd(let end)?:
-                ended.insert(end.partition)
-            case nil:
-                continue
-            }
-        }
-        let records = byPartition.keys.sorted().flatMap { byPartition[$0]!.sorted { $0.offset < $1.offset } }
-        return (records, skipped)
+        try CommittedTopicReader.readAll(topic: topic, schema: .shard, client: client, logger: logger, timeout: timeout)
     }
 }
