@@ -26,9 +26,11 @@ public final class KafkaAdmin: Sendable {
     }
 
     /// Creates each topic that does not exist yet; returns the names it created. Wraps `rd_kafka_CreateTopics`.
+    /// - Parameter replicationFactor: nil takes the broker profile's (``KafkaClientConfiguration/BrokerProfile/topicReplicationFactor``).
     /// - Throws: `KafkaError` `.adminFailed` naming the topic and the broker's reason.
     @discardableResult
-    public func createTopics(_ names: [String], partitions: Int32, replicationFactor: Int32 = 1) throws -> [String] {
+    public func createTopics(_ names: [String], partitions: Int32, replicationFactor: Int32? = nil) throws -> [String] {
+        let replicationFactor = replicationFactor ?? configuration.profile.topicReplicationFactor
         let existing = Set(try metadata().topics.filter { $0.error == nil }.map(\.name))
         let missing = names.filter { !existing.contains($0) }
         guard !missing.isEmpty else { return [] }

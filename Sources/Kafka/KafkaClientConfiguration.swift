@@ -8,6 +8,10 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
         /// The embedded tansu broker of the tests and the demo: a 2 s session with a 500 ms heartbeat, because tansu
         /// holds a JoinGroup for about half the session timeout (45 s would make every join take ~23 s).
         case embedded
+
+        /// The replication factor of topics ThinkStream creates: -1 on a cluster (its `default.replication.factor`,
+        /// Kafka 2.4+), 1 on the single embedded broker. Never 1 on a cluster by default: one lost broker would lose data.
+        public var topicReplicationFactor: Int32 { self == .embedded ? 1 : -1 }
     }
 
     /// Comma-separated `host:port` list of bootstrap brokers.

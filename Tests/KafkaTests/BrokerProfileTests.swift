@@ -1,5 +1,6 @@
 import Kafka
 import Testing
+import ThinkStreamTesting
 
 /// Real-cluster defaults: the consumer's group timings come from the broker profile, so the embedded broker's fast
 /// settings never reach a real cluster unless asked for.
@@ -43,6 +44,19 @@ struct BrokerProfileTests {
             try consumer.validate()
         } catch {
             #expect("\(error)".contains("heartbeatInterval"))
+        }
+    }
+
+    /// Topics ThinkStream creates on a cluster take the cluster's replication factor, never 1; on the single embedded
+    /// broker, 1. The embedded broker accepts -1 too, so a cluster-profile admin creates topics there as well.
+    @Test func createdTopicsAreReplicatedAsTheClusterSaysAndOnceOnTheEmbeddedBroker() async throws {
+        #expect(KafkaClientConfiguration.BrokerProfile.cluster.topicReplicationFactor == -1)
+        #expect(KafkaClientConfiguration.BrokerProfile.embedded.topicReplicationFactor == 1)
+        try await withBroker { servers in
+            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .cluster), logger: TestLogging.logger)
+            let created = try admin.createTopics(["replication-check"], partitions: 2)
+            #expect(created == ["replication-check"])
+            #expect(try admin.metadata().topics.first { $0.name == "replication-check" }?.partitions.count == 2)
         }
     }
 }
