@@ -12,11 +12,20 @@ public final class BackgroundCommand: Sendable {
         func withLock<Result>(_ body: (inout [String]) -> Result) -> Result { value.withLock { body(&$0) } }
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - environment: added to this process's environment (and the embedded-broker profile), or, with
+    ///     `inheritEnvironment` false, the whole environment of the child.
+    ///   - executable: the binary to run (default: the built `thinkstream`).
+    ///   - workingDirectory: the child's working directory (default: this process's).
+    public init(
+        _ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true,
+        executable: URL = FixturePaths.thinkstreamExecutable, workingDirectory: URL? = nil
+    ) throws {
         process = Process()
-        process.executableURL = FixturePaths.thinkstreamExecutable
+        process.executableURL = executable
         process.arguments = arguments
-        process.environment = FixturePaths.childEnvironment(explicit: environment)
+        process.environment = inheritEnvironment ? FixturePaths.childEnvironment(explicit: environment) : environment
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         let errors = Pipe()
@@ -56,6 +65,12 @@ public final class BackgroundCommand: Sendable {
         if process.isRunning { kill() }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// SIGTERM, as `docker stop` sends; returns once the process exited or `timeout` passed (then SIGKILL).
+    public func terminate(timeout: Duration) async -> Int32 {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGTERM) }
+        return await waitForExit(timeout: timeout)
     }
 
     /// SIGKILL: no flush, no commit, no goodbye.

@@ -86,7 +86,7 @@ import Yams
     @Test func composeParsesWithTheExpectedServices() throws {
         let compose = try #require(try Yams.load(yaml: Self.read("docker/compose.yaml")) as? [String: Any])
         let services = try #require(compose["services"] as? [String: Any])
-        #expect(Set(services.keys) == ["kafka", "feed", "augment", "train", "dashboard"])
+        #expect(Set(services.keys) == ["kafka", "feed", "augment", "serve", "train", "dashboard"])
         let kafka = try #require(services["kafka"] as? [String: Any])
         #expect((kafka["image"] as? String)?.hasPrefix("apache/kafka:") == true)
         let kafkaEnvironment = try #require(kafka["environment"] as? [String: Any])

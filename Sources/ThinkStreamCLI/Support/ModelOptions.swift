@@ -4,8 +4,9 @@ import GGUF
 import Inference
 import Tokenization
 
-/// `--model`: a GGUF file; default THINKSTREAM_MODEL, else the command's default file that `make` lays out in
-/// `.deps/models` (looked up above the executable and the working directory): ``defaultGeneratorFile`` for `augment`
+/// `--model`: a GGUF file; default THINKSTREAM_MODEL, else the command's default file in THINKSTREAM_MODELS_DIR (the
+/// containers mount models there), else in `.deps/models` as `make` lays it out (looked up above the executable and
+/// the working directory): ``defaultGeneratorFile`` for `augment`
 /// and `score`, the small ``defaultModelFile`` for the other commands.
 struct ModelOptions: ParsableArguments {
     /// The default of `generate`, `serve`, `tokenize` and `bench engine`: small and fast.
@@ -14,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     static let defaultGeneratorFile = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 
     @Option(
-        help: "GGUF model file (env THINKSTREAM_MODEL; default in .deps/models: augment and score \(ModelOptions.defaultGeneratorFile), other commands \(ModelOptions.defaultModelFile)).")
+        help: "GGUF model file (env THINKSTREAM_MODEL; default in THINKSTREAM_MODELS_DIR or .deps/models: augment and score \(ModelOptions.defaultGeneratorFile), other commands \(ModelOptions.defaultModelFile)).")
     var model: String?
 
     @Option(help: "Context length in tokens (default 4096).")
@@ -29,6 +30,15 @@ struct ModelOptions: ParsableArguments {
     func resolvedPath(defaultFile: String = defaultModelFile) throws -> String {
         if let model { return model }
         if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_MODEL"] { return explicit }
+        if let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"], !directory.isEmpty {
+            let candidate = URL(fileURLWithPath: directory).appendingPathComponent(defaultFile).path
+            guard FileManager.default.fileExists(atPath: candidate) else {
+                throw ValidationError(
+                    "no --model given and THINKSTREAM_MODELS_DIR=\(directory) has no \(defaultFile); "
+                        + "put the model there or pass --model / THINKSTREAM_MODEL")
+            }
+            return candidate
+        }
         var searched: [String] = []
         for start in [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
                       URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
