@@ -39,9 +39,22 @@ public final class BatchScheduler {
     ///
     /// - Throws: `InferenceError` `.invalidRequest` (empty prompt, bad token id, bad sampling or limits) or
     ///   `.promptTooLong` (the prompt plus one token does not fit `contextTokens`).
-    public func submit(_ request: GenerationRequest, onEvent: @escaping (GenerationEvent) -> Void) throws {
+    /// - Returns: the submission's identity, for ``cancel(_:)``.
+    @discardableResult
+    public func submit(_ request: GenerationRequest, onEvent: @escaping (GenerationEvent) -> Void) throws -> ObjectIdentifier {
         let tokens = try promptTokens(for: request)
-        waiting.append(SequenceState(request: request, promptTokens: tokens, tokenizer: tokenizer, onEvent: onEvent))
+        let sequence = SequenceState(request: request, promptTokens: tokens, tokenizer: tokenizer, onEvent: onEvent)
+        waiting.append(sequence)
+        return ObjectIdentifier(sequence)
+    }
+
+    /// Stops the given submissions, waiting or running: each reports a `.cancelled` result at once and its slot and
+    /// cache are freed. Unknown or finished ones are ignored.
+    public func cancel(_ submissions: Set<ObjectIdentifier>) {
+        for sequence in waiting[waitingHead...] + active where submissions.contains(ObjectIdentifier(sequence)) {
+            sequence.cancel()
+        }
+        active.removeAll { $0.finishReason != nil }
     }
 
     /// The prompt's token ids after validating the request.
@@ -125,6 +138,7 @@ public final class BatchScheduler {
         while active.count < configuration.maxSequences, waitingHead < waiting.count {
             let sequence = waiting[waitingHead]
             waitingHead += 1
+            guard sequence.finishReason == nil else { continue }
             let capacity = min(contextTokens, sequence.promptTokens.count + sequence.request.maxNewTokens)
             sequence.cache = model.makeCache(capacity: capacity)
             active.append(sequence)

@@ -6,6 +6,8 @@ public enum FinishReason: String, Sendable, Codable {
     case length
     /// The model produced an end-of-generation token (it ends `tokens` and adds no text).
     case eog
+    /// The caller went away (its task was cancelled, or a client disconnected) and generation stopped early.
+    case cancelled
 }
 
 /// A finished request.

@@ -88,27 +88,43 @@ public actor InferenceEngine {
             return stream
         }
         var remaining = requests.count
+        var submissions: Set<ObjectIdentifier> = []
         for request in requests {
-            try scheduler.submit(request) { event in
+            submissions.insert(try scheduler.submit(request) { event in
                 continuation.yield(event)
                 if case .finished = event {
                     remaining -= 1
                     if remaining == 0 { continuation.finish() }
                 }
-            }
+            })
+        }
+        // A consumer that stops listening (its task cancelled, the stream dropped) frees the engine at once.
+        let cancelled = submissions
+        continuation.onTermination = { termination in
+            guard case .cancelled = termination else { return }
+            Task { await self.cancel(cancelled) }
         }
         startDriving()
         return stream
     }
 
+    /// Requests decoding or prefilling now (0 before loading).
+    public var runningRequestCount: Int { scheduler?.activeCount ?? 0 }
+
+    /// Stops submissions whose consumer went away.
+    private func cancel(_ submissions: Set<ObjectIdentifier>) {
+        scheduler?.cancel(submissions)
+    }
+
     /// Generates for `requests` and returns their results in request order.
     ///
-    /// - Throws: as ``generate(_:)``.
+    /// - Throws: as ``generate(_:)``; `CancellationError` when the calling task is cancelled (generation stops).
     public func generateAll(_ requests: [GenerationRequest]) async throws -> [GenerationResult] {
         var results: [String: GenerationResult] = [:]
         for await event in try generate(requests) {
             if case .finished(let result) = event { results[result.id] = result }
         }
+        try Task.checkCancellation()
         return requests.compactMap { results[$0.id] }
     }
 

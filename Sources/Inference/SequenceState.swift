@@ -53,6 +53,12 @@ final class SequenceState {
         }
     }
 
+    /// Stops the sequence where it is: it reports a `.cancelled` result and frees its cache.
+    func cancel() {
+        guard finishReason == nil else { return }
+        finish(.cancelled)
+    }
+
     private func finish(_ reason: FinishReason) {
         if reason != .stop {
             let (emit, stopped) = stopMatcher.feed(detokenizer.finish())

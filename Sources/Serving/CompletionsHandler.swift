@@ -115,6 +115,7 @@ public struct CompletionsHandler: Sendable {
         switch result.finishReason {
         case .length: return ("length", nil)
         case .eog: return ("stop", nil)
+        case .cancelled: return ("cancelled", nil)
         case .stop:
             let after = String(tokenizer.decode(result.tokens).dropFirst(result.text.count))
             return ("stop", stopStrings.first { after.hasPrefix($0) } ?? stopStrings.first)

@@ -1,6 +1,7 @@
 import CompletionsAPI
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Observability
@@ -13,7 +14,10 @@ import Synchronization
 /// - `GET /health` `ok` once the model is loaded;
 /// - `GET /metrics` the Prometheus text of `registry`.
 ///
-/// Bad requests answer 400 with `{"error": {"message", "type", "param", "code"}}` naming the field.
+/// Bad requests answer 400 with `{"error": {"message", "type", "param", "code"}}` naming the field. ``ServeLimits``
+/// bound what it admits: requests past `maxConcurrentRequests` answer 429 with `Retry-After`, bodies slower than
+/// `bodyTimeout` 408, idle connections close after `idleTimeout`, and at most `maxConnections` are served at once.
+/// A client that disconnects stops its generation: the engine frees its slot at the next step.
 public struct CompletionsServer: Service {
     /// Request bodies larger than this are refused.
     public static let maxBodyBytes = 8 << 20
@@ -22,6 +26,7 @@ public struct CompletionsServer: Service {
     public let registry: MetricsRegistry
     public let host: String
     public let port: Int
+    public let limits: ServeLimits
     private let logger: Logger
     private let onReady: @Sendable (Int) async -> Void
 
@@ -30,10 +35,12 @@ public struct CompletionsServer: Service {
     ///   - registry: served on `/metrics`; `ServeMetrics` counts requests into it.
     ///   - host: bind address (loopback by default).
     ///   - port: TCP port; 0 picks a free one, reported to `onReady`.
+    ///   - limits: admission, connection and timeout bounds.
     public init(
         handler: CompletionsHandler, registry: MetricsRegistry, host: String = "127.0.0.1", port: Int = 8000,
-        logger: Logger, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
+        limits: ServeLimits = ServeLimits(), logger: Logger, onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.limits = limits
         self.handler = handler
         self.registry = registry
         self.host = host
@@ -46,19 +53,25 @@ public struct CompletionsServer: Service {
     /// - Throws: when the address cannot be bound.
     public func run() async throws {
         let onReady = onReady
+        let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
+            + limits.idleTimeout.components.attoseconds / 1_000_000_000)
         let app = Application(
             router: makeRouter(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "thinkstream-serve"),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ClientHangupHandler()], idleTimeout: idle)),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "thinkstream-serve",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) }, logger: logger)
         try await app.run()
     }
 
-    func makeRouter() -> Router<BasicRequestContext> {
+    func makeRouter() -> Router<ServeRequestContext> {
         let handler = handler
+        let limits = limits
         let registry = registry
         let metrics = ServeMetrics(registry: registry)
         let inFlight = InFlightCount()
-        let router = Router()
+        let router = Router(context: ServeRequestContext.self)
         router.get("health") { _, _ -> String in "ok" }
         router.get("metrics") { _, _ -> Response in
             Response(
@@ -71,11 +84,21 @@ public struct CompletionsServer: Service {
             metrics.requestDone(route: "models", status: 200, duration: ContinuousClock.now - started)
             return response
         }
-        router.post("v1/completions") { request, _ -> Response in
+        router.post("v1/completions") { request, context -> Response in
             let started = ContinuousClock.now
-            metrics.setInFlight(inFlight.add(1))
+            let admitted = inFlight.add(1)
+            guard admitted <= limits.maxConcurrentRequests else {
+                _ = inFlight.add(-1)
+                metrics.requestDone(route: "completions", status: 429, duration: ContinuousClock.now - started)
+                var response = Self.errorResponse(ServingError(
+                    .overloaded,
+                    "\(limits.maxConcurrentRequests) requests are in flight, the most this server admits; retry after \(limits.retryAfterSeconds) s"))
+                response.headers[.retryAfter] = String(limits.retryAfterSeconds)
+                return response
+            }
+            metrics.setInFlight(admitted)
             var request = request
-            let response = await Self.completions(&request, handler: handler) {
+            let response = await Self.completions(&request, handler: handler, limits: limits, channel: context.channel) {
                 metrics.setInFlight(inFlight.add(-1))
                 metrics.requestDone(route: "completions", status: $0, duration: ContinuousClock.now - started)
             }
@@ -86,14 +109,15 @@ public struct CompletionsServer: Service {
 
     /// Answers one completions request; `done` gets the status once the last byte is written.
     static func completions(
-        _ request: inout Request, handler: CompletionsHandler, done: @escaping @Sendable (Int) -> Void
+        _ request: inout Request, handler: CompletionsHandler, limits: ServeLimits, channel: any Channel,
+        done: @escaping @Sendable (Int) -> Void
     ) async -> Response {
         do {
-            let body = try await request.collectBody(upTo: maxBodyBytes)
+            let body = try await collectBody(&request, timeout: limits.bodyTimeout, channel: channel)
             let plan = try handler.plan(try decode(body))
             let id = "cmpl-\(UUID().uuidString.lowercased())"
             guard plan.stream else {
-                let response = json(.ok, try await handler.complete(plan, id: id))
+                let response = json(.ok, try await untilClientLeaves(channel) { try await handler.complete(plan, id: id) })
                 done(200)
                 return response
             }
@@ -109,15 +133,57 @@ public struct CompletionsServer: Service {
                     try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                     try await writer.finish(nil)
                 })
+        } catch is ClientLeft {
+            done(499)
+            return Response(status: .init(code: 499, reasonPhrase: "Client Closed Request"))
         } catch {
             let serving = servingError(error)
             done(serving.code.status)
-            return json(
-                HTTPResponse.Status(code: serving.code.status),
-                CompletionsErrorBody(
-                    error: .init(
-                        message: serving.message, type: serving.code.rawValue, param: serving.parameter,
-                        code: serving.code.status)))
+            return errorResponse(serving)
+        }
+    }
+
+    static func errorResponse(_ serving: ServingError) -> Response {
+        json(
+            HTTPResponse.Status(code: serving.code.status),
+            CompletionsErrorBody(
+                error: .init(
+                    message: serving.message, type: serving.code.rawValue, param: serving.parameter,
+                    code: serving.code.status)))
+    }
+
+    /// The client closed its connection before the answer was ready; the work for it was cancelled.
+    struct ClientLeft: Error {}
+
+    /// The body, or `.requestTimeout` when it does not arrive within `timeout`: the connection of a sender that
+    /// slow is closed (a slowloris holds nothing past the deadline).
+    static func collectBody(_ request: inout Request, timeout: Duration, channel: any Channel) async throws -> ByteBuffer {
+        let expired = Atomic<Bool>(false)
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            expired.store(true, ordering: .relaxed)
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
+        do {
+            return try await request.collectBody(upTo: maxBodyBytes)
+        } catch where expired.load(ordering: .relaxed) {
+            throw ServingError(.requestTimeout, "the request body did not arrive within \(timeout); the connection was closed")
+        }
+    }
+
+    /// Runs `work` until it finishes, or cancels it when the client's connection closes first (the engine then
+    /// stops generating for it).
+    static func untilClientLeaves<Result: Sendable>(
+        _ channel: any Channel, _ work: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let task = Task { try await work() }
+        // Registered for the connection's lifetime; cancelling a finished task does nothing.
+        channel.closeFuture.whenComplete { _ in task.cancel() }
+        do {
+            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        } catch is CancellationError where !channel.isActive {
+            throw ClientLeft()
         }
     }
 

@@ -17,6 +17,10 @@ public struct ServingError: Error, CustomStringConvertible, Sendable {
         public static let modelNotFound = Code("model_not_found", status: 404)
         /// The engine failed (500).
         public static let engineFailure = Code("server_error", status: 500)
+        /// The request body did not arrive in time (408).
+        public static let requestTimeout = Code("request_timeout", status: 408)
+        /// As many requests as the server admits are in flight; retry after `Retry-After` seconds (429).
+        public static let overloaded = Code("overloaded", status: 429)
 
         public var description: String { rawValue }
     }

@@ -25,14 +25,16 @@ enum ServerFixture {
     }
 
     /// Runs `body` with the base URL of a server on 127.0.0.1 (a free port) and the server's metrics registry.
-    static func withServer<Result>(_ body: (URL, MetricsRegistry) async throws -> Result) async throws -> Result {
+    static func withServer<Result>(
+        limits: ServeLimits = ServeLimits(), _ body: (URL, MetricsRegistry) async throws -> Result
+    ) async throws -> Result {
         let engine = try await loadedEngine()
         let registry = MetricsRegistry(
             identity: MetricsIdentity(component: "serve", instanceID: "serve-test", host: "h"))
         let handler = try await CompletionsHandler(
             engine: engine, modelName: modelName, metrics: ServeMetrics(registry: registry))
         let port = EmbeddedBroker.freePort()
-        let server = CompletionsServer(handler: handler, registry: registry, port: port, logger: TestLogging.logger)
+        let server = CompletionsServer(handler: handler, registry: registry, port: port, limits: limits, logger: TestLogging.logger)
         let task = Task { try await server.run() }
         defer { task.cancel() }
         let base = URL(string: "http://127.0.0.1:\(port)")!

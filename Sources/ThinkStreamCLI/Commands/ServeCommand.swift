@@ -36,8 +36,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Model name to list and accept (default: the model file's name without .gguf).")
     var servedModelName: String?
 
+    @Option(help: "Completions requests admitted at once (generating or queued); more are answered 429 with Retry-After (default 64).")
+    var maxConcurrentRequests = 64
+
+    @Option(help: "TCP connections served at once; more wait in the listen backlog (default 512).")
+    var maxConnections = 512
+
+    @Option(help: "Seconds a connection may stay idle before it is closed (default 60).")
+    var idleTimeout: Double = 60
+
+    @Option(help: "Seconds a request body may take to arrive before its connection is closed (default 30).")
+    var bodyTimeout: Double = 30
+
     @Flag(help: "Debug logging.")
     var verbose = false
+
+    func validate() throws {
+        guard maxConcurrentRequests >= 1 else { throw ValidationError("--max-concurrent-requests \(maxConcurrentRequests): must be at least 1") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections \(maxConnections): must be at least 1") }
+        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout \(idleTimeout): must be a positive number of seconds") }
+        guard bodyTimeout > 0, bodyTimeout.isFinite else { throw ValidationError("--body-timeout \(bodyTimeout): must be a positive number of seconds") }
+    }
 
     func run() async throws {
         let logger = try CommandBootstrap.start(command: "serve", verbose: verbose)
@@ -57,7 +76,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         let host = host
-        let server = CompletionsServer(handler: handler, registry: registry, host: host, port: port, logger: logger) {
+        let limits = ServeLimits(
+            maxConcurrentRequests: maxConcurrentRequests, maxConnections: maxConnections,
+            idleTimeout: .milliseconds(Int(idleTimeout * 1000)), bodyTimeout: .milliseconds(Int(bodyTimeout * 1000)))
+        let server = CompletionsServer(
+            handler: handler, registry: registry, host: host, port: port, limits: limits, logger: logger
+        ) {
             boundPort in
             FileHandle.standardError.write(
                 Data("serve: http://\(host):\(boundPort)/v1 model \(handler.modelName)\n".utf8))
