@@ -51,8 +51,10 @@ extension KafkaProducer {
 
     /// Flushes, writes an end marker to every partition the transaction touched (see `TransactionMarkerFilter`),
     /// and commits the open transaction. Wraps `rd_kafka_commit_transaction`.
+    /// - Parameter beforeCommit: runs once the records and end markers are flushed, just before the commit is asked
+    ///   for (a test hook: crashing there leaves a transaction whose markers exist but which never committed).
     /// - Throws: `KafkaError`; when `requiresAbort` is set, call `abortTransaction()` and retry the work.
-    public func commitTransaction() throws {
+    public func commitTransaction(beforeCommit: () -> Void = {}) throws {
         try flush(timeout: configuration.client.requestTimeout)
         let (transaction, touched) = withConnection { connection in
             (connection.currentTransaction, connection.client.context.touchedPartitions.withLock { $0 })
@@ -63,6 +65,10 @@ extension KafkaProducer {
                     topic: partition.topic, partition: partition.partition, key: nil, value: [],
                     headers: [KafkaHeader(name: TransactionMarkerFilter.endMarkerHeader, string: transaction)])
             }
+        }
+        if transaction != nil {
+            try flush(timeout: configuration.client.requestTimeout)
+            beforeCommit()
         }
         try withConnection { connection in
             defer { connection.currentTransaction = nil }

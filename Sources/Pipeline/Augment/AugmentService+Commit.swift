@@ -111,12 +111,16 @@ extension AugmentService {
                 try producer.send(
                     topic: configuration.topics.shards, key: Array(manifest.shardID.utf8), value: value,
                     headers: [RecordSchema.shard.header, KafkaHeader(name: "shard.id", string: manifest.shardID)])
+                try producer.flush(timeout: producer.configuration.client.requestTimeout)
+                CrashHook.reach(.afterShardProduced)
             }
             for letter in deadLetters {
                 try producer.send(topic: letter.topic, key: letter.key, value: letter.value, headers: letter.headers)
             }
             try producer.sendOffsetsToTransaction(offsets, consumer: consumer)
-            try producer.commitTransaction()
+            CrashHook.reach(.afterOffsetsSent)
+            try producer.commitTransaction(beforeCommit: { CrashHook.reach(.beforeCommit) })
+            CrashHook.reach(.afterCommit)
         } catch {
             try? producer.abortTransaction()
             throw error
