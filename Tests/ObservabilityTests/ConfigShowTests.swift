@@ -65,6 +65,36 @@ struct ConfigShowTests {
         #expect(entries["feed.partitions"]?.value == "3")
     }
 
+    /// One resolver: a Kafka command reads the same layers `config show` prints, the configuration file included,
+    /// with the same precedence (here the environment beats the file, and the command follows).
+    @Test func aCommandUsesExactlyWhatConfigShowPrints() async throws {
+        try await withBroker { servers in
+            let file = try Self.writeConfig(
+                """
+                kafka:
+                  bootstrapServers: \(servers)
+                  requestTimeout: 5
+                topics:
+                  prefix: fromfile
+                """)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let entries = try Self.show(["--config", file.path])
+            #expect(entries["kafka.bootstrapServers"]?.value == servers && entries["kafka.bootstrapServers"]?.source == "file")
+            #expect(entries["topics.prefix"]?.value == "fromfile")
+            let topics = try CommandRunner.run(["topics", "--create", "--config", file.path], timeout: .seconds(60))
+            #expect(topics.status == 0, "\(topics.stderr)")
+            #expect(topics.stdout.contains("fromfile.raw: 0 records"), "\(topics.stdout)")
+
+            let unreachable = ["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "THINKSTREAM_KAFKA_REQUEST_TIMEOUT": "2"]
+            let shown = try Self.show(["--config", file.path], environment: unreachable)
+            #expect(shown["kafka.bootstrapServers"]?.value == "127.0.0.1:1")
+            #expect(shown["kafka.bootstrapServers"]?.source == "env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS")
+            let refused = try CommandRunner.run(["topics", "--config", file.path], environment: unreachable, timeout: .seconds(60))
+            #expect(refused.status == 69, "the environment's broker wins over the file's, as config show says: \(refused.stderr)")
+            #expect(refused.stderr.contains("127.0.0.1:1"), "\(refused.stderr)")
+        }
+    }
+
     @Test func secretsAreRedactedFromEveryLayer() throws {
         let file = try Self.writeConfig(
             """

@@ -20,9 +20,6 @@ struct ConfigCommand: ParsableCommand {
                 Exit codes: 0 printed, 64 unreadable or malformed --config file or --set value.
                 """)
 
-        @Option(help: "YAML configuration file (env THINKSTREAM_CONFIG).")
-        var config: String?
-
         @OptionGroup var kafka: KafkaOptions
         @OptionGroup var metrics: MetricsOptions
 
@@ -36,36 +33,25 @@ struct ConfigCommand: ParsableCommand {
         var overrides: [String] = []
 
         func run() throws {
-            let environment = ProcessInfo.processInfo.environment
-            var layers = ConfigurationLayers(environment: environment)
-            if let path = config ?? environment["THINKSTREAM_CONFIG"] {
-                do {
-                    layers.file = try ConfigurationLayers.flatten(yamlFile: path)
-                } catch {
-                    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-                    throw ExitCode(64)
-                }
+            // The same layers every Kafka command resolves its options from (KafkaOptions.layers()).
+            var layers: ConfigurationLayers
+            do {
+                layers = try kafka.layers()
+            } catch let error as ValidationError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(64)
             }
-            layers.flags = try flagValues()
+            layers.flags.merge(try flagValues()) { _, new in new }
             print(layers.render(), terminator: "")
         }
 
         private func flagValues() throws -> [String: String] {
             var values: [String: String] = [:]
-            values["kafka.bootstrapServers"] = kafka.bootstrapServers
-            values["kafka.profile"] = kafka.kafkaProfile
-            values["topics.prefix"] = kafka.topicPrefix
-            values["kafka.requestTimeout"] = kafka.requestTimeout.map { "\($0)" }
-            values["kafka.saslMechanism"] = kafka.saslMechanism
-            values["kafka.saslUsername"] = kafka.saslUsername
-            values["kafka.tls"] = kafka.tls ? "true" : nil
-            values["kafka.tlsCALocation"] = kafka.tlsCALocation
             values["metrics.interval"] = metrics.metricsInterval.map { "\($0)" }
             values["metrics.port"] = metrics.metricsPort.map { "\($0)" }
             values["metrics.host"] = metrics.metricsHost
             values["dashboard.host"] = dashboardHost
             values["dashboard.port"] = dashboardPort.map { "\($0)" }
-            for (key, value) in try kafka.commandLineProperties() { values["kafka.librdkafka.\(key)"] = value }
             for override in overrides {
                 let (key, value) = try Self.split(override, option: "--set")
                 values[key] = value
@@ -149,6 +135,20 @@ struct ConfigurationLayers {
             if let value = file[key] { return (key, value, "file") }
             return (key, defaults[key] ?? "", defaults[key] == nil ? "unknown key" : "default")
         }
+    }
+
+    /// The effective value of `key` and its source; nil for a key no layer or default knows.
+    func value(_ key: String) -> (value: String, source: String)? {
+        resolve().first { $0.key == key }.flatMap { $0.source == "unknown key" ? nil : ($0.value, $0.source) }
+    }
+
+    /// The effective librdkafka properties (`kafka.librdkafka.<property>` from every layer).
+    func librdkafkaProperties() -> [String: String] {
+        var properties: [String: String] = [:]
+        for entry in resolve() where entry.key.hasPrefix("kafka.librdkafka.") {
+            properties[String(entry.key.dropFirst("kafka.librdkafka.".count))] = entry.value
+        }
+        return properties
     }
 
     /// `key = value  # source` lines grouped by component, secrets as `******`.

@@ -3,9 +3,12 @@ import Foundation
 import Kafka
 import Pipeline
 
-/// Cluster connection options shared by every command that talks to Kafka.
-/// Each falls back to an environment variable, then to the default.
+/// Cluster connection options shared by every command that talks to Kafka, resolved by ``ConfigurationLayers`` —
+/// the one resolver `config show` prints: flag > `THINKSTREAM_*` environment > `--config` YAML > default.
 struct KafkaOptions: ParsableArguments {
+    @Option(help: "YAML configuration file, e.g. kafka: {bootstrapServers: host:9092} (env THINKSTREAM_CONFIG); flags and the environment win over it.")
+    var config: String?
+
     @Option(help: "Bootstrap brokers, host:port[,host:port…] (env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092).")
     var bootstrapServers: String?
 
@@ -79,41 +82,77 @@ struct KafkaOptions: ParsableArguments {
         return properties
     }
 
-    /// Whether a broker was named (flag or environment), for commands that use Kafka only when asked to.
+    /// Whether a broker was named (flag, environment or configuration file), for commands that use Kafka only when
+    /// asked to.
     var isBrokerConfigured: Bool {
-        bootstrapServers != nil || environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] != nil
+        ((try? layers())?.value("kafka.bootstrapServers")).map { $0.source != "default" } ?? (bootstrapServers != nil)
     }
 
-    var topics: TopicNames { TopicNames(prefix: topicPrefix ?? environment["THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream") }
+    var topics: TopicNames {
+        TopicNames(prefix: (try? layers())?.value("topics.prefix")?.value ?? topicPrefix ?? environment["THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream")
+    }
 
-    /// The client configuration these options describe.
-    /// - Throws: `ValidationError` naming a malformed option.
+    /// The flags these options were given, by configuration key.
+    func flagValues() throws -> [String: String] {
+        var values: [String: String] = [:]
+        values["kafka.bootstrapServers"] = bootstrapServers
+        values["kafka.profile"] = kafkaProfile
+        values["topics.prefix"] = topicPrefix
+        values["kafka.requestTimeout"] = requestTimeout.map { "\($0)" }
+        values["kafka.saslMechanism"] = saslMechanism
+        values["kafka.saslUsername"] = saslUsername
+        values["kafka.tls"] = tls ? "true" : nil
+        values["kafka.tlsCALocation"] = tlsCALocation
+        for (key, value) in try commandLineProperties() { values["kafka.librdkafka.\(key)"] = value }
+        return values
+    }
+
+    /// The configuration layers of this command: the flags above, the environment, the `--config` file.
+    /// - Throws: `ValidationError` for an unreadable or malformed file, a malformed or secret `--kafka-property`.
+    func layers() throws -> ConfigurationLayers {
+        var layers = ConfigurationLayers(environment: environment)
+        if let path = config ?? environment["THINKSTREAM_CONFIG"] { layers.file = try ConfigurationLayers.flatten(yamlFile: path) }
+        layers.flags = try flagValues()
+        return layers
+    }
+
+    /// The client configuration these options describe, every value resolved by ``layers()``.
+    /// - Throws: `ValidationError` naming a malformed option and where it came from.
     func clientConfiguration(clientID: String) throws -> KafkaClientConfiguration {
-        var properties: [String: String] = [:]
-        for (name, value) in environment {
-            if let key = Self.librdkafkaProperty(environmentName: name) { properties[key] = value }
+        let layers = try layers()
+        func value(_ key: String) -> (value: String, source: String)? {
+            layers.value(key).flatMap { $0.value.isEmpty ? nil : $0 }
         }
-        properties.merge(try commandLineProperties()) { _, flag in flag }
-        var security = KafkaSecurity(tls: tls || environment["THINKSTREAM_KAFKA_TLS"] == "1")
-        security.caLocation = tlsCALocation ?? environment["THINKSTREAM_KAFKA_TLS_CA_LOCATION"]
-        if let mechanismName = saslMechanism ?? environment["THINKSTREAM_KAFKA_SASL_MECHANISM"] {
-            guard let mechanism = KafkaSecurity.SASLMechanism(rawValue: mechanismName.uppercased()) else {
-                throw ValidationError("--sasl-mechanism '\(mechanismName)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+        /// Where a value came from, as the user wrote it: the flag, the variable, or the key in the file.
+        func origin(_ key: String, _ source: String) -> String {
+            let flags = [
+                "kafka.profile": "--kafka-profile", "kafka.requestTimeout": "--request-timeout",
+                "kafka.saslMechanism": "--sasl-mechanism", "kafka.bootstrapServers": "--bootstrap-servers",
+            ]
+            if source == "flag" { return flags[key] ?? key }
+            if source.hasPrefix("env ") { return String(source.dropFirst(4)) }
+            return source == "file" ? "\(key) in the --config file" : key
+        }
+        let properties = layers.librdkafkaProperties()
+        let tlsValue = value("kafka.tls")?.value.lowercased()
+        var security = KafkaSecurity(tls: tlsValue == "1" || tlsValue == "true")
+        security.caLocation = value("kafka.tlsCALocation")?.value
+        if let mechanism = value("kafka.saslMechanism") {
+            guard let parsed = KafkaSecurity.SASLMechanism(rawValue: mechanism.value.uppercased()) else {
+                throw ValidationError("\(origin("kafka.saslMechanism", mechanism.source)) '\(mechanism.value)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
             }
-            security.sasl = (
-                mechanism, saslUsername ?? environment["THINKSTREAM_KAFKA_SASL_USERNAME"] ?? "",
-                environment["THINKSTREAM_KAFKA_SASL_PASSWORD"] ?? ""
-            )
+            security.sasl = (parsed, value("kafka.saslUsername")?.value ?? "", value("kafka.saslPassword")?.value ?? "")
         }
-        let profileName = kafkaProfile ?? environment["THINKSTREAM_KAFKA_PROFILE"] ?? "cluster"
-        guard let profile = KafkaClientConfiguration.BrokerProfile(rawValue: profileName.lowercased()) else {
-            throw ValidationError(
-                "\(kafkaProfile != nil ? "--kafka-profile" : "THINKSTREAM_KAFKA_PROFILE") '\(profileName)': use cluster or embedded")
+        let profileValue = value("kafka.profile") ?? ("cluster", "default")
+        guard let profile = KafkaClientConfiguration.BrokerProfile(rawValue: profileValue.value.lowercased()) else {
+            throw ValidationError("\(origin("kafka.profile", profileValue.source)) '\(profileValue.value)': use cluster or embedded")
         }
-        let timeout = requestTimeout ?? environment["THINKSTREAM_KAFKA_REQUEST_TIMEOUT"].flatMap(Double.init) ?? 10
+        let timeoutValue = value("kafka.requestTimeout") ?? ("10", "default")
+        guard let timeout = Double(timeoutValue.value), timeout > 0, timeout.isFinite else {
+            throw ValidationError("\(origin("kafka.requestTimeout", timeoutValue.source)) '\(timeoutValue.value)': expected seconds > 0")
+        }
         return KafkaClientConfiguration(
-            bootstrapServers: bootstrapServers ?? environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092",
-            profile: profile, clientID: clientID, security: security, requestTimeout: .milliseconds(Int(timeout * 1000)),
-            properties: properties)
+            bootstrapServers: value("kafka.bootstrapServers")?.value ?? "127.0.0.1:9092", profile: profile, clientID: clientID,
+            security: security, requestTimeout: .milliseconds(Int(timeout * 1000)), properties: properties)
     }
 }
