@@ -61,9 +61,14 @@ deps: .deps/apt.stamp .deps/venv.stamp .deps/lib/librdkafka.so.1 .deps/models.st
 build: deps
 	swift build $(SWIFT_FLAGS) --product thinkstream
 
-test: deps
+test: deps .deps/experiment.stamp
 	swift build $(SWIFT_FLAGS) --build-tests
 	swift test $(SWIFT_FLAGS) --skip-build --no-parallel
+	@echo "== the A/B harness from scratch, MICRO=1 (make experiment-tpt at smoke size; checks its outputs)"
+	rm -rf .build/experiment-smoke
+	MICRO=1 OUT=.build/experiment-smoke PORT=19395 scripts/experiment/run.sh >.build/experiment-smoke.log 2>&1 \
+		|| { tail -30 .build/experiment-smoke.log; exit 1; }
+	$(VENV)/bin/python scripts/experiment/check_outputs.py .build/experiment-smoke
 
 lint:
 	swift format lint --strict --recursive Sources Tests
