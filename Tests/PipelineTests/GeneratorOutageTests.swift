@@ -85,18 +85,28 @@ final class FaultInjectingBackend: GenerationBackend {
 struct GeneratorOutageTests {
     static let modelName = "SmolLM2-135M-Instruct.Q4_1"
 
-    @Test func anOutageIsWaitedOutAndADeterministicFailureIsADeadLetter() async throws {
-        let modelPath = try ModelFixtures.modelPath(Self.modelName)
+    /// SmolLM2 loaded in a fresh engine, and its path.
+    static func loadedEngine() async throws -> (path: String, engine: InferenceEngine) {
+        let modelPath = try ModelFixtures.modelPath(modelName)
         let engine = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024))
         try await engine.load(path: modelPath)
-        let backend = FaultInjectingBackend(engine: engine, outageStartsAtCall: 4, outageDuration: .seconds(3))
-        let retry = GeneratorOutageRetry(initialBackoff: .milliseconds(100), maximumBackoff: .milliseconds(400))
-        let method = TPTAugmenterConfiguration(
-            upsampling: UpsamplingPolicy(mode: .natural, naturalPlan: .init(trajectories: 1, maxThinkingTokens: 6)),
+        return (modelPath, engine)
+    }
+
+    /// One short natural trajectory per document, gates open: these tests are about failures, not quality.
+    static func method(maxThinkingTokens: Int) -> TPTAugmenterConfiguration {
+        TPTAugmenterConfiguration(
+            upsampling: UpsamplingPolicy(mode: .natural, naturalPlan: .init(trajectories: 1, maxThinkingTokens: maxThinkingTokens)),
             gate: TrajectoryGateConfiguration(
                 maxRepeatedNGramFraction: 1, maxCopiedNGramFraction: 1, minThinkingTokens: 1, maxAttempts: 1))
+    }
+
+    @Test func anOutageIsWaitedOutAndADeterministicFailureIsADeadLetter() async throws {
+        let (modelPath, engine) = try await Self.loadedEngine()
+        let backend = FaultInjectingBackend(engine: engine, outageStartsAtCall: 4, outageDuration: .seconds(3))
+        let retry = GeneratorOutageRetry(initialBackoff: .milliseconds(100), maximumBackoff: .milliseconds(400))
         let augmenter = try TPTDocumentAugmenter(
-            modelPath: modelPath, configuration: method, backend: backend, outageRetry: retry)
+            modelPath: modelPath, configuration: Self.method(maxThinkingTokens: 6), backend: backend, outageRetry: retry)
 
         try await withBroker { servers in
             let topics = TopicNames(prefix: "outage-\(UUID().uuidString.prefix(6).lowercased())")
@@ -154,15 +164,10 @@ struct GeneratorOutageTests {
     }
 
     @Test func aWorkerAskedToStopDuringAnOutageLeavesItsBatchToTheNextWorker() async throws {
-        let modelPath = try ModelFixtures.modelPath(Self.modelName)
-        let engine = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024))
-        try await engine.load(path: modelPath)
-        let method = TPTAugmenterConfiguration(
-            upsampling: UpsamplingPolicy(mode: .natural, naturalPlan: .init(trajectories: 1, maxThinkingTokens: 4)),
-            gate: TrajectoryGateConfiguration(
-                maxRepeatedNGramFraction: 1, maxCopiedNGramFraction: 1, minThinkingTokens: 1, maxAttempts: 1))
+        let (modelPath, engine) = try await Self.loadedEngine()
         func augmenter(_ backend: FaultInjectingBackend, _ retry: GeneratorOutageRetry) throws -> TPTDocumentAugmenter {
-            try TPTDocumentAugmenter(modelPath: modelPath, configuration: method, backend: backend, outageRetry: retry)
+            try TPTDocumentAugmenter(
+                modelPath: modelPath, configuration: Self.method(maxThinkingTokens: 4), backend: backend, outageRetry: retry)
         }
         try await withBroker { servers in
             let topics = TopicNames(prefix: "stop-\(UUID().uuidString.prefix(6).lowercased())")

@@ -142,11 +142,20 @@ struct ConfigurationLayers {
         resolve().first { $0.key == key }.flatMap { $0.source == "unknown key" ? nil : ($0.value, $0.source) }
     }
 
-    /// The effective librdkafka properties (`kafka.librdkafka.<property>` from every layer).
-    func librdkafkaProperties() -> [String: String] {
+    /// The effective value and source of every key a layer or default knows, resolved once.
+    func effective() -> [String: (value: String, source: String)] {
+        var values: [String: (value: String, source: String)] = [:]
+        for entry in resolve() where entry.source != "unknown key" || entry.key.hasPrefix("kafka.librdkafka.") {
+            values[entry.key] = (entry.value, entry.source)
+        }
+        return values
+    }
+
+    /// The librdkafka properties (`kafka.librdkafka.<property>`) among resolved values.
+    static func librdkafkaProperties(_ effective: [String: (value: String, source: String)]) -> [String: String] {
         var properties: [String: String] = [:]
-        for entry in resolve() where entry.key.hasPrefix("kafka.librdkafka.") {
-            properties[String(entry.key.dropFirst("kafka.librdkafka.".count))] = entry.value
+        for (key, entry) in effective where key.hasPrefix("kafka.librdkafka.") {
+            properties[String(key.dropFirst("kafka.librdkafka.".count))] = entry.value
         }
         return properties
     }

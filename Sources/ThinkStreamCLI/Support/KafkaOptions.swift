@@ -119,9 +119,9 @@ struct KafkaOptions: ParsableArguments {
     /// The client configuration these options describe, every value resolved by ``layers()``.
     /// - Throws: `ValidationError` naming a malformed option and where it came from.
     func clientConfiguration(clientID: String) throws -> KafkaClientConfiguration {
-        let layers = try layers()
+        let effective = try layers().effective()
         func value(_ key: String) -> (value: String, source: String)? {
-            layers.value(key).flatMap { $0.value.isEmpty ? nil : $0 }
+            effective[key].flatMap { $0.value.isEmpty ? nil : $0 }
         }
         /// Where a value came from, as the user wrote it: the flag, the variable, or the key in the file.
         func origin(_ key: String, _ source: String) -> String {
@@ -133,7 +133,7 @@ struct KafkaOptions: ParsableArguments {
             if source.hasPrefix("env ") { return String(source.dropFirst(4)) }
             return source == "file" ? "\(key) in the --config file" : key
         }
-        let properties = layers.librdkafkaProperties()
+        let properties = ConfigurationLayers.librdkafkaProperties(effective)
         let tlsValue = value("kafka.tls")?.value.lowercased()
         var security = KafkaSecurity(tls: tlsValue == "1" || tlsValue == "true")
         security.caLocation = value("kafka.tlsCALocation")?.value
