@@ -1,44 +1,31 @@
 """Real shards for the loader's tests: an embedded broker, documents of ../shared/data fed and augmented by the real
 engine on SmolLM2-135M, and the committed shards saved with `thinkstream shards export` as ground truth. Made once
-per test session (about a minute and a half on 2 cores)."""
+per test session (about two minutes on 2 cores)."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from support import REPO_ROOT, EmbeddedBroker, free_port, run_cli, smollm2_model
 from thinkstream import read_export
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT
 SHARED_DATA = REPO.parent / "shared" / "data"
-BIN = os.environ.get("THINKSTREAM_BIN", str(REPO / ".build" / "release" / "thinkstream"))
-SMOLLM2 = REPO / ".deps" / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 PREFIX = "pyt"
 PARTITIONS = 4
 #: SmolLM2-135M's EOS (`<|im_end|>`), the id train puts between packed samples.
 SMOLLM2_EOS = 2
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+__all__ = ["PARTITIONS", "PREFIX", "REPO", "SMOLLM2_EOS", "free_port", "thinkstream"]
 
 
-def thinkstream(*args: str, env: dict | None = None, timeout: float = 600, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
-    if check and result.returncode != 0:
-        raise AssertionError(f"thinkstream {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}")
-    return result
+def thinkstream(*args: str, env: dict | None = None, timeout: float = 600, check: bool = True):
+    return run_cli(list(args), env=env, timeout=timeout, check=check)
 
 
 def short_documents(per_corpus: int) -> list[str]:
@@ -58,8 +45,6 @@ def short_documents(per_corpus: int) -> list[str]:
 @dataclass
 class Broker:
     servers: str
-    port: int
-    state_dir: str
     env: dict
 
     def kafka_args(self, prefix: str = PREFIX) -> list[str]:
@@ -80,16 +65,9 @@ class ShardCorpus:
 
 
 @pytest.fixture(scope="session")
-def broker():
-    port = free_port()
-    state_dir = tempfile.mkdtemp(prefix="thinkstream-pytest-broker-")
-    env = {"THINKSTREAM_STATE_DIR": state_dir, "THINKSTREAM_KAFKA_PROFILE": "embedded"}
-    thinkstream("broker", "start", "--port", str(port), env=env, timeout=120)
-    try:
-        yield Broker(f"127.0.0.1:{port}", port, state_dir, env)
-    finally:
-        thinkstream("broker", "stop", "--port", str(port), env=env, timeout=60, check=False)
-        shutil.rmtree(state_dir, ignore_errors=True)
+def broker(tmp_path_factory):
+    with EmbeddedBroker(tmp_path_factory.mktemp("broker-state")) as embedded:
+        yield Broker(embedded.bootstrap_servers, embedded.environment())
 
 
 @pytest.fixture(scope="session")
@@ -101,7 +79,7 @@ def shard_corpus(broker, tmp_path_factory) -> ShardCorpus:
     thinkstream("feed", *broker.kafka_args(), str(corpus), env=broker.env)
     started = time.monotonic()
     augment = [
-        "augment", *broker.kafka_args(), "--model", str(SMOLLM2), "--transactional-id", "pytest-augment",
+        "augment", *broker.kafka_args(), "--model", str(smollm2_model()), "--transactional-id", "pytest-augment",
         "--max-thinking-tokens", "16", "--max-documents-in-flight", "2", "--shard-max-samples", "2",
         "--shard-max-seconds", "5", "--stop-when-idle", "10"]
     # The first worker dies by SIGKILL inside its first transaction (shard and offsets sent, no end markers): the

@@ -4,40 +4,19 @@ and a job killed with SIGKILL and restarted from its checkpoint trains the same 
 from __future__ import annotations
 
 import collections
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import PREFIX, REPO
-
-EXAMPLE = REPO / "python" / "examples" / "train_ddp.py"
-
-
-def torchrun(corpus, checkpoints: Path, logs: Path, *extra: str, env: dict | None = None, timeout: float = 300):
-    command = [
-        sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(_port()),
-        str(EXAMPLE), "--bootstrap-servers", corpus.broker.servers, "--topic-prefix", PREFIX, "--tiny",
-        "--context", "64", "--batch-size", "2", "--stop-at-end", "--checkpoint-dir", str(checkpoints),
-        "--checkpoint-every", "3", "--step-log", str(logs), *extra]
-    # Its own session, so a SIGKILL of the job's process group reaches torchrun and both ranks and nothing else.
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True, env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})})
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        raise
-    return process.returncode, output
+from conftest import PREFIX
+from support import torchrun_train_ddp
 
 
-def _port() -> int:
-    from conftest import free_port
-
-    return free_port()
+def torchrun(corpus, checkpoints: Path, logs: Path, *extra: str, env: dict | None = None):
+    return torchrun_train_ddp([
+        "--bootstrap-servers", corpus.broker.servers, "--topic-prefix", PREFIX, "--tiny", "--context", "64",
+        "--batch-size", "2", "--stop-at-end", "--checkpoint-dir", str(checkpoints), "--checkpoint-every", "3",
+        "--step-log", str(logs), *extra], env=env)
 
 
 def trained(logs: Path) -> dict[int, list[str]]:

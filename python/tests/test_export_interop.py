@@ -33,7 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the export is a local folder; ne
 import torch  # noqa: E402
 from transformers import LlamaForCausalLM  # noqa: E402
 
-from interop_support import EmbeddedBroker, read_gguf_metadata, run_cli, smollm2_model  # noqa: E402
+from support import EmbeddedBroker, read_gguf_metadata, run_cli, smollm2_model, torchrun_train_ddp  # noqa: E402
 
 CONTEXT = 32  # T: positions per row, for training and evaluation
 MICRO_BATCH = 2  # B
@@ -71,26 +71,31 @@ def is_maths(document: dict) -> bool:
 
 
 @pytest.fixture(scope="module")
-def run_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def interop_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
+    with EmbeddedBroker(tmp_path_factory.mktemp("interop-broker")) as broker:
+        yield broker
+
+
+@pytest.fixture(scope="module")
+def run_directory(tmp_path_factory: pytest.TempPathFactory, interop_broker: EmbeddedBroker) -> Iterator[Path]:
     """Feed -> augment -> train on a private broker; the folder holds documents.jsonl, checkpoints/ and hf/. It is
     removed afterwards: the checkpoint (weights and AdamW moments) and the export take 2.1 GB."""
     directory = tmp_path_factory.mktemp("export-interop")
     documents = directory / "documents.jsonl"
     documents.write_text("".join(json.dumps(document) + "\n" for document in DOCUMENTS))
     model = str(smollm2_model())
-    with EmbeddedBroker(directory / "broker-state") as broker:
-        env = broker.environment()
-        run_cli(["feed", str(documents)], env=env, timeout=60)
-        run_cli(
-            ["augment", "--model", model, "--transactional-id", "interop-augment", "--upsampling", "natural",
-             "--max-thinking-tokens", "16", "--stop-when-idle", "3"],
-            env=env, timeout=180)
-        # Two steps of B x T targets; --stop-when-idle ends the run with a padded step should augment keep fewer.
-        run_cli(
-            ["train", "--model", model, "--checkpoint-dir", str(directory / "checkpoints"), "--max-steps", "2",
-             "--context", str(CONTEXT), "--micro-batch", str(MICRO_BATCH), "--warmup-steps", "0",
-             "--learning-rate", "1e-4", "--checkpoint-every", "1000", "--keep-last", "1", "--stop-when-idle", "5"],
-            env=env, timeout=240)
+    env = interop_broker.environment()  # the broker stays up for test_train_ddp_continues_the_export
+    run_cli(["feed", str(documents)], env=env, timeout=60)
+    run_cli(
+        ["augment", "--model", model, "--transactional-id", "interop-augment", "--upsampling", "natural",
+         "--max-thinking-tokens", "16", "--stop-when-idle", "3"],
+        env=env, timeout=180)
+    # Two steps of B x T targets; --stop-when-idle ends the run with a padded step should augment keep fewer.
+    run_cli(
+        ["train", "--model", model, "--checkpoint-dir", str(directory / "checkpoints"), "--max-steps", "2",
+         "--context", str(CONTEXT), "--micro-batch", str(MICRO_BATCH), "--warmup-steps", "0",
+         "--learning-rate", "1e-4", "--checkpoint-every", "1000", "--keep-last", "1", "--stop-when-idle", "5"],
+        env=env, timeout=240)
     run_cli(["train", "export", "--checkpoint", str(directory / "checkpoints"), "--safetensors", str(directory / "hf")],
             timeout=120)
     yield directory
@@ -159,6 +164,28 @@ def test_transformers_loss_matches_swift_eval(run_directory: Path) -> None:
     wrong_loss, _ = mean_loss(model, *batches["general"])
     print(f"general with q/k rows in llama.cpp's RoPE order: {wrong_loss:.6f}")
     assert abs(wrong_loss - swift["general"]["loss"]) > 100 * TOLERANCES[torch.float32] * swift["general"]["loss"]
+
+
+def test_train_ddp_continues_the_export(run_directory: Path, interop_broker: EmbeddedBroker) -> None:
+    """python/examples/train_ddp.py continues pre-training the exported SmolLM2-135M on the shards topic with two
+    gloo ranks, and its checkpoint holds trained weights that load back into the model."""
+    checkpoints = run_directory / "ddp-checkpoints"
+    code, output = torchrun_train_ddp([
+        "--bootstrap-servers", interop_broker.bootstrap_servers, "--topic-prefix", "thinkstream", "--model",
+        str(run_directory / "hf"), "--context", str(CONTEXT), "--batch-size", "1", "--max-steps", "2", "--stop-at-end",
+        "--checkpoint-dir", str(checkpoints), "--checkpoint-every", "1", "--step-log", str(run_directory / "ddp-logs"),
+        "--learning-rate", "1e-4"], timeout=400)
+    assert code == 0, output[-3000:]
+    saved = torch.load(checkpoints / "step-00000002" / "model.pt", weights_only=False)
+    assert saved["step"] == 2 and saved["world_size"] == 2
+    model = load_export(run_directory / "hf", torch.float32)
+    before = model.model.embed_tokens.weight.detach().clone()
+    missing, unexpected = model.load_state_dict(saved["model"], strict=False)
+    assert not unexpected and set(missing) <= {"lm_head.weight"}, (missing, unexpected)
+    after = model.model.embed_tokens.weight.detach()
+    assert torch.isfinite(after).all() and not torch.equal(before, after), "two AdamW steps changed no weight"
+    logged = [(run_directory / "ddp-logs" / f"rank-{rank}.log").read_text().splitlines() for rank in (0, 1)]
+    assert [len(lines) for lines in logged] == [2, 2], logged
 
 
 def load_export(directory: Path, dtype: torch.dtype) -> LlamaForCausalLM:

@@ -1,4 +1,4 @@
-"""Helpers for tests that run the Swift `thinkstream` binary next to Python code.
+"""Helpers for the tests that run the Swift `thinkstream` binary next to Python code.
 
 - `thinkstream_binary()`, `smollm2_model()`: where the binary and the start model are (THINKSTREAM_BIN,
   THINKSTREAM_MODELS_DIR, else the paths `make` builds).
@@ -11,16 +11,18 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import struct
 import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, BinaryIO, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-# The range interop tests take ports from, so they do not collide with the Swift tests (random free ports) or the
+# The range the Python tests take ports from, so they do not collide with the Swift tests (random free ports) or the
 # demo and experiment brokers (19092, 19395).
 PORT_RANGE = range(19400, 19451)
 
@@ -46,10 +48,11 @@ def cli_environment(**extra: str) -> dict[str, str]:
 
 
 def run_cli(
-    args: Sequence[str], env: dict[str, str] | None = None, timeout: float = 300, stdin: str | None = None
+    args: Sequence[str], env: dict[str, str] | None = None, timeout: float = 300, stdin: str | None = None,
+    check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     """Runs `thinkstream args...` from the repository root; raises AssertionError naming the command, exit code
-    and the tail of its output when it fails or runs past `timeout` seconds."""
+    and the tail of its output when it runs past `timeout` seconds, or (with `check`) exits non-zero."""
     command = [str(thinkstream_binary()), *args]
     try:
         result = subprocess.run(
@@ -57,7 +60,7 @@ def run_cli(
             timeout=timeout)
     except subprocess.TimeoutExpired as error:
         raise AssertionError(f"{' '.join(command)}: no exit within {timeout} s\n{_tail(error.stderr)}") from error
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         raise AssertionError(
             f"{' '.join(command)}: exit {result.returncode}\nstdout:\n{_tail(result.stdout)}\n"
             f"stderr:\n{_tail(result.stderr)}")
@@ -123,6 +126,25 @@ class EmbeddedBroker:
             self.stop()
         else:
             self._stop_quietly()  # keep the error that ended the block, not a failed stop
+
+
+TRAIN_DDP_EXAMPLE = REPO_ROOT / "python" / "examples" / "train_ddp.py"
+
+
+def torchrun_train_ddp(args: Sequence[str], env: dict[str, str] | None = None, ranks: int = 2, timeout: float = 300):
+    """`torchrun --nproc_per_node ranks python/examples/train_ddp.py args...` (gloo, one thread per rank) in its own
+    session, so a SIGKILL of its process group ends torchrun and every rank and nothing else. Returns (exit code,
+    output); the job is SIGKILLed when it runs past `timeout` seconds."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(ranks), "--master_port",
+               str(free_port()), str(TRAIN_DDP_EXAMPLE), *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
+                               start_new_session=True, env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})})
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return process.returncode, output
 
 
 # GGUF value types (ggml/docs/gguf.md): id -> struct format of a scalar; 8 is a string, 9 an array.
