@@ -26,12 +26,16 @@ extension LlamaModel {
     ///
     /// - Parameters:
     ///   - maxPositionEmbeddings: the context length to declare.
-    public func huggingFaceConfigJSON(maxPositionEmbeddings: Int = 8192) -> String {
-        """
+    ///   - bosTokenID, eosTokenID: `bos_token_id` / `eos_token_id` to record; without them transformers assumes 1 and
+    ///     2, wrong for most tokenizers (the byte tokenizer of fresh models has EOS 0).
+    public func huggingFaceConfigJSON(maxPositionEmbeddings: Int = 8192, bosTokenID: Int? = nil, eosTokenID: Int? = nil) -> String {
+        let special = [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)]
+            .compactMap { key, value in value.map { "  \"\(key)\": \($0),\n" } }.joined()
+        return """
         {
           "architectures": ["LlamaForCausalLM"],
           "model_type": "llama",
-          "vocab_size": \(config.vocab),
+        \(special)  "vocab_size": \(config.vocab),
           "hidden_size": \(config.dModel),
           "intermediate_size": \(config.ffnHidden),
           "num_hidden_layers": \(config.nLayers),

@@ -78,5 +78,10 @@ import Training
         let json = try JSONSerialization.jsonObject(with: Data(model.huggingFaceConfigJSON().utf8)) as? [String: Any]
         #expect(json?["num_key_value_heads"] as? Int == 2 && json?["tie_word_embeddings"] as? Bool == true)
         #expect(json?["rms_norm_eps"] as? Double == 1e-5)
+        #expect(json?["eos_token_id"] == nil)
+        let special = try JSONSerialization.jsonObject(
+            with: Data(model.huggingFaceConfigJSON(bosTokenID: 1, eosTokenID: 0).utf8)) as? [String: Any]
+        #expect(special?["bos_token_id"] as? Int == 1 && special?["eos_token_id"] as? Int == 0)
+        #expect(special?["vocab_size"] as? Int == config.vocab)
     }
 }

@@ -117,6 +117,9 @@ def test_exported_config_is_smollm2_135m(run_directory: Path) -> None:
         config["num_hidden_layers"], config["num_attention_heads"], config["num_key_value_heads"])
     assert gguf["llama.rope.freq_base"] == pytest.approx(config["rope_theta"])
     assert gguf["llama.attention.layer_norm_rms_epsilon"] == pytest.approx(config["rms_norm_eps"], rel=1e-6)
+    # The special ids the run packed with, so transformers' generation and the loader's EOS agree.
+    assert (config["bos_token_id"], config["eos_token_id"]) == (
+        gguf["tokenizer.ggml.bos_token_id"], gguf["tokenizer.ggml.eos_token_id"])
 
 
 def test_transformers_loss_matches_swift_eval(run_directory: Path) -> None:

@@ -87,8 +87,13 @@ public enum TrainExport {
         try writer.write(toPath: path)
     }
 
-    /// Writes `model.safetensors` and `config.json` (Hugging Face `LlamaForCausalLM`) into `directory`.
-    public static func writeSafetensors(_ checkpoint: TrainingCheckpoint, to directory: String) throws {
-        try HuggingFaceExport.write(checkpoint.restore().model, to: directory)
+    /// Writes `model.safetensors` and `config.json` (Hugging Face `LlamaForCausalLM`) into `directory`; the config
+    /// records the EOS the run packed with and, when `tokenizerSource` is given, its BOS.
+    public static func writeSafetensors(_ checkpoint: TrainingCheckpoint, to directory: String, tokenizerSource: GGUFFile? = nil) throws {
+        let state = try? JSONDecoder().decode(TrainService.TrainerState.self, from: Data(checkpoint.trainerState))
+        try HuggingFaceExport.write(
+            checkpoint.restore().model, to: directory,
+            bosTokenID: tokenizerSource?.metadata.int("tokenizer.ggml.bos_token_id"),
+            eosTokenID: state?.eosTokenID ?? tokenizerSource?.metadata.int("tokenizer.ggml.eos_token_id"))
     }
 }

@@ -40,7 +40,8 @@ struct TrainExportCommand: ParsableCommand {
                 print("wrote \(gguf) (step \(checkpoint.step), \(f16 ? "f16" : "f32"))")
             }
             if let safetensors {
-                try TrainExport.writeSafetensors(checkpoint, to: safetensors)
+                let source = try (model ?? startModel).map { try GGUFFile(path: $0) }
+                try TrainExport.writeSafetensors(checkpoint, to: safetensors, tokenizerSource: source)
                 print("wrote \(safetensors)/model.safetensors and config.json (step \(checkpoint.step))")
             }
         } catch {
