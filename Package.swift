@@ -17,7 +17,10 @@ let package = Package(
     name: "ThinkStream",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "thinkstream", targets: ["ThinkStreamCLI"])
+        .executable(name: "thinkstream", targets: ["ThinkStreamCLI"]),
+        // For the fuzz package in Fuzz/, which depends on this one by path.
+        .library(name: "Shards", targets: ["Shards"]),
+        .library(name: "GGUF", targets: ["GGUF"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

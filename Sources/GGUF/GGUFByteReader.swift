@@ -4,6 +4,10 @@ struct GGUFByteReader {
     let fileName: String
     var position: Int = 0
 
+    /// The deepest arrays of arrays may nest. The specification sets no limit and model files use none, but each
+    /// level recurses, so an unbounded depth would let a 1 MB file overflow the stack.
+    static let maximumArrayNesting = 8
+
     init(bytes: UnsafeRawBufferPointer, fileName: String) {
         self.bytes = bytes
         self.fileName = fileName
@@ -49,7 +53,7 @@ struct GGUFByteReader {
         return string
     }
 
-    mutating func readValue(of type: GGUFValueType, key: String) throws -> GGUFValue {
+    mutating func readValue(of type: GGUFValueType, key: String, nesting: Int = 0) throws -> GGUFValue {
         switch type {
         case .uint8: return .uint8(try read(UInt8.self, "'\(key)'"))
         case .int8: return .int8(try read(Int8.self, "'\(key)'"))
@@ -64,12 +68,37 @@ struct GGUFByteReader {
         case .int64: return .int64(try read(Int64.self, "'\(key)'"))
         case .float64: return .float64(Double(bitPattern: try read(UInt64.self, "'\(key)'")))
         case .array:
+            guard nesting < Self.maximumArrayNesting else {
+                throw GGUFError(
+                    .invalidMetadata,
+                    "\(fileName): metadata key '\(key)' nests arrays deeper than \(Self.maximumArrayNesting) levels at "
+                        + "offset \(position); the file is corrupt")
+            }
             let elementType = try readValueType(key: key)
             let count = try readCount("the element count of array '\(key)'")
+            // Checked before reserving: each element takes at least this many bytes of what is left.
+            let (needed, overflow) = count.multipliedReportingOverflow(by: Self.minimumEncodedBytes(elementType))
+            guard !overflow, needed <= bytes.count - position else {
+                throw GGUFError(
+                    .truncated,
+                    "\(fileName): array '\(key)' claims \(count) \(elementType) elements at offset \(position - 8), "
+                        + "more than the \(bytes.count - position) bytes left hold; the file is truncated or corrupt")
+            }
             var values: [GGUFValue] = []
             values.reserveCapacity(count)
-            for _ in 0..<count { values.append(try readValue(of: elementType, key: key)) }
+            for _ in 0..<count { values.append(try readValue(of: elementType, key: key, nesting: nesting + 1)) }
             return .array(elementType: elementType, values: values)
+        }
+    }
+
+    /// The fewest bytes one value of `type` takes in a file (a string's length, an array's type and count).
+    private static func minimumEncodedBytes(_ type: GGUFValueType) -> Int {
+        switch type {
+        case .uint8, .int8, .bool: 1
+        case .uint16, .int16: 2
+        case .uint32, .int32, .float32: 4
+        case .uint64, .int64, .float64, .string: 8
+        case .array: 12
         }
     }
 

@@ -18,7 +18,7 @@ import Quantization
 /// The mapping lives as long as this object; data buffers handed out by `data(of:)` are valid only while the
 /// `GGUFFile` is alive.
 public final class GGUFFile: Sendable {
-    /// The path the file was opened from.
+    /// The path the file was opened from (the name given, for bytes in memory).
     public let path: String
     /// The GGUF version in the header (2 or 3).
     public let version: Int
@@ -43,9 +43,22 @@ public final class GGUFFile: Sendable {
     /// - Parameter path: The file to map.
     /// - Throws: `GGUFError` with code `ioFailure`, `badMagic`, `unsupportedVersion`, `truncated`,
     ///   `invalidMetadata`, `duplicateKey`, `unknownTensorType`, `invalidTensor` or `duplicateTensor`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(mapping: GGUFMapping(path: path), path: path)
+    }
+
+    /// Reads and validates a GGUF file held in memory; the bytes are copied, so `bytes` need not outlive the call.
+    /// - Parameters:
+    ///   - bytes: The whole file.
+    ///   - name: Names the file in error messages and becomes `path`.
+    /// - Throws: `GGUFError` like `init(path:)`, except `ioFailure`.
+    public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
+        try self.init(mapping: GGUFMapping(copying: bytes), path: name)
+    }
+
+    private init(mapping: GGUFMapping, path: String) throws {
         self.path = path
-        mapping = try GGUFMapping(path: path)
+        self.mapping = mapping
         var reader = GGUFByteReader(bytes: mapping.bytes, fileName: path)
 
         let magic = try reader.read(UInt32.self, "the magic")

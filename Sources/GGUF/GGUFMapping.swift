@@ -4,11 +4,14 @@
     import Darwin
 #endif
 
-/// The sole owner of a read-only memory mapping of a whole file; unmaps it in `deinit`.
+/// The sole owner of the bytes of a whole GGUF file: a read-only memory mapping, unmapped in `deinit`, or a copy in
+/// memory, freed in `deinit`.
 ///
-/// `@unchecked Sendable`: the mapping is `PROT_READ` and never changes after `init`, so concurrent reads are safe.
+/// `@unchecked Sendable`: the bytes are `PROT_READ` (or never written) and never change after `init`, so concurrent
+/// reads are safe.
 final class GGUFMapping: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+    private let isMapped: Bool
 
     /// Maps `path` read-only. Wraps `open`, `fstat` and `mmap`.
     init(path: String) throws {
@@ -22,6 +25,7 @@ final class GGUFMapping: @unchecked Sendable {
         guard fstat(descriptor, &status) == 0 else {
             throw GGUFError(.ioFailure, "\(path): fstat failed (errno \(errno))")
         }
+        isMapped = true
         let size = Int(status.st_size)
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -33,7 +37,20 @@ final class GGUFMapping: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// Copies `contents` into memory this object owns, 64-byte aligned (a mapping is page-aligned): enough for any
+    /// SIMD load of tensor data.
+    init(copying contents: UnsafeRawBufferPointer) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: contents.count, alignment: 64)
+        if contents.count > 0 { copy.copyMemory(from: contents) }
+        bytes = UnsafeRawBufferPointer(copy)
+        isMapped = false
+    }
+
     deinit {
-        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+        if isMapped {
+            if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+        } else {
+            bytes.deallocate()
+        }
     }
 }

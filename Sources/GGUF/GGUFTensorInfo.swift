@@ -31,17 +31,19 @@ public struct GGUFTensorInfo: Sendable, Equatable {
     }
 
     /// The bytes a tensor of this type and shape takes, or `nil` when the row is not a whole number of blocks
-    /// or the size overflows.
+    /// or the element count or the size overflows.
     static func byteCount(type: GGMLType, dimensions: [Int]) -> Int? {
-        guard let rowLength = dimensions.first, rowLength % type.blockSize == 0 else {
-            return dimensions.isEmpty ? type.typeSizeBytes : nil
-        }
-        var total = rowLength / type.blockSize * type.typeSizeBytes
-        for dimension in dimensions.dropFirst() {
-            let (product, overflow) = total.multipliedReportingOverflow(by: dimension)
+        guard let rowLength = dimensions.first else { return type.typeSizeBytes }
+        guard rowLength % type.blockSize == 0 else { return nil }
+        // The element count must fit too, multiplied in `elementCount`'s order; whole blocks per row make it a
+        // multiple of the block size.
+        var elements = 1
+        for dimension in dimensions {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
             guard !overflow else { return nil }
-            total = product
+            elements = product
         }
-        return total
+        let (total, overflow) = (elements / type.blockSize).multipliedReportingOverflow(by: type.typeSizeBytes)
+        return overflow ? nil : total
     }
 }

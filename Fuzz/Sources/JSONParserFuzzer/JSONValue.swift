@@ -1,0 +1,1 @@
+../../../Sources/Pipeline/JSON/JSONValue.swift
