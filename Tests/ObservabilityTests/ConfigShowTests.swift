@@ -44,18 +44,20 @@ struct ConfigShowTests {
               port: 9100
             """)
         defer { try? FileManager.default.removeItem(at: file) }
+        let caFile = try Self.writeConfig("-----BEGIN CERTIFICATE-----\n")  // a CA location must name a readable file
+        defer { try? FileManager.default.removeItem(at: caFile) }
         let entries = try Self.show(
             ["--config", file.path, "--bootstrap-servers", "flag-host:9092", "--metrics-port", "9200"],
             environment: [
                 "THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS": "env-host:9092", "THINKSTREAM_KAFKA_REQUEST_TIMEOUT": "20",
-                "THINKSTREAM_METRICS_PORT": "9300", "THINKSTREAM_KAFKA_TLS_CA_LOCATION": "/etc/ca.pem",
+                "THINKSTREAM_METRICS_PORT": "9300", "THINKSTREAM_KAFKA_TLS_CA_LOCATION": caFile.path,
             ])
         #expect(entries["kafka.bootstrapServers"]?.value == "flag-host:9092")
         #expect(entries["kafka.bootstrapServers"]?.source == "flag")
         #expect(entries["metrics.port"]?.value == "9200")
         #expect(entries["kafka.requestTimeout"]?.value == "20")
         #expect(entries["kafka.requestTimeout"]?.source == "env THINKSTREAM_KAFKA_REQUEST_TIMEOUT")
-        #expect(entries["kafka.tlsCALocation"]?.value == "/etc/ca.pem")
+        #expect(entries["kafka.tlsCALocation"]?.value == caFile.path)
         #expect(entries["kafka.saslUsername"]?.value == "file-user")
         #expect(entries["kafka.saslUsername"]?.source == "file")
         #expect(entries["metrics.interval"]?.value == "7")

@@ -62,8 +62,9 @@ public final class DeadLetterRedriver {
             logger: logger)
         defer { producer.close(timeout: .seconds(5)) }
         if !dryRun {
-            try producer.initTransactions()
             let admin = try KafkaAdmin(configuration: client, logger: logger)
+            _ = try admin.metadata()  // an unreachable cluster fails here, named, not as a transaction timeout
+            try producer.initTransactions()
             _ = try admin.createTopics([topics.redriveLedger], partitions: 1)
         }
         let ledger = try readLedger()

@@ -30,6 +30,17 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Repetitions of each measurement (best is reported).")
         var repetitions = 2
 
+        func validate() throws { _ = try batchSizes() }
+
+        /// `--batches` as positive integers.
+        func batchSizes() throws -> [Int] {
+            let sizes = batches.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                throw ValidationError("--batches '\(batches)': expected comma-separated positive integers, e.g. 1,4,8,16")
+            }
+            return sizes.compactMap { $0 }
+        }
+
         func run() async throws {
             _ = try CommandBootstrap.start(command: "bench")
             let (engine, _, path) = try await modelOptions.loadEngine()
@@ -50,7 +61,7 @@ struct BenchCommand: AsyncParsableCommand {
                 try await timed(engine, prompts: [Array(corpus.prefix(16))], generate: generateTokens)
             }
             print(String(format: "decode   tg%d: %.1f tokens/s", generateTokens, Double(generateTokens) / decodeOnly))
-            for batch in batches.split(separator: ",").compactMap({ Int($0) }) {
+            for batch in try batchSizes() {
                 let prompts = (0..<batch).map { Array(corpus[$0..<($0 + batchPromptTokens)]) }
                 let seconds = try await best { try await timed(engine, prompts: prompts, generate: generateTokens) }
                 print(String(

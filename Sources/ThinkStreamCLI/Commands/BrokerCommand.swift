@@ -15,10 +15,25 @@ struct BrokerCommand: ParsableCommand {
         @Option(help: "Folder for the PID and log files (env THINKSTREAM_STATE_DIR; default .run in the current folder).")
         var stateDirectory: String?
 
+        /// Refuses a port outside 1...65535 from the flag or THINKSTREAM_BROKER_PORT before anything starts.
+        func validate() throws { _ = try resolvedPort() }
+
+        func resolvedPort() throws -> Int {
+            if let port {
+                guard (1...65535).contains(port) else { throw ValidationError("--port \(port): expected a port 1-65535") }
+                return port
+            }
+            guard let text = ProcessInfo.processInfo.environment["THINKSTREAM_BROKER_PORT"] else { return 9092 }
+            guard let value = Int(text), (1...65535).contains(value) else {
+                throw ValidationError("THINKSTREAM_BROKER_PORT '\(text)': expected a port 1-65535")
+            }
+            return value
+        }
+
         func broker() throws -> EmbeddedBroker {
             let environment = ProcessInfo.processInfo.environment
             return try EmbeddedBroker(
-                port: port ?? environment["THINKSTREAM_BROKER_PORT"].flatMap(Int.init) ?? 9092,
+                port: try resolvedPort(),
                 stateDirectory: stateDirectory ?? environment["THINKSTREAM_STATE_DIR"]
                     ?? FileManager.default.currentDirectoryPath + "/.run")
         }

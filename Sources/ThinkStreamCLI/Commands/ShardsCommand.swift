@@ -61,6 +61,7 @@ struct ShardsCommand: ParsableCommand {
                 configuration: .init(client: try kafka.clientConfiguration(clientID: "thinkstream-shards"), groupID: "thinkstream-inspect-\(UUID())"),
                 logger: logger)
             defer { consumer.close() }
+            _ = try consumer.metadata(topic: topic)  // an unreachable broker fails here, named (exit 69)
             try consumer.assign([.init(topic: topic, partition: partition, offset: offset)])
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {

@@ -131,6 +131,25 @@ struct TrainRunCommand: ParsableCommand {
     @Flag(help: "Debug logging.")
     var verbose = false
 
+    /// Refuses a start model that cannot be read, an unknown --fresh shape or a missing THINKSTREAM_MODELS_DIR before
+    /// the run touches the broker (a resumed run reads its start model from the checkpoint, so the default file
+    /// itself is checked only when the run starts).
+    func validate() throws {
+        if let model, !FileManager.default.isReadableFile(atPath: model) {
+            throw ValidationError("--model \(model): no such readable file; give the path of a llama GGUF")
+        }
+        if let shape = fresh, !["tiny", "small", "smollm2-135m", "smollm2"].contains(shape.lowercased()) {
+            throw ValidationError("--fresh '\(shape)': use tiny, small or smollm2-135m")
+        }
+        if model != nil && fresh != nil { throw ValidationError("give at most one of --model <gguf> and --fresh <shape>") }
+        if model == nil, fresh == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
+            }
+        }
+    }
+
     func run() throws {
         let logger = try CommandBootstrap.start(command: "train", verbose: verbose)
         InterruptFlag.install()

