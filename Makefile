@@ -31,7 +31,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test demo demo-stop clean bench-feed bench-engine bench-augment bench-generators bench-loader experiment-tpt lint
+.PHONY: deps build test fuzz demo demo-stop clean bench-feed bench-engine bench-augment bench-generators bench-loader experiment-tpt lint
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -73,6 +73,8 @@ build: deps
 test: deps .deps/experiment.stamp
 	swift build $(SWIFT_FLAGS) --build-tests
 	swift test $(SWIFT_FLAGS) --skip-build --no-parallel
+	@echo "== fuzz: libFuzzer on the JSON parser, the shard decoder and the GGUF reader, $(FUZZ_SECONDS) s each (Fuzz/run.sh)"
+	Fuzz/run.sh $(FUZZ_SECONDS)
 	@echo "== the PyTorch loader (python/tests: real shards from augment, 2-rank gloo DDP, kill -9 resume, export interop)"
 	swift build $(SWIFT_FLAGS) --product thinkstream
 	THINKSTREAM_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
@@ -81,6 +83,11 @@ test: deps .deps/experiment.stamp
 	MICRO=1 OUT=.build/experiment-smoke PORT=19395 scripts/experiment/run.sh >.build/experiment-smoke.log 2>&1 \
 		|| { tail -30 .build/experiment-smoke.log; exit 1; }
 	$(VENV)/bin/python scripts/experiment/check_outputs.py .build/experiment-smoke
+
+# The libFuzzer targets (own package in Fuzz/, build folder .build-fuzz), FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 90
+fuzz: deps
+	Fuzz/run.sh $(FUZZ_SECONDS)
 
 lint:
 	swift format lint --strict --recursive Sources Tests

@@ -99,6 +99,30 @@ def atomic_save(value, path: Path) -> None:
     os.replace(temporary, path)
 
 
+def kill_whole_job() -> None:
+    """Crash tests (Linux): SIGKILL torchrun's agent, every rank it started and their DataLoader workers at once, as
+    `kill -9` of the job would (torchrun starts each rank in its own session, so one process group is not enough)."""
+    agent = os.getppid()
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    victims, pending = [], [agent]
+    while pending:
+        pid = pending.pop()
+        victims.append(pid)
+        pending += children.get(pid, [])
+    for pid in sorted(victims, key=lambda pid: pid == os.getpid()):  # this process last
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def truncate_step_log(path: Path, before: int) -> None:
     """Drops the lines of steps at or after `before`: a resumed run trains them again."""
     if not path.exists():
@@ -136,7 +160,7 @@ def main() -> None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         truncate_step_log(log_path, step)
     ddp = DistributedDataParallel(model)
-    kill_at = int(os.environ.get("THINKSTREAM_TEST_KILL_JOB_AT_STEP", "0"))  # crash tests: SIGKILL the whole job
+    kill_at = int(os.environ.get("THINKSTREAM_TEST_KILL_JOB_AT_STEP", "0"))  # crash tests: kill -9 of the whole job
 
     batches = iter(loader)
     started, tokens = time.monotonic(), 0
@@ -169,7 +193,7 @@ def main() -> None:
             elapsed = time.monotonic() - started
             print(f"step {step} loss {(loss_sum / targets.clamp(min=1)).item():.4f} {tokens / elapsed:.0f} tokens/s (rank 0)", flush=True)
         if kill_at and step == kill_at and rank == 0:
-            os.killpg(os.getpgid(0), signal.SIGKILL)
+            kill_whole_job()
         if step % args.checkpoint_every == 0:
             save_checkpoint(directory, step, rank, ddp.module, optimizer, loader, args.keep_checkpoints)
     if not (directory / f"step-{step:08d}").exists():  # the directory is shared by the ranks

@@ -132,19 +132,39 @@ TRAIN_DDP_EXAMPLE = REPO_ROOT / "python" / "examples" / "train_ddp.py"
 
 
 def torchrun_train_ddp(args: Sequence[str], env: dict[str, str] | None = None, ranks: int = 2, timeout: float = 300):
-    """`torchrun --nproc_per_node ranks python/examples/train_ddp.py args...` (gloo, one thread per rank) in its own
-    session, so a SIGKILL of its process group ends torchrun and every rank and nothing else. Returns (exit code,
-    output); the job is SIGKILLed when it runs past `timeout` seconds."""
+    """`torchrun --nproc_per_node ranks python/examples/train_ddp.py args...` (gloo, one thread per rank). Returns
+    (exit code, output); past `timeout` seconds torchrun and every process under it (each rank runs in a session
+    of its own) are SIGKILLed."""
     command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(ranks), "--master_port",
                str(free_port()), str(TRAIN_DDP_EXAMPLE), *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
-                               start_new_session=True, env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})})
+                               env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})})
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        kill_tree(process.pid)
         raise
     return process.returncode, output
+
+
+def kill_tree(root: int) -> None:
+    """SIGKILLs `root` and all its descendants (found through /proc), so no rank outlives a failed test."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        pending += children.get(pid, [])
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 # GGUF value types (ggml/docs/gguf.md): id -> struct format of a scalar; 8 is a string, 9 an array.
