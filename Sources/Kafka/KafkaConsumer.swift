@@ -191,6 +191,7 @@ public final class KafkaConsumer: Sendable {
 
     /// Leaves the group (revoking partitions) and stops fetching. Wraps `rd_kafka_consumer_close`.
     public func close() {
+        client.context.isClosing.withLock { $0 = true }
         rd_kafka_consumer_close(client.handle)
     }
 }

@@ -52,7 +52,7 @@ public final class KafkaProducer: Sendable {
         self.connection = Mutex(try Connection(configuration: configuration, logger: logger))
     }
 
-    /// Counts of delivered and failed records since this producer (or its last rebuild) started.
+    /// Counts of delivered and failed records since this producer started, rebuilds included.
     public var deliveryTally: (delivered: Int, failed: Int, lastFailure: String?) {
         connection.withLock { connection in
             connection.client.context.deliveries.withLock { ($0.delivered, $0.failed, $0.lastFailure) }
@@ -61,6 +61,10 @@ public final class KafkaProducer: Sendable {
 
     /// Records handed to librdkafka and not yet acknowledged. Wraps `rd_kafka_outq_len`.
     public var inFlightCount: Int { Int(connection.withLock { rd_kafka_outq_len($0.client.handle) }) }
+
+    /// The last connection-level error librdkafka reported (it names the broker, e.g. "127.0.0.1:9092/1: Connect to
+    /// ipv4#127.0.0.1:9092 failed: Connection refused"), if any.
+    public var lastTransportError: String? { connection.withLock { $0.client.context.lastTransportError.withLock { $0 } } }
 
     /// The fatal error that made the current client unusable, if any (the next call rebuilds it).
     public var fatalError: String? { connection.withLock { $0.client.context.fatalError.withLock { $0 } } }
@@ -167,15 +171,23 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// Replaces a client that librdkafka declared fatally failed; its unsent records are lost, and were counted
-    /// as failed deliveries.
+    /// Replaces a client that librdkafka declared fatally failed; its unsent records are lost, and count as failed
+    /// deliveries: the replacement starts from the old client's tally, so ``deliveryTally`` still shows every
+    /// record that failed before the rebuild (a caller that checks it at the end, as feed does, must see them).
     private func rebuildIfFatal(_ connection: inout Connection) {
         guard let reason = connection.client.context.fatalError.withLock({ $0 }) else { return }
         logger.warning("kafka producer rebuilt after a fatal error", metadata: ["kafka.error": "\(reason)"])
-        rd_kafka_purge(connection.client.handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+        let handle = connection.client.handle
+        rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+        connection.poller.stop()
+        // Serve the purged records' delivery reports (bounded): each counts as failed, and an awaiting `produce`
+        // gets its error instead of waiting forever.
+        for _ in 0..<100 where rd_kafka_outq_len(handle) > 0 { rd_kafka_poll(handle, 10) }
+        let tally = connection.client.context.deliveries.withLock { $0 }
         connection.shutDown()
         let wasTransactional = connection.transactionsInitialized
         guard let replacement = try? Connection(configuration: configuration, logger: logger) else { return }
+        replacement.client.context.deliveries.withLock { $0 = tally }
         connection = replacement
         rebuilds.add(1, ordering: .relaxed)
         if wasTransactional {
@@ -202,6 +214,7 @@ public final class KafkaProducer: Sendable {
     /// Flushes (up to `timeout`), stops the polling thread and frees the client.
     public func close(timeout: Duration = .seconds(10)) {
         connection.withLock { connection in
+            connection.client.context.isClosing.withLock { $0 = true }
             rd_kafka_flush(connection.client.handle, Int32(timeout.milliseconds))
             connection.shutDown()
         }

@@ -33,3 +33,46 @@ public enum TestLogging {
         return logger
     }()
 }
+
+/// A private embedded broker reachable only through a ``TCPCutProxy``: the broker advertises the proxy's port in
+/// its metadata, so every client (including reconnections to the address metadata names) goes through the proxy,
+/// and cutting the proxy cuts every client off the broker. `body` gets the proxy, the broker (to restart it) and the
+/// bootstrap address to hand to components (the proxy's).
+/// - Throws: whatever `body` throws, or `KafkaError` if the broker does not answer through the proxy.
+public func withProxiedBroker<Result>(
+    _ body: (TCPCutProxy, EmbeddedBroker, String) async throws -> Result
+) async throws -> Result {
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-test-\(UUID().uuidString)").path
+    var broker = try EmbeddedBroker(port: EmbeddedBroker.freePort(), stateDirectory: state)
+    let proxy = try TCPCutProxy(upstreamPort: broker.port)
+    broker.advertisedPort = proxy.port
+    defer {
+        proxy.stop()
+        broker.stop()
+        try? FileManager.default.removeItem(atPath: state)
+    }
+    try broker.start(logger: TestLogging.logger)
+    try waitUntilAnswering(proxy.address, timeout: .seconds(20))
+    return try await body(proxy, broker, proxy.address)
+}
+
+/// Waits until a metadata request to `bootstrapServers` succeeds and names only that address as a broker.
+/// - Throws: `KafkaError` `.brokerUnreachable` naming the address and the last failure.
+public func waitUntilAnswering(_ bootstrapServers: String, timeout: Duration) throws {
+    let deadline = ContinuousClock.now + timeout
+    var lastFailure = "no answer"
+    while ContinuousClock.now < deadline {
+        do {
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded, requestTimeout: .seconds(1)),
+                logger: TestLogging.logger)
+            let brokers = try admin.metadata().brokers.map { "\($0.host):\($0.port)" }
+            if brokers == [bootstrapServers] { return }
+            lastFailure = "metadata names brokers \(brokers)"
+        } catch {
+            lastFailure = "\(error)"
+        }
+        usleep(100_000)
+    }
+    throw KafkaError(.brokerUnreachable, "\(bootstrapServers) did not answer within \(timeout): \(lastFailure)")
+}

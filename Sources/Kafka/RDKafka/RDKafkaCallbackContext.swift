@@ -17,6 +17,13 @@ final class RDKafkaCallbackContext: Sendable {
     let fatalError = Mutex<String?>(nil)
     /// The last connection-level error (all brokers down, resolve failure), cleared on a later success.
     let lastTransportError = Mutex<String?>(nil)
+    /// The client's bootstrap servers, named in the broker-unreachable warning (set once the client exists).
+    let bootstrapServers = Mutex<String>("")
+    /// When the last broker-unreachable warning was logged: at most one per ``transportWarningInterval``.
+    let lastTransportWarning = Mutex<ContinuousClock.Instant?>(nil)
+    static let transportWarningInterval = Duration.seconds(10)
+    /// Set when the client starts closing: the connections it tears down then are no outage worth a warning.
+    let isClosing = Mutex(false)
     let rebalanceHandler: Mutex<(@Sendable (KafkaRebalance) -> Void)?>
     /// The consumer's own reaction to a rebalance (resetting transaction filtering), run before `rebalanceHandler`.
     let internalRebalanceHandler = Mutex<(@Sendable (KafkaRebalance) -> Void)?>(nil)
@@ -70,6 +77,22 @@ let rdKafkaErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<C
             || code == RD_KAFKA_RESP_ERR__TRANSPORT.rawValue
         {
             context.lastTransportError.withLock { $0 = text }
+            // librdkafka reconnects by itself; say so once in a while, naming the broker, instead of every retry.
+            let now = ContinuousClock.now
+            let due = !context.isClosing.withLock { $0 } && context.lastTransportWarning.withLock { last in
+                guard last.map({ now - $0 >= RDKafkaCallbackContext.transportWarningInterval }) ?? true else { return false }
+                last = now
+                return true
+            }
+            if due {
+                context.logger.warning(
+                    "kafka broker unreachable; librdkafka keeps reconnecting",
+                    metadata: [
+                        "kafka.bootstrap_servers": "\(context.bootstrapServers.withLock { $0 })", "kafka.error": "\(text)",
+                        "kafka.error_code": "\(RDKafkaErrors.name(rd_kafka_resp_err_t(code)))",
+                    ])
+                return
+            }
         }
         context.logger.debug("kafka error", metadata: ["kafka.error": "\(text)"])
     }

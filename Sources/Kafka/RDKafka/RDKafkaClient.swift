@@ -35,6 +35,7 @@ final class RDKafkaClient: @unchecked Sendable {
         self.context = context
         self.kind = kind
         self.brokerList = properties["bootstrap.servers"] ?? "the bootstrap servers"
+        context.bootstrapServers.withLock { $0 = brokerList }
         if kind == .consumer { rd_kafka_poll_set_consumer(created) }
     }
 

@@ -18,6 +18,17 @@ public enum RDKafkaLibrary {
     /// The loaded library's version number. Wraps `rd_kafka_version`.
     public static var version: Int32 { rd_kafka_version() }
 
+    /// Whether the loaded librdkafka knows `property` (probed on a throw-away configuration). Wraps `rd_kafka_conf_set`.
+    static func knowsProperty(_ property: String, value: String) -> Bool {
+        guard let conf = rd_kafka_conf_new() else { return false }
+        defer { rd_kafka_conf_destroy(conf) }
+        var reason = [CChar](repeating: 0, count: 256)
+        return rd_kafka_conf_set(conf, property, value, &reason, reason.count) == RD_KAFKA_CONF_OK
+    }
+
+    /// Whether this librdkafka has KIP-899 re-bootstrapping (`metadata.recovery.strategy`, librdkafka 2.6 and newer).
+    static let hasMetadataRecoveryStrategy = knowsProperty("metadata.recovery.strategy", value: "none")
+
     /// The path of the shared object the dynamic loader chose for librdkafka, when it can tell.
     /// Read from `/proc/self/maps`, so it names the file even when a link (`.deps/lib/librdkafka.so.1`) led to it.
     public static var loadedPath: String? {

@@ -164,14 +164,24 @@ final class ChunkedFileReader {
         }
     }
 
+    /// One `read(2)` of up to a chunk: a pipe answers with what was written so far, so `feed -` produces lines as
+    /// they arrive (`FileHandle.read(upToCount:)` waits for the whole 4 MiB or the end of input).
     private func readChunk() throws -> [UInt8] {
-        let chunk: Data
-        do {
-            chunk = try handle.read(upToCount: Self.chunkSizeBytes) ?? Data()
-        } catch {
-            throw PipelineError(.unreadableInput, "\(source): read failed: \(error)", cause: error)
+        let descriptor = handle.fileDescriptor
+        let chunk = try [UInt8](unsafeUninitializedCapacity: Self.chunkSizeBytes) { bytes, initializedCount in
+            initializedCount = 0
+            while true {
+                let count = read(descriptor, bytes.baseAddress, bytes.count)
+                if count >= 0 {
+                    initializedCount = count
+                    return
+                }
+                guard errno == EINTR else {
+                    throw PipelineError(.unreadableInput, "\(source): read failed: \(String(cString: strerror(errno)))")
+                }
+            }
         }
         bytesConsumed += Int64(chunk.count)
-        return [UInt8](chunk)
+        return chunk
     }
 }

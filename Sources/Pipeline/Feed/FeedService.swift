@@ -167,9 +167,13 @@ public final class FeedService {
         }
         let tally = producer.deliveryTally
         if tally.failed > 0 {
+            let servers = producer.configuration.client.bootstrapServers
             throw PipelineError(
                 .deliveryFailed,
-                "\(tally.failed) of \(tally.delivered + tally.failed) records were not delivered: \(tally.lastFailure ?? "unknown error")")
+                "\(tally.failed) of \(tally.delivered + tally.failed) records were not delivered to the broker at \(servers): "
+                    + (tally.lastFailure ?? "unknown error")
+                    + (producer.lastTransportError.map { " (last connection error: \($0))" } ?? "")
+                    + "; check that the broker runs and is reachable from this host")
         }
     }
 }
