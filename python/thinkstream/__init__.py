@@ -1,5 +1,6 @@
 """ThinkStream for PyTorch: packed training rows from the shards topic, data-parallel over torch.distributed, with
-exact resume. See python/README in the repository's README (section "PyTorch trainer nodes")."""
+exact resume. The repository's README, section "PyTorch trainer nodes", shows the loop; python/examples/train_ddp.py
+a whole torchrun job."""
 
 from .errors import ShardStreamError
 from .packing import DOCUMENT, OTHER, PADDING, THINKING, PackedRow, SequencePacker
