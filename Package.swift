@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards", "Augmentation", "Inference", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
+                "Kafka", "Shards", "Augmentation", "Generation", "Inference", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "Kafka", "Pipeline", "Shards", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
+                "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
                 "RemoteGeneration", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "Augmentation", "Inference", "RemoteGeneration", "Tokenization", "ThinkStreamTesting"],
+            dependencies: ["Pipeline", "Kafka", "Shards", "Augmentation", "Generation", "Inference", "RemoteGeneration", "Tokenization", "ThinkStreamTesting"],
             swiftSettings: swiftSettings
         ),
         .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),
@@ -128,22 +128,25 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["CThinkStreamShims"], swiftSettings: swiftSettings),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization"], swiftSettings: swiftSettings),
         .target(name: "Executors", swiftSettings: swiftSettings),
+        // The generation contract (requests, results, sampling, the backend protocol): what Augmentation,
+        // RemoteGeneration and Serving need, without the CPU engine.
+        .target(name: "Generation", swiftSettings: swiftSettings),
         .target(
             name: "Inference",
-            dependencies: ["Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "CThinkStreamShims"],
+            dependencies: ["Generation", "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "CThinkStreamShims"],
             // The forward pass's loops are optimized in debug builds too, so the golden tests stay fast there.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(
-            name: "InferenceTests", dependencies: ["Inference", "Executors", "GGUF", "Tokenization", "Quantization"],
+            name: "InferenceTests", dependencies: ["Generation", "Inference", "Executors", "GGUF", "Tokenization", "Quantization"],
             exclude: ["Reference"], swiftSettings: swiftSettings),
         .target(name: "CompletionsAPI", swiftSettings: swiftSettings),
         .target(
-            name: "RemoteGeneration", dependencies: ["CompletionsAPI", "Inference", "Tokenization"],
+            name: "RemoteGeneration", dependencies: ["CompletionsAPI", "Generation", "Tokenization"],
             swiftSettings: swiftSettings),
         .target(
             name: "Serving",
             dependencies: [
-                "CompletionsAPI", "Inference", "Tokenization", "Observability",
+                "CompletionsAPI", "Generation", "Inference", "Tokenization", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,24 +157,24 @@ let package = Package(
         .testTarget(
             name: "ServingTests",
             dependencies: [
-                "Serving", "RemoteGeneration", "CompletionsAPI", "Inference", "Tokenization", "Observability",
+                "Serving", "RemoteGeneration", "CompletionsAPI", "Generation", "Inference", "Tokenization", "Observability",
                 "ThinkStreamTesting",
             ],
             swiftSettings: swiftSettings),
         .target(
-            name: "Augmentation", dependencies: ["Inference", "Tokenization"], exclude: ["Resources"],
+            name: "Augmentation", dependencies: ["Generation", "Tokenization"], exclude: ["Resources"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AugmentationTests", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
+            name: "AugmentationTests", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "DifficultyFeatureDump", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
+            name: "DifficultyFeatureDump", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
             path: "scripts/difficulty/DifficultyFeatureDump", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "GeneratorBakeoff", dependencies: ["Augmentation", "Inference", "Tokenization", "GGUF"],
+            name: "GeneratorBakeoff", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
             path: "Benchmarks/generators/GeneratorBakeoff", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "InferenceMeasurement", dependencies: ["Inference", "Tokenization", "Augmentation", "GGUF"], path: "Benchmarks/InferenceMeasurement",
+            name: "InferenceMeasurement", dependencies: ["Generation", "Inference", "Tokenization", "Augmentation", "GGUF"], path: "Benchmarks/InferenceMeasurement",
             swiftSettings: swiftSettings),
     ]
 )

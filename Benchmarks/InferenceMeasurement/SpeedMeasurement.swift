@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Inference
 
 /// Prefill, decode and batched-generation throughput, plus resident memory.

@@ -8,6 +8,7 @@
 //                         template, T 0.6, top-p 0.9, stop </think>), every document at once, as `augment` runs them
 //   logits <model> <comma-separated token ids>   top-10 last-position logits
 import Foundation
+import Generation
 import Inference
 import Tokenization
 

@@ -1,4 +1,4 @@
-import Inference
+import Generation
 
 /// An error from the Augmentation module: what was wrong with which input, and how to fix it.
 public struct AugmentationError: Error, CustomStringConvertible, Sendable {

@@ -1,4 +1,4 @@
-import Inference
+import Generation
 import Tokenization
 
 /// Measures a document's ``DifficultyFeatures`` with the generator: structural features of the whole text, then

@@ -1,4 +1,4 @@
-import Inference
+import Generation
 import Tokenization
 
 /// Renders augmentation prompts for one generator: truncates the document to the generator's tokens, applies a

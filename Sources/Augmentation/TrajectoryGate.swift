@@ -1,4 +1,4 @@
-import Inference
+import Generation
 
 /// Quality checks on a generated thinking trajectory: loops, verbatim copies of the document, too-short output and
 /// cap hits. Checks run in that order; the first failure is the reason.

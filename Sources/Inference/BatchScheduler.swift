@@ -1,3 +1,4 @@
+import Generation
 import Tokenization
 
 /// Continuous batching: every ``step()`` runs one forward pass holding one token of every decoding sequence plus
@@ -61,7 +62,11 @@ public final class BatchScheduler {
     ///
     /// - Throws: as ``submit(_:onEvent:)``.
     public func promptTokens(for request: GenerationRequest) throws -> [Int] {
-        try request.sampling.validate()
+        do {
+            try request.sampling.validate()
+        } catch let error as GenerationError {
+            throw InferenceError(.invalidRequest, "request '\(request.id)': \(error.message)", cause: error)
+        }
         guard request.maxNewTokens >= 1 else {
             throw InferenceError(.invalidRequest, "request '\(request.id)': maxNewTokens \(request.maxNewTokens) must be >= 1")
         }

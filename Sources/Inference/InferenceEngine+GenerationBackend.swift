@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 
 /// The in-process engine as a ``GenerationBackend``: `generateAll` and `promptLogProbabilities(tokens:)` are the
 /// engine's own; the candidates' log-probabilities come from one pass's last logits.

@@ -1,5 +1,6 @@
 import Executors
 import GGUF
+import Generation
 import Tokenization
 
 /// The inference engine: loads a GGUF model and serves generation, prompt scoring and perplexity.

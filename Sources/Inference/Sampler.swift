@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 
 /// Picks tokens from logits with ``SamplingParameters`` and a seeded generator whose state can be saved.
 public struct Sampler: Sendable, Hashable, Codable {

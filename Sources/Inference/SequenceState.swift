@@ -1,3 +1,4 @@
+import Generation
 import Tokenization
 
 /// One request inside the scheduler: its prompt progress, cache, sampler, output so far and stop logic.

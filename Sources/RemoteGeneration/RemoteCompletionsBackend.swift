@@ -1,6 +1,6 @@
 import CompletionsAPI
 import Foundation
-import Inference
+import Generation
 import Tokenization
 
 /// A ``GenerationBackend`` that calls an OpenAI-compatible `POST /v1/completions` server (vLLM, SGLang,

@@ -1,4 +1,4 @@
-import Inference
+import Generation
 
 /// An error from a remote completions server: a ``Code``, a message naming the URL, the status or reason and the
 /// fix, an optional cause, and where it was thrown.

@@ -1,5 +1,6 @@
 import CompletionsAPI
 import Foundation
+import Generation
 import Inference
 import Tokenization
 

@@ -1,4 +1,5 @@
 import Augmentation
+import Generation
 import Inference
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import Generation
 import Inference
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Inference
 import Testing
 
@@ -58,13 +59,13 @@ import Testing
     }
 
     @Test func outOfRangePenaltiesAreRefusedByName() {
-        #expect(throws: InferenceError.self) { try SamplingParameters(repetitionPenalty: 0).validate() }
-        #expect(throws: InferenceError.self) { try SamplingParameters(presencePenalty: 3).validate() }
-        #expect(throws: InferenceError.self) { try SamplingParameters(noRepeatNGramTokens: 1).validate() }
-        #expect(throws: InferenceError.self) { try SamplingParameters(penaltyWindowTokens: 0).validate() }
+        #expect(throws: GenerationError.self) { try SamplingParameters(repetitionPenalty: 0).validate() }
+        #expect(throws: GenerationError.self) { try SamplingParameters(presencePenalty: 3).validate() }
+        #expect(throws: GenerationError.self) { try SamplingParameters(noRepeatNGramTokens: 1).validate() }
+        #expect(throws: GenerationError.self) { try SamplingParameters(penaltyWindowTokens: 0).validate() }
         do {
             try SamplingParameters(frequencyPenalty: -5).validate()
-        } catch let error as InferenceError {
+        } catch let error as GenerationError {
             #expect(error.message.contains("sampling.frequencyPenalty"))
         } catch {
             Issue.record("unexpected \(error)")

@@ -10,6 +10,7 @@
 import Augmentation
 import Foundation
 import GGUF
+import Generation
 import Inference
 import Tokenization
 

@@ -1,3 +1,4 @@
+import Generation
 import Inference
 import Logging
 import Synchronization

@@ -2,6 +2,7 @@ import Augmentation
 import Crypto
 import Foundation
 import GGUF
+import Generation
 import Inference
 import Shards
 import Synchronization

@@ -2,6 +2,7 @@ import ArgumentParser
 import Augmentation
 import Foundation
 import GGUF
+import Generation
 import Inference
 import Kafka
 import Logging

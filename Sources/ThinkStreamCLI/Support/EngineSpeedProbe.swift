@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Inference
 
 /// The engine's speed on this machine, as ``EngineSpeedProbe`` measured it.

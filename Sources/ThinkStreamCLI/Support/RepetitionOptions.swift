@@ -1,4 +1,5 @@
 import ArgumentParser
+import Generation
 import Inference
 
 /// Sampling penalties against loops for augment (`--presence-penalty`, `--frequency-penalty`,
@@ -31,7 +32,7 @@ struct RepetitionOptions: ParsableArguments {
             penaltyWindowTokens: penaltyWindow, noRepeatNGramTokens: noRepeatNgram)
         do {
             try parameters.validate()
-        } catch let error as InferenceError {
+        } catch let error as GenerationError {
             throw ValidationError(
                 "\(error.message) (options --presence-penalty, --frequency-penalty, --repetition-penalty, "
                     + "--penalty-window, --no-repeat-ngram)")

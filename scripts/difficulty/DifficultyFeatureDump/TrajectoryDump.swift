@@ -1,5 +1,6 @@
 import Augmentation
 import Foundation
+import Generation
 import Inference
 import Tokenization
 

@@ -75,30 +75,30 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
 
     /// Throws unless every field is in range.
     ///
-    /// - Throws: `InferenceError.invalidRequest` naming the field and its range.
+    /// - Throws: `GenerationError.invalidSampling` naming the field and its range.
     public func validate() throws {
         guard temperature >= 0, temperature.isFinite else {
-            throw InferenceError(.invalidRequest, "sampling.temperature \(temperature) must be finite and >= 0")
+            throw GenerationError(.invalidSampling, "sampling.temperature \(temperature) must be finite and >= 0")
         }
-        guard topK >= 0 else { throw InferenceError(.invalidRequest, "sampling.topK \(topK) must be >= 0") }
-        guard topP > 0, topP <= 1 else { throw InferenceError(.invalidRequest, "sampling.topP \(topP) must be in (0, 1]") }
-        guard minP >= 0, minP <= 1 else { throw InferenceError(.invalidRequest, "sampling.minP \(minP) must be in [0, 1]") }
+        guard topK >= 0 else { throw GenerationError(.invalidSampling, "sampling.topK \(topK) must be >= 0") }
+        guard topP > 0, topP <= 1 else { throw GenerationError(.invalidSampling, "sampling.topP \(topP) must be in (0, 1]") }
+        guard minP >= 0, minP <= 1 else { throw GenerationError(.invalidSampling, "sampling.minP \(minP) must be in [0, 1]") }
         guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
-            throw InferenceError(
-                .invalidRequest, "sampling.repetitionPenalty \(repetitionPenalty) must be finite and > 0 (1 is off)")
+            throw GenerationError(
+                .invalidSampling, "sampling.repetitionPenalty \(repetitionPenalty) must be finite and > 0 (1 is off)")
         }
         guard presencePenalty.isFinite, abs(presencePenalty) <= 2 else {
-            throw InferenceError(.invalidRequest, "sampling.presencePenalty \(presencePenalty) must be in [-2, 2]")
+            throw GenerationError(.invalidSampling, "sampling.presencePenalty \(presencePenalty) must be in [-2, 2]")
         }
         guard frequencyPenalty.isFinite, abs(frequencyPenalty) <= 2 else {
-            throw InferenceError(.invalidRequest, "sampling.frequencyPenalty \(frequencyPenalty) must be in [-2, 2]")
+            throw GenerationError(.invalidSampling, "sampling.frequencyPenalty \(frequencyPenalty) must be in [-2, 2]")
         }
         guard penaltyWindowTokens >= 1 else {
-            throw InferenceError(.invalidRequest, "sampling.penaltyWindowTokens \(penaltyWindowTokens) must be >= 1")
+            throw GenerationError(.invalidSampling, "sampling.penaltyWindowTokens \(penaltyWindowTokens) must be >= 1")
         }
         guard noRepeatNGramTokens == 0 || noRepeatNGramTokens >= 2 else {
-            throw InferenceError(
-                .invalidRequest, "sampling.noRepeatNGramTokens \(noRepeatNGramTokens) must be 0 (off) or >= 2")
+            throw GenerationError(
+                .invalidSampling, "sampling.noRepeatNGramTokens \(noRepeatNGramTokens) must be 0 (off) or >= 2")
         }
     }
 }

@@ -1,7 +1,7 @@
 /// What the augmenter and the difficulty estimator need from a generator: batched generation, per-token prompt
 /// log-probabilities, and the next-token log-probabilities of chosen candidate tokens.
 ///
-/// ``InferenceEngine`` conforms in process; a remote backend (an OpenAI-compatible completions server) conforms over
+/// The CPU engine (`InferenceEngine`, module Inference) conforms in process; a remote backend (an OpenAI-compatible completions server) conforms over
 /// HTTP. Token ids mean the same on both sides: a remote server must run a model with the caller's tokenizer.
 public protocol GenerationBackend: Sendable {
     /// Generates for `requests` (batched as the backend sees fit) and returns their results in request order.
