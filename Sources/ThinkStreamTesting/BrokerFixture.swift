@@ -34,6 +34,10 @@ public enum TestLogging {
     }()
 }
 
+/// How long the network-cut tests keep the network down: the 30 s the production issue asks for, far past the
+/// embedded profile's 2 s consumer session timeout, so sessions expire and every client has to reconnect.
+public let networkCutDuration: Duration = .seconds(30)
+
 /// A private embedded broker reachable only through a ``TCPCutProxy``: the broker advertises the proxy's port in
 /// its metadata, so every client (including reconnections to the address metadata names) goes through the proxy,
 /// and cutting the proxy cuts every client off the broker. `body` gets the proxy, the broker (to restart it) and the

@@ -25,7 +25,7 @@ struct NetworkCutTests {
         lines.filter { $0.contains(address) && ($0.contains("warning") || $0.contains("error")) }
     }
 
-    /// augment (real engine, SmolLM2) commits its first shard, then the network is cut for 15 s (live connections
+    /// augment (real engine, SmolLM2) commits its first shard, then the network is cut for 30 s (live connections
     /// reset, new ones refused) and healed. The same process must warn, naming the broker, while cut, commit shards
     /// again after the heal and exit 0 at --stop-when-idle; every document ends up in exactly one committed shard or
     /// dead letter, and no sample id appears twice, counting raw records.
@@ -44,7 +44,7 @@ struct NetworkCutTests {
             let augment = try BackgroundCommand(["augment"] + common + [
                 "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"), "--upsampling", "natural",
                 "--max-thinking-tokens", "8", "--shard-max-samples", "2", "--max-documents-in-flight", "2",
-                "--transactional-id", "cut-worker", "--stop-when-idle", "30",
+                "--transactional-id", "cut-worker", "--stop-when-idle", "60",
             ])
             defer { augment.kill() }
             let shardLine = { (line: String) in line.hasPrefix("shard ") }
@@ -54,12 +54,12 @@ struct NetworkCutTests {
             let linesBeforeCut = augment.standardErrorLines.count
             let shardsBeforeCut = augment.standardErrorLines.filter(shardLine).count
             let before = proxy.statistics
-            await proxy.cut(.refuse, for: .seconds(15))
+            await proxy.cut(.refuse, for: networkCutDuration)
             let duringCut = Array(augment.standardErrorLines.dropFirst(linesBeforeCut))
             let after = proxy.statistics
-            let exitCode = await augment.waitForExit(timeout: .seconds(90))
+            let exitCode = await augment.waitForExit(timeout: .seconds(150))
             let lines = augment.standardErrorLines
-            print("augment through a 15 s cut: exit \(exitCode); proxy \(before) → \(after); shards before the cut \(shardsBeforeCut), after \(lines.filter(shardLine).count - shardsBeforeCut)")
+            print("augment through a \(networkCutDuration) cut: exit \(exitCode); proxy \(before) → \(after); shards before the cut \(shardsBeforeCut), after \(lines.filter(shardLine).count - shardsBeforeCut)")
             for line in lines.dropFirst(linesBeforeCut).prefix(40) { print("  | \(line.prefix(400))") }
 
             #expect(exitCode == 0, "augment did not recover by itself: \(lines.suffix(8))")
@@ -111,7 +111,7 @@ struct NetworkCutTests {
         return false
     }
 
-    /// feed reads stdin; half the documents are delivered, the network is cut for 15 s while the other half is fed,
+    /// feed reads stdin; half the documents are delivered, the network is cut for 30 s while the other half is fed,
     /// then healed: feed exits 0 having produced every document, and the raw topic holds each exactly once.
     @Test func feedLosesNothingAcrossACut() async throws {
         try await withProxiedBroker { proxy, _, servers in
@@ -127,13 +127,13 @@ struct NetworkCutTests {
             let linesBeforeCut = feed.standardErrorLines.count
             proxy.cut(.refuse)
             try feed.writeInput(Self.feedLines(total / 2..<total))
-            try await Task.sleep(for: .seconds(15))
+            try await Task.sleep(for: networkCutDuration)
             let duringCut = Array(feed.standardErrorLines.dropFirst(linesBeforeCut))
             proxy.heal()
             try feed.closeInput()
             let exitCode = await feed.waitForExit(timeout: .seconds(90))
             let counts = try Self.rawCounts(servers: servers, prefix: prefix)
-            print("feed through a 15 s cut: exit \(exitCode), \(counts.values.reduce(0, +)) raw records for \(total) documents; proxy \(proxy.statistics); \(feed.standardOutputLines.last ?? "")")
+            print("feed through a \(networkCutDuration) cut: exit \(exitCode), \(counts.values.reduce(0, +)) raw records for \(total) documents; proxy \(proxy.statistics); \(feed.standardOutputLines.last ?? "")")
             #expect(exitCode == 0, "\(feed.standardErrorLines.suffix(5))")
             #expect(feed.standardOutputLines.contains { $0.hasPrefix("read \(total), produced \(total),") }, "\(feed.standardOutputLines)")
             #expect(proxy.statistics.resetByCut > 0, "the cut met no live connection")

@@ -16,7 +16,7 @@ struct FeedCommand: ParsableCommand {
             counted. Bad records go to the dead-letter topic with one stderr line naming file and line.
             Metrics go to <prefix>.metrics every --metrics-interval seconds and once more on exit; --metrics-port \
             serves them as /metrics (Prometheus) while the run lasts.
-            A record the broker has not acknowledged within the delivery timeout (30 s; \
+            A record the broker has not acknowledged within the delivery timeout (librdkafka's default, 300 s; \
             kafka.librdkafka.message.timeout.ms), retries included, fails the run: a network cut shorter than that is \
             ridden out.
             Exit codes: 0 done, 64 usage or unreadable input, 65 bad record with --strict, 69 broker unreachable or \
