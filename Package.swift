@@ -84,6 +84,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ARCHITECTURE.md against the sources (reads files only; depends on no module).
+        .testTarget(name: "ArchitectureTests", swiftSettings: swiftSettings),
         .target(name: "ThinkStreamTesting", dependencies: ["Kafka", "Pipeline"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "ThinkStreamCLI",
