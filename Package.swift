@@ -38,9 +38,11 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: swiftSettings),
-        .target(name: "Training", dependencies: ["Tensors"], swiftSettings: swiftSettings),
+        // SplitMix64, the one seeded RNG (sampler, prompt builder, weight initialization, data order).
+        .target(name: "Randomness", swiftSettings: swiftSettings),
+        .target(name: "Training", dependencies: ["Randomness", "Tensors"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TrainingTests", dependencies: ["Training", "Tensors"],
+            name: "TrainingTests", dependencies: ["Randomness", "Training", "Tensors"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "TrainerBenchmark", dependencies: ["Training", "Tensors"], path: "Benchmarks/trainer/TrainerBenchmark",
@@ -57,7 +59,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards", "Augmentation", "Generation", "Inference", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
+                "Kafka", "Shards", "Augmentation", "Generation", "Inference", "Randomness", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrainServiceTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "Tensors", "Training", "GGUF", "Quantization", "ThinkStreamTesting"],
+            dependencies: ["Pipeline", "Kafka", "Shards", "Randomness", "Tensors", "Training", "GGUF", "Quantization", "ThinkStreamTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -135,11 +137,11 @@ let package = Package(
         .target(name: "Generation", swiftSettings: swiftSettings),
         .target(
             name: "Inference",
-            dependencies: ["Generation", "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "CThinkStreamShims"],
+            dependencies: ["Generation", "Randomness", "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "CThinkStreamShims"],
             // The forward pass's loops are optimized in debug builds too, so the golden tests stay fast there.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(
-            name: "InferenceTests", dependencies: ["Generation", "Inference", "Executors", "GGUF", "Tokenization", "Quantization"],
+            name: "InferenceTests", dependencies: ["Generation", "Inference", "Randomness", "Executors", "GGUF", "Tokenization", "Quantization"],
             exclude: ["Reference"], swiftSettings: swiftSettings),
         .target(name: "CompletionsAPI", swiftSettings: swiftSettings),
         .target(
@@ -164,7 +166,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
-            name: "Augmentation", dependencies: ["Generation", "Tokenization"], exclude: ["Resources"],
+            name: "Augmentation", dependencies: ["Generation", "Randomness", "Tokenization"], exclude: ["Resources"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AugmentationTests", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],

@@ -1,4 +1,5 @@
 import Generation
+import Randomness
 import Tokenization
 
 /// Renders augmentation prompts for one generator: truncates the document to the generator's tokens, applies a
@@ -70,7 +71,7 @@ public struct PromptBuilder: Sendable {
     /// after whitespace and before non-whitespace; ties go forward) when the text has one.
     static func focusOffset(in characters: [Character], seed: UInt64) -> Int {
         guard !characters.isEmpty else { return 0 }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let target = Int(random.next() % UInt64(characters.count))
         func isWordStart(_ i: Int) -> Bool {
             i > 0 && i < characters.count && characters[i - 1].isWhitespace && !characters[i].isWhitespace

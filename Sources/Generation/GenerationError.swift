@@ -1,38 +1,17 @@
-/// An error from a generation request's own values, before any backend sees them: a ``Code``, a message naming the
-/// field, its value and the allowed range, an optional cause, and where it was thrown.
+/// A generation request's own values are out of range, before any backend sees them. The contract has this one
+/// failure, so the error is the field and the message (field, value, allowed range) rather than the code/cause shape
+/// of the modules that do I/O; backends wrap it in their own error (`InferenceError.invalidRequest`, a 400 in serve).
 public struct GenerationError: Error, CustomStringConvertible, Sendable {
-    /// What went wrong, as a stable identifier.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        init(_ rawValue: String) { self.rawValue = rawValue }
-
-        /// A sampling parameter is out of range.
-        public static let invalidSampling = Code("invalidSampling")
-
-        public var description: String { rawValue }
-    }
-
-    /// What went wrong.
-    public var code: Code
+    /// The field, e.g. `sampling.topP`.
+    public var field: String
     /// The field, its value and the allowed range.
     public var message: String
-    /// The underlying error, if any.
-    public var cause: (any Error)?
-    /// The source file that threw.
-    public var file: String
-    /// The source line that threw.
-    public var line: Int
 
-    /// Creates an error; `file` and `line` default to the call site.
-    public init(
-        _ code: Code, _ message: String, cause: (any Error)? = nil, file: String = #fileID, line: Int = #line
-    ) {
-        self.code = code
+    /// Creates an error for `field`.
+    public init(field: String, _ message: String) {
+        self.field = field
         self.message = message
-        self.cause = cause
-        self.file = file
-        self.line = line
     }
 
-    public var description: String { "GenerationError(\(code)): \(message)" }
+    public var description: String { "GenerationError(\(field)): \(message)" }
 }

@@ -75,30 +75,27 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
 
     /// Throws unless every field is in range.
     ///
-    /// - Throws: `GenerationError.invalidSampling` naming the field and its range.
+    /// - Throws: `GenerationError` naming the field and its range.
     public func validate() throws {
-        guard temperature >= 0, temperature.isFinite else {
-            throw GenerationError(.invalidSampling, "sampling.temperature \(temperature) must be finite and >= 0")
+        func refuse(_ name: String, _ value: some CustomStringConvertible, _ requirement: String) -> GenerationError {
+            GenerationError(field: "sampling.\(name)", "sampling.\(name) \(value) \(requirement)")
         }
-        guard topK >= 0 else { throw GenerationError(.invalidSampling, "sampling.topK \(topK) must be >= 0") }
-        guard topP > 0, topP <= 1 else { throw GenerationError(.invalidSampling, "sampling.topP \(topP) must be in (0, 1]") }
-        guard minP >= 0, minP <= 1 else { throw GenerationError(.invalidSampling, "sampling.minP \(minP) must be in [0, 1]") }
+        guard temperature >= 0, temperature.isFinite else { throw refuse("temperature", temperature, "must be finite and >= 0") }
+        guard topK >= 0 else { throw refuse("topK", topK, "must be >= 0") }
+        guard topP > 0, topP <= 1 else { throw refuse("topP", topP, "must be in (0, 1]") }
+        guard minP >= 0, minP <= 1 else { throw refuse("minP", minP, "must be in [0, 1]") }
         guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
-            throw GenerationError(
-                .invalidSampling, "sampling.repetitionPenalty \(repetitionPenalty) must be finite and > 0 (1 is off)")
+            throw refuse("repetitionPenalty", repetitionPenalty, "must be finite and > 0 (1 is off)")
         }
         guard presencePenalty.isFinite, abs(presencePenalty) <= 2 else {
-            throw GenerationError(.invalidSampling, "sampling.presencePenalty \(presencePenalty) must be in [-2, 2]")
+            throw refuse("presencePenalty", presencePenalty, "must be in [-2, 2]")
         }
         guard frequencyPenalty.isFinite, abs(frequencyPenalty) <= 2 else {
-            throw GenerationError(.invalidSampling, "sampling.frequencyPenalty \(frequencyPenalty) must be in [-2, 2]")
+            throw refuse("frequencyPenalty", frequencyPenalty, "must be in [-2, 2]")
         }
-        guard penaltyWindowTokens >= 1 else {
-            throw GenerationError(.invalidSampling, "sampling.penaltyWindowTokens \(penaltyWindowTokens) must be >= 1")
-        }
+        guard penaltyWindowTokens >= 1 else { throw refuse("penaltyWindowTokens", penaltyWindowTokens, "must be >= 1") }
         guard noRepeatNGramTokens == 0 || noRepeatNGramTokens >= 2 else {
-            throw GenerationError(
-                .invalidSampling, "sampling.noRepeatNGramTokens \(noRepeatNGramTokens) must be 0 (off) or >= 2")
+            throw refuse("noRepeatNGramTokens", noRepeatNGramTokens, "must be 0 (off) or >= 2")
         }
     }
 }

@@ -1,17 +1,18 @@
 import Foundation
 import Generation
+import Randomness
 
 /// Picks tokens from logits with ``SamplingParameters`` and a seeded generator whose state can be saved.
 public struct Sampler: Sendable, Hashable, Codable {
     /// The filters and temperature.
     public var parameters: SamplingParameters
     /// The draw's generator; save it to resume a sequence deterministically.
-    public var random: SeededRandom
+    public var random: SplitMix64
 
     /// Creates a sampler whose generator starts at `parameters.seed`.
     public init(parameters: SamplingParameters) {
         self.parameters = parameters
-        random = SeededRandom(seed: parameters.seed)
+        random = SplitMix64(seed: parameters.seed)
     }
 
     /// Picks the next token from one row of logits, after the penalties on `history` (the tokens this sequence

@@ -1,5 +1,6 @@
 // Everything needed to resume training bit-identically: weights, AdamW state, step, RNG state, consumed offsets.
 // Legend: P = layout.count parameters; m, v = AdamW first and second moments.
+import Randomness
 import Tensors
 
 /// A snapshot of a training run. Restoring it into a fresh model and optimizer and continuing gives the same losses

@@ -64,7 +64,7 @@ struct ImportRuleTests {
     @Test func infrastructurePackagesStayOutOfTheComputeModules() throws {
         let sources = try SourceTree(root: Self.root)
         let compute: Set = [
-            "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "Generation", "Inference", "Training",
+            "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "Randomness", "Generation", "Inference", "Training",
             "Shards", "Augmentation",
         ]
         let infrastructure: Set = [

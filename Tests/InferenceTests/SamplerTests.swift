@@ -1,6 +1,7 @@
 import Foundation
 import Generation
 import Inference
+import Randomness
 import Testing
 
 @Suite
@@ -58,7 +59,7 @@ struct SamplerTests {
 
     @Test
     func filtersOnAVocabularySizedDistributionMatchTheFullSort() {
-        var generator = SeededRandom(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for scale: Float in [1, 3, 6] {
             // A peaked head over a long tail, like a language model's logits.
             let logits: [Float] = (0..<49_152).map { id in

@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import Kafka
 import Pipeline
+import Randomness
 import Shards
 import Testing
 import ThinkStreamTesting

@@ -1,6 +1,7 @@
 import Foundation
 import GGUF
 import Pipeline
+import Randomness
 import Testing
 import Tensors
 import Training

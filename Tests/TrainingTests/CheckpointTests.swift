@@ -1,5 +1,6 @@
 // Checkpoint round trip (bit-identical resume) and rejection of truncated or corrupted files.
 import Foundation
+import Randomness
 import Tensors
 import Testing
 import Training

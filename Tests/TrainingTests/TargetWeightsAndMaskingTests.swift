@@ -1,4 +1,5 @@
 // Per-target loss weights and document-boundary attention masking (TokenBatch.targetWeights / segmentStarts).
+import Randomness
 import Tensors
 import Testing
 import Training

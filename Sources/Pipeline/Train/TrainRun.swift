@@ -4,6 +4,7 @@ import Foundation
 import GGUF
 import Kafka
 import Logging
+import Randomness
 import Shards
 import Training
 

@@ -1,4 +1,5 @@
-// SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators"): the trainer's seeded RNG.
+// SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators"): the one seeded RNG of
+// the sampler, the prompt builder, weight initialization and the trainer's data order.
 // Legend: state = the whole generator state (one UInt64), so a checkpoint stores it exactly.
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Darwin
 #endif
 
 /// A small, fast, seedable generator whose entire state is ``state``: saving and restoring it resumes the stream.
-public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable, Codable {
     /// The generator state; the next output depends only on it.
     public var state: UInt64
 
@@ -25,6 +26,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform in [0, 1) with 24 bits of precision (the sampler's draw).
+    public mutating func nextUnitFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
 
     /// Uniform in (0, 1).
     public mutating func nextUniform() -> Double { (Double(next() >> 11) + 0.5) / Double(1 << 53) }
