@@ -166,7 +166,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(
-            name: "Augmentation", dependencies: ["Generation", "Randomness", "Tokenization"], exclude: ["Resources"],
+            name: "Augmentation", dependencies: ["Generation", "Randomness", "Shards", "Tokenization", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Resources"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AugmentationTests", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],

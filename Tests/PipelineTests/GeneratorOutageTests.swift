@@ -107,7 +107,7 @@ struct GeneratorOutageTests {
         let backend = FaultInjectingBackend(engine: engine, outageStartsAtCall: 4, outageDuration: .seconds(3))
         let retry = GeneratorOutageRetry(initialBackoff: .milliseconds(100), maximumBackoff: .milliseconds(400))
         let augmenter = try TPTDocumentAugmenter(
-            modelPath: modelPath, configuration: Self.method(maxThinkingTokens: 6), backend: backend, outageRetry: retry)
+            model: try GeneratorModel(modelPath: modelPath), configuration: Self.method(maxThinkingTokens: 6), backend: backend, outageRetry: retry)
 
         try await withBroker { servers in
             let topics = TopicNames(prefix: "outage-\(UUID().uuidString.prefix(6).lowercased())")
@@ -168,7 +168,7 @@ struct GeneratorOutageTests {
         let (modelPath, engine) = try await Self.loadedEngine()
         func augmenter(_ backend: FaultInjectingBackend, _ retry: GeneratorOutageRetry) throws -> TPTDocumentAugmenter {
             try TPTDocumentAugmenter(
-                modelPath: modelPath, configuration: Self.method(maxThinkingTokens: 4), backend: backend, outageRetry: retry)
+                model: try GeneratorModel(modelPath: modelPath), configuration: Self.method(maxThinkingTokens: 4), backend: backend, outageRetry: retry)
         }
         try await withBroker { servers in
             let topics = TopicNames(prefix: "stop-\(UUID().uuidString.prefix(6).lowercased())")

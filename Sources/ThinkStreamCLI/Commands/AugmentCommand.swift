@@ -126,25 +126,25 @@ struct AugmentCommand: AsyncParsableCommand {
     /// The augmenter over the in-process engine, or over the --generator-url server.
     private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter {
         let modelPath = try modelOptions.resolvedPath(defaultFile: ModelOptions.defaultGeneratorFile)
+        let model = try GeneratorModel(modelPath: modelPath)
         guard let generatorURL else {
             let engine = InferenceEngine(
                 configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
             try await engine.load(path: modelPath)
-            return try TPTDocumentAugmenter(
-                modelPath: modelPath, configuration: method, backend: engine, outageRetry: GeneratorOutageRetry(logger: logger))
+            return TPTDocumentAugmenter(
+                model: model, configuration: method, backend: engine, outageRetry: GeneratorOutageRetry(logger: logger))
         }
         guard let url = URL(string: generatorURL) else {
             throw ValidationError("--generator-url '\(generatorURL)': expected http://host:port")
         }
-        let tokenizer = try Tokenizer(vocabulary: Vocabulary(metadata: GGUFFile(path: modelPath).metadata))
         let backend = try await RemoteCompletionsBackend.connect(
             configuration: .init(baseURL: url, model: generatorModel, maxConcurrentRequests: generatorConcurrency),
-            tokenizer: tokenizer)
+            tokenizer: model.tokenizer)
         logger.info(
             "generating with a remote completions server",
             metadata: ["generator.url": "\(generatorURL)", "generator.model": "\(backend.model)"])
-        return try TPTDocumentAugmenter(
-            modelPath: modelPath, configuration: method, backend: backend,
+        return TPTDocumentAugmenter(
+            model: model, configuration: method, backend: backend,
             remote: .init(url: generatorURL, model: backend.model), outageRetry: GeneratorOutageRetry(logger: logger))
     }
 

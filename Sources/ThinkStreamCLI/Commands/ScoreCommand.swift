@@ -55,7 +55,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let engine = InferenceEngine(
             configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
         // The engine loads only when the weights use model features or the probe runs.
-        let augmenter = try TPTDocumentAugmenter(modelPath: modelPath, configuration: configuration, backend: engine)
+        let augmenter = try TPTDocumentAugmenter(model: try GeneratorModel(modelPath: modelPath), configuration: configuration, backend: engine)
         if !augmenter.difficultyWeightsFitForGenerator {
             FileHandle.standardError.write(Data((
                 "warning: no difficulty weights were fitted for \(augmenter.generator.modelFile); scoring with the "

@@ -1,20 +1,26 @@
-import Generation
-import Inference
-import Logging
 import Synchronization
 
 /// Waits out generator outages: a call that fails with an outage (``GeneratorOutage/isOutage(_:)``: connection
 /// refused, timeouts, 429, 5xx) is retried with capped exponential backoff until the generator answers, however long
 /// that takes. Only cancellation ends the wait. Any other error is the request's own and is rethrown at once.
 ///
-/// One instance is shared by every document in flight, so the outage is logged once when it starts and once when
-/// the generator is back, and ``isWaiting`` tells the service that work is stalled on the backend.
+/// One instance is shared by every document in flight, so the outage is reported once when it starts and once when
+/// the generator is back (``Event``; the caller logs it), and ``isWaiting`` tells the service that work is stalled on
+/// the backend.
 public final class GeneratorOutageRetry: Sendable {
+    /// The start or the end of an outage.
+    public enum Event: Sendable {
+        /// The first call failed with an outage: `call` names it, `error` is its error, `nextTry` the first wait.
+        case started(call: String, error: any Error, nextTry: Duration)
+        /// A call succeeded again after `outage`.
+        case ended(outage: Duration)
+    }
+
     /// The first wait after a failure.
     public let initialBackoff: Duration
     /// The longest wait between two tries of one call.
     public let maximumBackoff: Duration
-    private let logger: Logger?
+    private let onEvent: (@Sendable (Event) -> Void)?
     private let state = Mutex(State())
 
     private struct State {
@@ -26,12 +32,15 @@ public final class GeneratorOutageRetry: Sendable {
 
     /// - Parameters:
     ///   - initialBackoff: the first wait; each further failure of the same call doubles it up to `maximumBackoff`.
-    ///   - logger: where the start and end of each outage are logged; nil logs nothing.
-    public init(initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30), logger: Logger? = nil) {
+    ///   - onEvent: told when each outage starts and ends (augment logs them); nil tells nobody.
+    public init(
+        initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30),
+        onEvent: (@Sendable (Event) -> Void)? = nil
+    ) {
         precondition(initialBackoff > .zero && maximumBackoff >= initialBackoff, "backoff must be positive and capped above its start")
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
-        self.logger = logger
+        self.onEvent = onEvent
     }
 
     /// Whether some call is waiting for the generator to come back.
@@ -72,11 +81,7 @@ public final class GeneratorOutageRetry: Sendable {
             state.outages += 1
             return true
         }
-        if started {
-            logger?.warning(
-                "generator unavailable; documents wait and retry with backoff (nothing is dead-lettered or committed meanwhile)",
-                metadata: ["generator.call": "\(what)", "error.message": "\(error)", "retry.in_seconds": "\(nextTry)"])
-        }
+        if started { onEvent?(.started(call: what, error: error, nextTry: nextTry)) }
     }
 
     private func recovered() {
@@ -85,8 +90,6 @@ public final class GeneratorOutageRetry: Sendable {
             state.outageStarted = nil
             return .now - started
         }
-        if let outage {
-            logger?.info("generator back; documents resume", metadata: ["outage.seconds": "\(outage)"])
-        }
+        if let outage { onEvent?(.ended(outage: outage)) }
     }
 }

@@ -1,48 +1,18 @@
-import Augmentation
 import Crypto
 import Foundation
-import GGUF
 import Generation
-import Inference
 import Shards
 import Synchronization
 import Tokenization
-
-/// Settings of the TPT method as the augment service applies it.
-public struct TPTAugmenterConfiguration: Sendable {
-    public var template: PromptTemplate
-    public var temperature: Float
-    public var topP: Float
-    public var upsampling: UpsamplingPolicy
-    public var gate: TrajectoryGateConfiguration
-    /// Stop generation at this string and drop anything after it.
-    public var stopString: String
-    /// Penalties and n-gram blocking against loops (temperature, top-p and seed are set per trajectory from the
-    /// fields above); the default is the paper's sampling, with none.
-    public var repetitionControl: SamplingParameters
-
-    public init(
-        template: PromptTemplate = .tptDefault, temperature: Float = 0.6, topP: Float = 0.9,
-        upsampling: UpsamplingPolicy = UpsamplingPolicy(), gate: TrajectoryGateConfiguration = TrajectoryGateConfiguration(),
-        stopString: String = "</think>", repetitionControl: SamplingParameters = SamplingParameters()
-    ) {
-        self.repetitionControl = repetitionControl
-        self.template = template
-        self.temperature = temperature
-        self.topP = topP
-        self.upsampling = upsampling
-        self.gate = gate
-        self.stopString = stopString
-    }
-}
 
 /// The TPT augmenter: scores each document's difficulty from two prefills, plans trajectories by level, generates
 /// them in one batch, applies the quality gates with re-generation under new seeds, and composes
 /// `[document; <think>thinking</think>]` samples tokenized for the trainer (the generator's own tokenizer).
 ///
 /// The generator is a ``GenerationBackend``: the in-process engine, or a remote completions server running a model
-/// with the local model file's tokenizer (prompts travel as token ids).
-public final class TPTDocumentAugmenter: DocumentAugmenting {
+/// with the local model file's tokenizer (prompts travel as token ids). The augment service streams documents
+/// through it (Pipeline's `DocumentAugmenting` conformance); `score` uses it without a broker.
+public final class TPTDocumentAugmenter: Sendable {
     public let configuration: TPTAugmenterConfiguration
     public let generator: ShardManifest.Generator
     public let tokenizerName: String
@@ -67,37 +37,34 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     /// Whether documents are waiting for the generator to come back from an outage.
     public var isWaitingForGenerator: Bool { outageRetry.isWaiting }
 
-    /// Reads the tokenizer and chat template from the model file and prepares the method.
+    /// Prepares the method for one generator.
     ///
     /// - Parameters:
-    ///   - modelPath: the generator's GGUF file: its tokenizer makes prompts and samples, and the manifest names it.
-    ///   - backend: generates and scores (an engine that has loaded `modelPath`, or a remote server whose model
+    ///   - model: the generator's file name, digest, tokenizer and chat template (Pipeline reads them from its GGUF
+    ///     file): its tokenizer makes prompts and samples, and the manifest names it.
+    ///   - backend: generates and scores (an engine that has loaded that model, or a remote server whose model
     ///     shares its tokenizer).
     ///   - remote: the remote server, recorded in each shard manifest; nil for the in-process engine.
     ///   - outageRetry: how scoring and generation wait out an unavailable generator (shared by every document).
-    /// - Throws: `GGUFError`/`TokenizationError` for an unusable model file, `PipelineError` when it cannot be read.
     public init(
-        modelPath: String, configuration: TPTAugmenterConfiguration, backend: any GenerationBackend,
+        model: GeneratorModel, configuration: TPTAugmenterConfiguration, backend: any GenerationBackend,
         remote: ShardManifest.Generator.Remote? = nil, outageRetry: GeneratorOutageRetry = GeneratorOutageRetry()
-    ) throws {
+    ) {
         self.outageRetry = outageRetry
-        let file = try GGUFFile(path: modelPath)
-        let vocabulary = try Vocabulary(metadata: file.metadata)
-        let tokenizer = try Tokenizer(vocabulary: vocabulary)
-        let chatTemplateText = file.metadata.string("tokenizer.chat_template")
-        let chatTemplate = ChatTemplate(templateText: chatTemplateText, vocabulary: vocabulary)
+        let tokenizer = model.tokenizer
+        let chatTemplate = model.chatTemplate
         self.configuration = configuration
         self.backend = backend
         self.tokenizer = tokenizer
         self.estimator = DifficultyEstimator(backend: backend, tokenizer: tokenizer, chatTemplate: chatTemplate)
-        let fileName = URL(fileURLWithPath: modelPath).lastPathComponent
-        let modelSHA256 = try Self.sha256(ofFile: modelPath)
+        let fileName = model.fileName
+        let modelSHA256 = model.sha256
         let weights = DifficultyWeights.forGenerator(fileName: fileName, sha256: modelSHA256)
         self.scorer = DifficultyScorer(weights: weights.weights)
         self.difficultyWeightsFitForGenerator = weights.fittedForGenerator
         self.promptBuilder = PromptBuilder(
             tokenizer: tokenizer, chatTemplate: chatTemplate,
-            nativeThinkingMode: PromptBuilder.hasNativeThinkingMode(chatTemplateText: chatTemplateText))
+            nativeThinkingMode: PromptBuilder.hasNativeThinkingMode(chatTemplateText: model.chatTemplateText))
         self.gate = TrajectoryGate(configuration.gate)
         self.tokenizerName = fileName
         var budgets: [String: Int] = [:]
@@ -133,12 +100,15 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     /// Every document runs at once: scoring, then its trajectories, each re-generated on its own as soon as the
     /// gates reject it. The engine batches all of them continuously, so one document's retries or long
     /// trajectory never hold the others' slots idle.
-    public func augment(_ inputs: [AugmentInput]) async throws -> [AugmentOutcome] {
-        try await withThrowingTaskGroup(of: (Int, AugmentOutcome).self) { group in
+    ///
+    /// - Throws: `CancellationError` only: a document's own failure is its `TPTOutcome.failed`, and an
+    ///   outage of the generator is waited out.
+    public func augment(_ inputs: [TPTDocument]) async throws -> [TPTOutcome] {
+        try await withThrowingTaskGroup(of: (Int, TPTOutcome).self) { group in
             for (index, input) in inputs.enumerated() {
                 group.addTask { (index, try await self.augment(input)) }
             }
-            var outcomes = [AugmentOutcome?](repeating: nil, count: inputs.count)
+            var outcomes = [TPTOutcome?](repeating: nil, count: inputs.count)
             for try await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes.map { $0! }
         }
@@ -148,12 +118,12 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     ///
     /// A generator outage is waited out (``GeneratorOutageRetry``); any other scoring or generation error fails this
     /// document alone, as a dead letter naming the error. Cancellation is rethrown.
-    private func augment(_ input: AugmentInput) async throws -> AugmentOutcome {
+    private func augment(_ input: TPTDocument) async throws -> TPTOutcome {
         let score: (score: Double, level: ReasoningLevel)
         do {
-            score = try await outageRetry.run("difficulty scoring") { try await self.score(input.document.text) }
+            score = try await outageRetry.run("difficulty scoring") { try await self.score(input.text) }
         } catch where !(error is CancellationError) {
-            return .failed(reason: .engineFailed, message: "difficulty scoring failed: \(error)")
+            return .failed(.scoringFailed, message: "difficulty scoring failed: \(error)")
         }
         let plan = configuration.upsampling.plan(for: score.level)
         let trajectories: [Trajectory]
@@ -161,20 +131,20 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
             trajectories = try await withThrowingTaskGroup(of: Trajectory.self) { group in
                 for trajectoryIndex in 0..<plan.trajectories {
                     let start = Trajectory(trajectoryIndex: trajectoryIndex, maxThinkingTokens: plan.maxThinkingTokens)
-                    group.addTask { try await self.generate(start, document: input.document) }
+                    group.addTask { try await self.generate(start, document: input) }
                 }
                 var finished: [Trajectory] = []
                 for try await trajectory in group { finished.append(trajectory) }
                 return finished.sorted { $0.trajectoryIndex < $1.trajectoryIndex }
             }
         } catch where !(error is CancellationError) {
-            return .failed(reason: .generationFailed, message: "thinking generation failed: \(error)")
+            return .failed(.generationFailed, message: "thinking generation failed: \(error)")
         }
         let kept = trajectories.filter { $0.kept != nil }
         guard !kept.isEmpty else {
             let reasons = trajectories.flatMap(\.rejections).map(\.rawValue)
             return .failed(
-                reason: .trajectoryRejected,
+                .trajectoryRejected,
                 message: "every thinking trajectory failed the quality gates after \(configuration.gate.maxAttempts) attempts (\(reasons.joined(separator: ", ")))")
         }
         return .samples(kept.map { sample(for: $0, input: input, score: score) })
@@ -200,7 +170,7 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
     }
 
     /// Generates one trajectory, re-generating it with a new seed while the gates reject it, up to the attempt limit.
-    private func generate(_ start: Trajectory, document: RawDocument) async throws -> Trajectory {
+    private func generate(_ start: Trajectory, document: TPTDocument) async throws -> Trajectory {
         var trajectory = start
         while !trajectory.finished {
             let seed = configuration.upsampling.seed(
@@ -237,13 +207,13 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
         return trajectory
     }
 
-    private func sample(for trajectory: Trajectory, input: AugmentInput, score: (score: Double, level: ReasoningLevel)) -> ShardSample {
+    private func sample(for trajectory: Trajectory, input: TPTDocument, score: (score: Double, level: ReasoningLevel)) -> ShardSample {
         let (result, seed, prompt, capHit) = trajectory.kept!
-        let composed = composer.compose(document: input.document.text, thinking: result.text, tokenizer: tokenizer)
-        let identity = "\(input.document.id)\n\(configuration.template.id)/\(configuration.template.version)\n\(trajectory.trajectoryIndex)\n\(SampleComposer.formatVersion)"
+        let composed = composer.compose(document: input.text, thinking: result.text, tokenizer: tokenizer)
+        let identity = "\(input.id)\n\(configuration.template.id)/\(configuration.template.version)\n\(trajectory.trajectoryIndex)\n\(SampleComposer.formatVersion)"
         return ShardSample(
             sampleID: SHA256.hash(data: Array(identity.utf8)).map { String(format: "%02x", $0) }.joined(),
-            documentID: input.document.id, source: input.source, text: composed.text, tokenIDs: composed.tokens,
+            documentID: input.id, source: input.source, text: composed.text, tokenIDs: composed.tokens,
             documentSpan: .init(
                 byteStart: composed.documentSpan.lowerBound, byteEnd: composed.documentSpan.upperBound,
                 tokenStart: composed.documentTokenRange.lowerBound, tokenEnd: composed.documentTokenRange.upperBound),
@@ -258,16 +228,6 @@ public final class TPTDocumentAugmenter: DocumentAugmenting {
 
     /// A Float setting as the decimal the user wrote (0.6, not 0.6000000238418579).
     private static func decimal(_ value: Float) -> Double { Double(String(value)) ?? Double(value) }
-
-    private static func sha256(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw PipelineError(.unreadableInput, "\(path): cannot open the model file")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 8 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
 }
 
 /// A shared token count (an Atomic cannot be a stored property of a Sendable class's captured state directly).
