@@ -14,6 +14,23 @@ import Testing
         try policy.validate()
     }
 
+    @Test func aThinkingCapBoundsEveryLevelInBothModesAndLowersTheMinimumLength() throws {
+        var tiered = TPTAugmenterConfiguration()
+        tiered.capThinking(at: 400)
+        #expect(tiered.upsampling.plan(for: .none) == (1, 256))
+        #expect(tiered.upsampling.plan(for: .basic) == (1, 384))
+        #expect(tiered.upsampling.plan(for: .intermediate) == (2, 400))
+        #expect(tiered.upsampling.plan(for: .advanced) == (3, 400))
+        #expect(tiered.gate.minThinkingTokens == 32, "a cap of 400 leaves the default minimum of 32")
+        try tiered.validate()
+
+        var natural = TPTAugmenterConfiguration(upsampling: UpsamplingPolicy(mode: .natural))
+        natural.capThinking(at: 8)
+        for level in ReasoningLevel.allCases { #expect(natural.upsampling.plan(for: level) == (1, 8)) }
+        #expect(natural.gate.minThinkingTokens == 2, "a quarter of the cap, so 8-token trajectories can pass")
+        try natural.validate()
+    }
+
     @Test func naturalModeIsOneTrajectoryWithOneCap() {
         let policy = UpsamplingPolicy(mode: .natural, naturalPlan: .init(trajectories: 1, maxThinkingTokens: 8192))
         for level in ReasoningLevel.allCases { #expect(policy.plan(for: level) == (1, 8192)) }

@@ -44,13 +44,8 @@ struct MethodOptions: ParsableArguments {
         guard let mode = UpsamplingPolicy.Mode(rawValue: upsampling) else {
             throw ValidationError("--upsampling '\(upsampling)': use tiered or natural")
         }
-        var policy = UpsamplingPolicy(mode: mode)
         if let cap = maxThinkingTokens, cap < 1 {
             throw ValidationError("--max-thinking-tokens \(cap): must be at least 1")
-        }
-        if let cap = maxThinkingTokens {
-            policy.naturalPlan.maxThinkingTokens = min(policy.naturalPlan.maxThinkingTokens, cap)
-            for (level, plan) in policy.tiers { policy.tiers[level]?.maxThinkingTokens = min(plan.maxThinkingTokens, cap) }
         }
         var gate = TrajectoryGateConfiguration()
         switch capPolicy {
@@ -58,15 +53,15 @@ struct MethodOptions: ParsableArguments {
         case "keep-and-close": gate.capPolicy = .keepAndClose
         default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
         }
-        if let cap = maxThinkingTokens { gate.minThinkingTokens = min(gate.minThinkingTokens, max(1, cap / 4)) }
+        var configuration = TPTAugmenterConfiguration(
+            template: promptTemplate, temperature: temperature, topP: topP, upsampling: UpsamplingPolicy(mode: mode),
+            gate: gate, repetitionControl: try repetition.parameters())
+        if let cap = maxThinkingTokens { configuration.capThinking(at: cap) }
         do {
-            try policy.validate()
-            try gate.validate()
+            try configuration.validate()
         } catch let error as AugmentationError {
             throw ValidationError(error.message)
         }
-        return TPTAugmenterConfiguration(
-            template: promptTemplate, temperature: temperature, topP: topP, upsampling: policy, gate: gate,
-            repetitionControl: try repetition.parameters())
+        return configuration
     }
 }
