@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 
 /// Topic and group administration: create, list, describe, count.
@@ -17,15 +16,13 @@ public final class KafkaAdmin: Sendable {
         self.client = try RDKafkaClient(kind: .producer, properties: properties, context: RDKafkaCallbackContext(logger: logger))
     }
 
-    private var timeoutMilliseconds: Int32 { Int32(configuration.requestTimeout.milliseconds) }
-
     /// Cluster metadata: brokers, topics and their partitions.
     /// - Throws: `KafkaError` `.brokerUnreachable` when no broker answers within the request timeout.
     public func metadata(topic: String? = nil) throws -> KafkaClusterMetadata {
         try client.metadata(topic: topic, timeout: configuration.requestTimeout)
     }
 
-    /// Creates each topic that does not exist yet; returns the names it created. Wraps `rd_kafka_CreateTopics`.
+    /// Creates each topic that does not exist yet; returns the names it created.
     /// - Parameter replicationFactor: nil takes the broker profile's (``KafkaClientConfiguration/BrokerProfile/topicReplicationFactor``).
     /// - Throws: `KafkaError` `.adminFailed` naming the topic and the broker's reason.
     @discardableResult
@@ -34,41 +31,14 @@ public final class KafkaAdmin: Sendable {
         let existing = Set(try metadata().topics.filter { $0.error == nil }.map(\.name))
         let missing = names.filter { !existing.contains($0) }
         guard !missing.isEmpty else { return [] }
-        var reason = [CChar](repeating: 0, count: 512)
-        let newTopics: [OpaquePointer] = missing.map { rd_kafka_NewTopic_new($0, partitions, replicationFactor, &reason, reason.count)! }
-        defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
-        let queue = rd_kafka_queue_new(client.handle)
-        defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(client.handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        var topicsArray: [OpaquePointer?] = newTopics
-        rd_kafka_CreateTopics(client.handle, &topicsArray, topicsArray.count, options, queue)
-        guard let event = rd_kafka_queue_poll(queue, timeoutMilliseconds + 1000) else {
-            throw KafkaError(.timedOut, "create topics \(missing): no answer within \(configuration.requestTimeout)")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        try RDKafkaErrors.check(rd_kafka_event_error(event), "create topics \(missing)", as: .adminFailed)
-        var count = 0
-        let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
-        for index in 0..<count {
-            let result = results![index]
-            let code = rd_kafka_topic_result_error(result)
-            if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
-                let name = String(cString: rd_kafka_topic_result_name(result))
-                let why = rd_kafka_topic_result_error_string(result).map { String(cString: $0) } ?? RDKafkaErrors.text(code)
-                throw KafkaError(.adminFailed, "create topic \(name): \(why)", librdkafkaError: RDKafkaErrors.name(code))
-            }
-        }
+        try client.createTopics(
+            missing, partitions: partitions, replicationFactor: replicationFactor, timeout: configuration.requestTimeout)
         return missing
     }
 
-    /// Names of the consumer groups the cluster knows. Wraps `rd_kafka_list_groups`.
+    /// Names of the consumer groups the cluster knows, sorted.
     public func consumerGroups() throws -> [String] {
-        var list: UnsafePointer<rd_kafka_group_list>?
-        try RDKafkaErrors.check(rd_kafka_list_groups(client.handle, nil, &list, timeoutMilliseconds), "rd_kafka_list_groups", as: .adminFailed)
-        guard let list else { return [] }
-        defer { rd_kafka_group_list_destroy(list) }
-        return (0..<Int(list.pointee.group_cnt)).map { String(cString: list.pointee.groups[$0].group) }.sorted()
+        try client.consumerGroupNames(timeout: configuration.requestTimeout).sorted()
     }
 
     /// What one partition holds, as ``countRecords(topic:timeout:)`` read it.
@@ -98,7 +68,7 @@ public final class KafkaAdmin: Sendable {
         consumerConfiguration.client.properties["enable.auto.offset.store"] = "false"
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         defer { consumer.close() }
-        try consumer.assign(description.partitions.map { .init(topic: topic, partition: $0.id, offset: Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+        try consumer.assign(description.partitions.map { .init(topic: topic, partition: $0.id, offset: RDKafkaClient.beginningOffset) })
         var counts = Dictionary(uniqueKeysWithValues: description.partitions.map { ($0.id, 0) })
         var markers = Dictionary(uniqueKeysWithValues: description.partitions.map { ($0.id, 0) })
         var ends: [Int32: Int64] = [:]

@@ -1,4 +1,3 @@
-import CRdKafka
 import Logging
 import Synchronization
 
@@ -56,20 +55,17 @@ public final class KafkaConsumer: Sendable {
         client.context.rebalanceHandler.withLock { $0 = handler }
     }
 
-    /// Joins the group for these topics. Wraps `rd_kafka_subscribe`.
+    /// Joins the group for these topics.
     public func subscribe(_ topics: [String]) throws {
-        let list = RDKafkaTopicPartitionList(topics.map { KafkaTopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA) })
-        try RDKafkaErrors.check(rd_kafka_subscribe(client.handle, list.pointer), "rd_kafka_subscribe", as: .consumeFailed)
+        try client.subscribe(topics)
     }
 
-    /// Reads these partitions from these offsets, outside group management. Wraps `rd_kafka_assign`.
+    /// Reads these partitions from these offsets, outside group management.
     public func assign(_ offsets: [KafkaPartitionOffset]) throws {
-        let list = RDKafkaTopicPartitionList(offsets)
-        try RDKafkaErrors.check(rd_kafka_assign(client.handle, list.pointer), "rd_kafka_assign", as: .consumeFailed)
+        try client.assign(offsets)
     }
 
     /// Returns the next record or partition-end event, or nil if none arrived within `timeout`.
-    /// Wraps `rd_kafka_consumer_poll`.
     /// - Throws: `KafkaError` `.consumeFailed` for a consumer-level error (not for transient broker errors,
     ///   which librdkafka retries by itself and which are logged).
     /// With `read_committed`, records of ThinkStream transactions pass through a `TransactionMarkerFilter`, so
@@ -79,27 +75,11 @@ public final class KafkaConsumer: Sendable {
         if filtering, let ready = transactions.withLock({ $0.released.isEmpty ? nil : $0.released.removeFirst() }) {
             return .message(ready)
         }
-        guard let message = rd_kafka_consumer_poll(client.handle, Int32(timeout.milliseconds)) else { return nil }
-        defer { rd_kafka_message_destroy(message) }
-        let raw = message.pointee
-        switch raw.err {
-        case RD_KAFKA_RESP_ERR_NO_ERROR:
-            let copied = KafkaMessage(copying: message)
-            guard filtering else { return .message(copied) }
-            return transactions.withLock { state in
-                state.released.append(contentsOf: state.filter.accept(copied))
-                return state.released.isEmpty ? nil : .message(state.released.removeFirst())
-            }
-        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
-            let topic = raw.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-            return .partitionEnd(.init(topic: topic, partition: raw.partition, offset: raw.offset))
-        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
-            RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-            throw KafkaError(
-                .consumeFailed, "consume: \(RDKafkaErrors.text(raw.err))", librdkafkaError: RDKafkaErrors.name(raw.err))
-        default:
-            client.context.logger.debug("kafka consumer error", metadata: ["kafka.error": "\(RDKafkaErrors.text(raw.err))"])
-            return nil
+        guard let event = try client.consumerPoll(timeout: timeout) else { return nil }
+        guard filtering, case .message(let copied) = event else { return event }
+        return transactions.withLock { state in
+            state.released.append(contentsOf: state.filter.accept(copied))
+            return state.released.isEmpty ? nil : .message(state.released.removeFirst())
         }
     }
 
@@ -113,51 +93,35 @@ public final class KafkaConsumer: Sendable {
         return nil
     }
 
-    /// Commits offsets (the next offset to read in each partition) and waits for the broker. Wraps `rd_kafka_commit`.
+    /// Commits offsets (the next offset to read in each partition) and waits for the broker.
     /// - Throws: `KafkaError` `.commitFailed`.
     public func commit(_ offsets: [KafkaPartitionOffset]) throws {
         guard !offsets.isEmpty else { return }
-        let list = RDKafkaTopicPartitionList(offsets)
-        try RDKafkaErrors.check(rd_kafka_commit(client.handle, list.pointer, 0), "rd_kafka_commit", as: .commitFailed)
-        for (offset, error) in list.elements {
-            if let error {
-                throw KafkaError(
-                    .commitFailed, "commit \(offset): \(RDKafkaErrors.text(error))", librdkafkaError: RDKafkaErrors.name(error))
-            }
-        }
+        try client.commit(offsets)
     }
 
-    /// The group's committed offsets for these partitions (-1001 where none). Wraps `rd_kafka_committed`.
+    /// The group's committed offsets for these partitions (-1001 where none).
     public func committed(_ partitions: [KafkaTopicPartition]) throws -> [KafkaPartitionOffset] {
-        let list = RDKafkaTopicPartitionList(partitions)
-        try RDKafkaErrors.check(
-            rd_kafka_committed(client.handle, list.pointer, Int32(configuration.client.requestTimeout.milliseconds)),
-            "rd_kafka_committed", as: .consumeFailed)
-        return list.elements.map(\.offset)
+        try client.committed(partitions, timeout: configuration.client.requestTimeout)
     }
 
-    /// The partitions this member owns now. Wraps `rd_kafka_assignment`.
+    /// The partitions this member owns now.
     public func assignment() throws -> [KafkaTopicPartition] {
-        var pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-        try RDKafkaErrors.check(rd_kafka_assignment(client.handle, &pointer), "rd_kafka_assignment", as: .consumeFailed)
-        guard let pointer else { return [] }
-        return RDKafkaTopicPartitionList(adopting: pointer).partitions
+        try client.assignment()
     }
 
-    /// Stops fetching these partitions (backpressure) while staying in the group. Wraps `rd_kafka_pause_partitions`.
+    /// Stops fetching these partitions (backpressure) while staying in the group.
     public func pause(_ partitions: [KafkaTopicPartition]) throws {
-        let list = RDKafkaTopicPartitionList(partitions)
-        try RDKafkaErrors.check(rd_kafka_pause_partitions(client.handle, list.pointer), "rd_kafka_pause_partitions", as: .consumeFailed)
+        try client.pause(partitions)
     }
 
-    /// Wraps `rd_kafka_resume_partitions`.
+    /// Fetches these partitions again after `pause(_:)`.
     public func resume(_ partitions: [KafkaTopicPartition]) throws {
-        let list = RDKafkaTopicPartitionList(partitions)
-        try RDKafkaErrors.check(rd_kafka_resume_partitions(client.handle, list.pointer), "rd_kafka_resume_partitions", as: .consumeFailed)
+        try client.resume(partitions)
     }
 
     /// Committed offset, end offset and lag of each partition of a topic for this consumer's group.
-    /// The end offset comes from the broker's high watermark (`rd_kafka_query_watermark_offsets`).
+    /// The end offset comes from the broker's high watermark (see `watermarks(_:)`).
     public func lag(topic: String) throws -> [(partition: Int32, committed: Int64, end: Int64, lag: Int64)] {
         let metadata = try client.metadata(topic: topic, timeout: configuration.client.requestTimeout)
         guard let description = metadata.topic(topic) else { return [] }
@@ -171,17 +135,10 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// The broker's low and high watermark of a partition (the embedded broker's high one can be too low; see
-    /// `PartitionEndTracker`). Wraps `rd_kafka_query_watermark_offsets`.
+    /// `PartitionEndTracker`).
     /// - Throws: `KafkaError` `.consumeFailed` when the broker does not answer within the request timeout.
     public func watermarks(_ partition: KafkaTopicPartition) throws -> (low: Int64, high: Int64) {
-        var low: Int64 = 0
-        var high: Int64 = 0
-        try RDKafkaErrors.check(
-            rd_kafka_query_watermark_offsets(
-                client.handle, partition.topic, partition.partition, &low, &high,
-                Int32(configuration.client.requestTimeout.milliseconds)),
-            "rd_kafka_query_watermark_offsets", as: .consumeFailed)
-        return (low, high)
+        try client.watermarks(partition, timeout: configuration.client.requestTimeout)
     }
 
     /// Cluster metadata through this consumer's connection.
@@ -189,9 +146,9 @@ public final class KafkaConsumer: Sendable {
         try client.metadata(topic: topic, timeout: configuration.client.requestTimeout)
     }
 
-    /// Leaves the group (revoking partitions) and stops fetching. Wraps `rd_kafka_consumer_close`.
+    /// Leaves the group (revoking partitions) and stops fetching.
     public func close() {
         client.context.isClosing.withLock { $0 = true }
-        rd_kafka_consumer_close(client.handle)
+        client.closeConsumer()
     }
 }

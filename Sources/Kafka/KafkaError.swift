@@ -22,7 +22,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable {
 
     public var code: Code
     public var message: String
-    /// The librdkafka error name (`RD_KAFKA_RESP_ERR_...` without the prefix), when librdkafka reported one.
+    /// The librdkafka error name without its response-error prefix (`_MSG_TIMED_OUT`, `UNKNOWN_TOPIC_OR_PART`), when
+    /// librdkafka reported one.
     public var librdkafkaError: String?
     /// Whether librdkafka says the operation may succeed if retried.
     public var isRetriable: Bool

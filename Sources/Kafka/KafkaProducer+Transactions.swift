@@ -1,33 +1,26 @@
-import CRdKafka
 import Synchronization
 
 /// Kafka transactions: records and consumer offsets that become visible together, or not at all.
 /// Each call blocks until the broker answers (up to the client's request timeout); call them off the cooperative pool.
 extension KafkaProducer {
-    private var timeoutMilliseconds: Int32 { Int32(configuration.client.requestTimeout.milliseconds) }
+    private var requestTimeout: Duration { configuration.client.requestTimeout }
 
     /// Registers the `transactional.id` with the cluster and fences older producers using it.
-    /// Wraps `rd_kafka_init_transactions`.
     /// - Throws: `KafkaError` `.transactionFailed` (or `.invalidConfiguration` without a transactional id).
     public func initTransactions() throws {
         guard configuration.transactionalID != nil else {
             throw KafkaError(.invalidConfiguration, "initTransactions needs kafka.producer.transactionalID")
         }
         try withConnection { connection in
-            try RDKafkaErrors.check(
-                rd_kafka_init_transactions(connection.client.handle, timeoutMilliseconds), "rd_kafka_init_transactions",
-                as: .transactionFailed)
+            try connection.client.initTransactions(timeout: requestTimeout)
             connection.transactionsInitialized = true
         }
     }
 
     /// Opens a transaction; records sent until it commits or aborts carry the `thinkstream.txn` header.
-    /// Wraps `rd_kafka_begin_transaction`.
     public func beginTransaction() throws {
         try withConnection { connection in
-            try RDKafkaErrors.check(
-                rd_kafka_begin_transaction(connection.client.handle), "rd_kafka_begin_transaction",
-                as: .transactionFailed)
+            try connection.client.beginTransaction()
             connection.client.context.touchedPartitions.withLock { $0.removeAll() }
             let nonce = UInt64.random(in: 0...UInt64.max)
             connection.currentTransaction = "\(configuration.transactionalID ?? "")/\(String(nonce, radix: 36))"
@@ -35,22 +28,17 @@ extension KafkaProducer {
     }
 
     /// Adds consumed offsets (next offset to read, per partition) to the open transaction, so they commit with it.
-    /// Wraps `rd_kafka_send_offsets_to_transaction`.
     public func sendOffsetsToTransaction(_ offsets: [KafkaPartitionOffset], consumer: KafkaConsumer) throws {
         guard !offsets.isEmpty else { return }
-        let list = RDKafkaTopicPartitionList(offsets)
-        let groupMetadata = consumer.withClient { rd_kafka_consumer_group_metadata($0.handle) }
-        defer { rd_kafka_consumer_group_metadata_destroy(groupMetadata) }
+        let groupMetadata = consumer.withClient { RDKafkaConsumerGroupMetadata(consumer: $0) }
         try withConnection { connection in
-            try RDKafkaErrors.check(
-                rd_kafka_send_offsets_to_transaction(
-                    connection.client.handle, list.pointer, groupMetadata, timeoutMilliseconds),
-                "rd_kafka_send_offsets_to_transaction", as: .transactionFailed)
+            try connection.client.sendOffsetsToTransaction(
+                offsets, groupMetadata: groupMetadata, timeout: requestTimeout)
         }
     }
 
     /// Flushes, writes an end marker to every partition the transaction touched (see `TransactionMarkerFilter`),
-    /// and commits the open transaction. Wraps `rd_kafka_commit_transaction`.
+    /// and commits the open transaction.
     /// - Parameter beforeCommit: runs once the records and end markers are flushed, just before the commit is asked
     ///   for (a test hook: crashing there leaves a transaction whose markers exist but which never committed).
     /// - Throws: `KafkaError`; when `requiresAbort` is set, call `abortTransaction()` and retry the work.
@@ -72,19 +60,15 @@ extension KafkaProducer {
         }
         try withConnection { connection in
             defer { connection.currentTransaction = nil }
-            try RDKafkaErrors.check(
-                rd_kafka_commit_transaction(connection.client.handle, timeoutMilliseconds),
-                "rd_kafka_commit_transaction", as: .transactionFailed)
+            try connection.client.commitTransaction(timeout: requestTimeout)
         }
     }
 
-    /// Discards the open transaction's records and offsets. Wraps `rd_kafka_abort_transaction`.
+    /// Discards the open transaction's records and offsets.
     public func abortTransaction() throws {
         try withConnection { connection in
             defer { connection.currentTransaction = nil }
-            try RDKafkaErrors.check(
-                rd_kafka_abort_transaction(connection.client.handle, timeoutMilliseconds),
-                "rd_kafka_abort_transaction", as: .transactionFailed)
+            try connection.client.abortTransaction(timeout: requestTimeout)
         }
     }
 }

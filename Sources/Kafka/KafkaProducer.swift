@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Logging
 import Synchronization
@@ -16,10 +15,10 @@ public final class KafkaProducer: Sendable {
     private let rebuilds = Atomic<Int>(0)
 
     /// One librdkafka client with its topic handles and polling thread.
-    final class Connection: @unchecked Sendable {  // rd_kafka_t and rd_kafka_topic_t are thread-safe handles
+    final class Connection: @unchecked Sendable {  // librdkafka's client and topic handles are thread-safe
         let client: RDKafkaClient
         let poller: RDKafkaPollThread
-        var topics: [String: OpaquePointer] = [:]
+        let topics: RDKafkaTopicHandles
         var transactionsInitialized = false
         /// The open transaction's id (`<transactional id>/<nonce>`), stamped on every record sent in it.
         var currentTransaction: String?
@@ -28,19 +27,12 @@ public final class KafkaProducer: Sendable {
             client = try RDKafkaClient(
                 kind: .producer, properties: configuration.properties, context: RDKafkaCallbackContext(logger: logger))
             poller = RDKafkaPollThread(name: "kafka.producer.poll", client: client)
-        }
-
-        func topic(_ name: String) -> OpaquePointer {
-            if let existing = topics[name] { return existing }
-            let created = rd_kafka_topic_new(client.handle, name, nil)!
-            topics[name] = created
-            return created
+            topics = RDKafkaTopicHandles(client: client)
         }
 
         func shutDown() {
             poller.stop()
-            for handle in topics.values { rd_kafka_topic_destroy(handle) }
-            topics = [:]
+            topics.removeAll()
         }
     }
 
@@ -59,8 +51,8 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    /// Records handed to librdkafka and not yet acknowledged. Wraps `rd_kafka_outq_len`.
-    public var inFlightCount: Int { Int(connection.withLock { rd_kafka_outq_len($0.client.handle) }) }
+    /// Records handed to librdkafka and not yet acknowledged.
+    public var inFlightCount: Int { connection.withLock { $0.client.outQueueLength } }
 
     /// The last connection-level error librdkafka reported (it names the broker, e.g. "127.0.0.1:9092/1: Connect to
     /// ipv4#127.0.0.1:9092 failed: Connection refused"), if any.
@@ -104,69 +96,23 @@ public final class KafkaProducer: Sendable {
     ) throws {
         let deadline = ContinuousClock.now + configuration.deliveryTimeout
         while true {
-            let code = connection.withLock { connection -> rd_kafka_resp_err_t in
+            let result = connection.withLock { connection -> RDKafkaClient.ProduceResult in
                 rebuildIfFatal(&connection)
                 var headers = headers
                 if let transaction = connection.currentTransaction {
                     headers.append(KafkaHeader(name: TransactionMarkerFilter.transactionHeader, string: transaction))
                 }
-                return Self.produceva(
-                    connection: connection, topic: topic, partition: partition, key: key, value: value,
+                return connection.client.produce(
+                    topic: topic, topicHandles: connection.topics, partition: partition, key: key, value: value,
                     headers: headers, opaque: opaque)
             }
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if code == RD_KAFKA_RESP_ERR__QUEUE_FULL, ContinuousClock.now < deadline {
+            switch result {
+            case .enqueued:
+                return
+            case .queueFull where ContinuousClock.now < deadline:
                 usleep(1000)
-                continue
-            }
-            throw KafkaError(
-                .produceFailed, "produce to \(topic): \(RDKafkaErrors.text(code))",
-                librdkafkaError: RDKafkaErrors.name(code), isRetriable: code == RD_KAFKA_RESP_ERR__QUEUE_FULL)
-        }
-    }
-
-    /// Wraps `rd_kafka_produceva` with a cached topic handle, copied key/value and copied headers.
-    private static func produceva(
-        connection: Connection, topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8],
-        headers: [KafkaHeader], opaque: UnsafeMutableRawPointer?
-    ) -> rd_kafka_resp_err_t {
-        let headerList: OpaquePointer? = headers.isEmpty ? nil : rd_kafka_headers_new(headers.count)
-        for header in headers {
-            header.value.withUnsafeBytes { bytes in
-                _ = rd_kafka_header_add(headerList, header.name, -1, bytes.baseAddress, bytes.count)
-            }
-        }
-        var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 7)
-        var count = 0
-        func add(_ type: rd_kafka_vtype_t, _ set: (inout rd_kafka_vu_t) -> Void) {
-            fields[count].vtype = type
-            set(&fields[count])
-            count += 1
-        }
-        add(RD_KAFKA_VTYPE_RKT) { $0.u.rkt = connection.topic(topic) }
-        add(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition ?? RD_KAFKA_PARTITION_UA }
-        add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
-        if let opaque { add(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = opaque } }
-        if let headerList { add(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headerList } }
-        return value.withUnsafeBytes { valueBytes in
-            (key ?? []).withUnsafeBytes { keyBytes in
-                fields[count].vtype = RD_KAFKA_VTYPE_VALUE
-                fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)
-                fields[count].u.mem.size = valueBytes.count
-                var total = count + 1
-                if key != nil {
-                    fields[total].vtype = RD_KAFKA_VTYPE_KEY
-                    fields[total].u.mem.ptr = UnsafeMutableRawPointer(mutating: keyBytes.baseAddress)
-                    fields[total].u.mem.size = keyBytes.count
-                    total += 1
-                }
-                guard let error = rd_kafka_produceva(connection.client.handle, fields, total) else {
-                    return RD_KAFKA_RESP_ERR_NO_ERROR
-                }
-                let code = rd_kafka_error_code(error)
-                rd_kafka_error_destroy(error)
-                if let headerList { rd_kafka_headers_destroy(headerList) }
-                return code
+            case .queueFull(let error), .failed(let error):
+                throw error
             }
         }
     }
@@ -177,12 +123,12 @@ public final class KafkaProducer: Sendable {
     private func rebuildIfFatal(_ connection: inout Connection) {
         guard let reason = connection.client.context.fatalError.withLock({ $0 }) else { return }
         logger.warning("kafka producer rebuilt after a fatal error", metadata: ["kafka.error": "\(reason)"])
-        let handle = connection.client.handle
-        rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+        let client = connection.client
+        client.purgeQueuedAndInFlight()
         connection.poller.stop()
         // Serve the purged records' delivery reports (bounded): each counts as failed, and an awaiting `produce`
         // gets its error instead of waiting forever.
-        for _ in 0..<100 where rd_kafka_outq_len(handle) > 0 { rd_kafka_poll(handle, 10) }
+        for _ in 0..<100 where client.outQueueLength > 0 { client.poll(timeout: .milliseconds(10)) }
         let tally = connection.client.context.deliveries.withLock { $0 }
         connection.shutDown()
         let wasTransactional = connection.transactionsInitialized
@@ -190,32 +136,24 @@ public final class KafkaProducer: Sendable {
         replacement.client.context.deliveries.withLock { $0 = tally }
         connection = replacement
         rebuilds.add(1, ordering: .relaxed)
-        if wasTransactional {
-            let error = rd_kafka_init_transactions(replacement.client.handle, Int32(configuration.client.requestTimeout.milliseconds))
-            if let error { rd_kafka_error_destroy(error) } else { replacement.transactionsInitialized = true }
+        if wasTransactional,
+            (try? replacement.client.initTransactions(timeout: configuration.client.requestTimeout)) != nil
+        {
+            replacement.transactionsInitialized = true
         }
     }
 
-    /// Waits until every enqueued record is acknowledged or failed. Wraps `rd_kafka_flush`.
+    /// Waits until every enqueued record is acknowledged or failed.
     /// - Throws: `KafkaError` `.timedOut` naming how many records are still in flight.
     public func flush(timeout: Duration) throws {
-        let (code, remaining) = connection.withLock { connection in
-            let code = rd_kafka_flush(connection.client.handle, Int32(timeout.milliseconds))
-            return (code, rd_kafka_outq_len(connection.client.handle))
-        }
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            let transport = connection.withLock { $0.client.context.lastTransportError.withLock { $0 } }
-            throw KafkaError(
-                .timedOut, "flush: \(remaining) records still in flight after \(timeout)"
-                    + (transport.map { " (\($0))" } ?? ""), librdkafkaError: RDKafkaErrors.name(code))
-        }
+        try connection.withLock { try $0.client.flush(timeout: timeout) }
     }
 
     /// Flushes (up to `timeout`), stops the polling thread and frees the client.
     public func close(timeout: Duration = .seconds(10)) {
         connection.withLock { connection in
             connection.client.context.isClosing.withLock { $0 = true }
-            rd_kafka_flush(connection.client.handle, Int32(timeout.milliseconds))
+            try? connection.client.flush(timeout: timeout)
             connection.shutDown()
         }
     }

@@ -56,9 +56,9 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
             result["transactional.id"] = transactionalID
             // librdkafka (2.16 here) re-bootstraps as soon as every known broker is down: during a network cut it
             // decommissions the brokers it knew, and a transactional producer whose group coordinator was
-            // decommissioned then hangs in rd_kafka_send_offsets_to_transaction past its timeout, even after the
-            // network is back (librdkafka #5456, #5511; NetworkCutTests). Without re-bootstrapping its broker threads
-            // keep reconnecting to the advertised addresses. Only the transactional producer opts out: with
+            // decommissioned then hangs in librdkafka's send-offsets-to-transaction call past its timeout, even after
+            // the network is back (librdkafka #5456, #5511; NetworkCutTests). Without re-bootstrapping its broker
+            // threads keep reconnecting to the advertised addresses. Only the transactional producer opts out: with
             // re-bootstrapping off in every client, `train` died of a SIGSEGV in librdkafka's metadata cache after the
             // embedded broker restarted empty (BrokerRestartTests). The cost: if every broker moves to a new address,
             // the worker needs a restart. `kafka.librdkafka.metadata.recovery.strategy` overrides it.
