@@ -94,7 +94,7 @@ public final class KafkaProducer: Sendable {
         topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader],
         opaque: UnsafeMutableRawPointer?
     ) throws {
-        let deadline = ContinuousClock.now + configuration.deliveryTimeout
+        let deadline = ContinuousClock.now + (configuration.deliveryTimeout ?? KafkaProducerConfiguration.librdkafkaDefaultDeliveryTimeout)
         while true {
             let result = connection.withLock { connection -> RDKafkaClient.ProduceResult in
                 rebuildIfFatal(&connection)

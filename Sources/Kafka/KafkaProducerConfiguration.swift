@@ -11,15 +11,23 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
     public var linger: Duration
     /// Largest batch in bytes (`batch.size`).
     public var batchSizeBytes: Int
-    /// How long a message may wait for delivery, retries included (`delivery.timeout.ms`).
-    public var deliveryTimeout: Duration
+    /// How long a message may wait for delivery, retries included (librdkafka's `message.timeout.ms`, Kafka's
+    /// `delivery.timeout.ms`). `nil`, the default on every broker profile, leaves librdkafka's own: 300 s, or the
+    /// transaction timeout (60 s) for a transactional producer, long enough to ride out a leader election or a
+    /// rolling restart of a real cluster. (An earlier 30 s default, tuned for the embedded broker, failed feed on any
+    /// network cut past 30 s.)
+    public var deliveryTimeout: Duration?
+
+    /// librdkafka's default `message.timeout.ms`: how long ``KafkaProducer`` waits for room in a full local queue
+    /// when ``deliveryTimeout`` is not set.
+    public static let librdkafkaDefaultDeliveryTimeout: Duration = .seconds(300)
     /// Messages held in the local queue before `send` waits (`queue.buffering.max.messages`).
     public var queueCapacityMessages: Int
 
     public init(
         client: KafkaClientConfiguration = .init(), idempotent: Bool = true, transactionalID: String? = nil,
         compression: String = "zstd", linger: Duration = .milliseconds(5), batchSizeBytes: Int = 1_000_000,
-        deliveryTimeout: Duration = .seconds(30), queueCapacityMessages: Int = 500_000
+        deliveryTimeout: Duration? = nil, queueCapacityMessages: Int = 500_000
     ) {
         self.client = client
         self.idempotent = idempotent
@@ -50,7 +58,7 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
         result["compression.type"] = compression
         result["linger.ms"] = String(linger.milliseconds)
         result["batch.size"] = String(batchSizeBytes)
-        result["message.timeout.ms"] = String(deliveryTimeout.milliseconds)
+        if let deliveryTimeout { result["message.timeout.ms"] = String(deliveryTimeout.milliseconds) }
         result["queue.buffering.max.messages"] = String(queueCapacityMessages)
         if let transactionalID {
             result["transactional.id"] = transactionalID
