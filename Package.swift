@@ -88,11 +88,15 @@ let package = Package(
         ),
         // ARCHITECTURE.md against the sources (reads files only; depends on no module).
         .testTarget(name: "ArchitectureTests", swiftSettings: swiftSettings),
-        .target(name: "ThinkStreamTesting", dependencies: ["Kafka", "Pipeline"], swiftSettings: swiftSettings),
+        // Starts and stops the embedded tansu broker (tests, the demo, `thinkstream broker`); not part of the client.
+        .target(
+            name: "BrokerLauncher", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(name: "ThinkStreamTesting", dependencies: ["BrokerLauncher", "Kafka", "Pipeline"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
+                "BrokerLauncher", "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
                 "RemoteGeneration", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

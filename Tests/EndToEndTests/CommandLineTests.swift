@@ -1,3 +1,4 @@
+import BrokerLauncher
 import Foundation
 import Kafka
 import Testing

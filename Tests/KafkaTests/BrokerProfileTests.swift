@@ -1,3 +1,4 @@
+import BrokerLauncher
 import Kafka
 import Testing
 import ThinkStreamTesting

@@ -1,3 +1,4 @@
+import BrokerLauncher
 import CompletionsAPI
 import Foundation
 import Inference

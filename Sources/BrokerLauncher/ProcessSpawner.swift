@@ -1,4 +1,5 @@
 import Glibc
+import Kafka
 
 /// Starts a program in a new session (no controlling terminal, so Ctrl-C in the starting shell does not reach it)
 /// with stdout and stderr appended to a log file.

