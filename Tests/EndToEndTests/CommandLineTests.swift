@@ -64,7 +64,8 @@ struct CommandLineTests {
             (["--max-thinking-tokens", "0"], "--max-thinking-tokens 0: must be at least 1"),
             (["--template-version", "9"], "prompt template 'tpt-default' version 9: unknown"),
             (["--no-repeat-ngram", "1"], "sampling.noRepeatNGramTokens 1 must be 0 (off) or >= 2"),
-            (["--upsampling", "sometimes"], "--upsampling 'sometimes': use tiered or natural"),
+            (["--upsampling", "sometimes"], "The value 'sometimes' is invalid for '--upsampling <upsampling>'. Please provide one of 'tiered' and 'natural'"),
+            (["--cap-policy", "keepAndClose"], "The value 'keepAndClose' is invalid for '--cap-policy <cap-policy>'. Please provide one of 'drop' and 'keep-and-close'"),
         ] {
             let result = try CommandRunner.run(["augment"] + unreachable + arguments, timeout: .seconds(60))
             #expect(result.exitCode == 64, "\(arguments): \(result.standardError)")

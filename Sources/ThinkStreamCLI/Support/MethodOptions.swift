@@ -15,13 +15,13 @@ struct MethodOptions: ParsableArguments {
     var templateVersion: Int?
 
     @Option(help: "Up-sampling: tiered (harder documents get more and longer trajectories) or natural (the paper).")
-    var upsampling = "tiered"
+    var upsampling: UpsamplingPolicy.Mode = .tiered
 
     @Option(help: "Cap every level's thinking budget at this many tokens (CPU-friendly runs).")
     var maxThinkingTokens: Int?
 
-    @Option(help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close.")
-    var capPolicy = "keep-and-close"
+    @Option(help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close (default).")
+    var capPolicy: CapPolicy?
 
     @Option(help: "Sampling temperature (paper: 0.6).")
     var temperature: Float = 0.6
@@ -41,20 +41,13 @@ struct MethodOptions: ParsableArguments {
         } catch let error as AugmentationError {
             throw ValidationError("--template \(template)\(templateVersion.map { " --template-version \($0)" } ?? ""): \(error.message)")
         }
-        guard let mode = UpsamplingPolicy.Mode(rawValue: upsampling) else {
-            throw ValidationError("--upsampling '\(upsampling)': use tiered or natural")
-        }
         if let cap = maxThinkingTokens, cap < 1 {
             throw ValidationError("--max-thinking-tokens \(cap): must be at least 1")
         }
         var gate = TrajectoryGateConfiguration()
-        switch capPolicy {
-        case "drop": gate.capPolicy = .drop
-        case "keep-and-close": gate.capPolicy = .keepAndClose
-        default: throw ValidationError("--cap-policy '\(capPolicy)': use drop or keep-and-close")
-        }
+        gate.capPolicy = capPolicy ?? .keepAndClose
         var configuration = TPTAugmenterConfiguration(
-            template: promptTemplate, temperature: temperature, topP: topP, upsampling: UpsamplingPolicy(mode: mode),
+            template: promptTemplate, temperature: temperature, topP: topP, upsampling: UpsamplingPolicy(mode: upsampling),
             gate: gate, repetitionControl: try repetition.parameters())
         if let cap = maxThinkingTokens { configuration.capThinking(at: cap) }
         do {
