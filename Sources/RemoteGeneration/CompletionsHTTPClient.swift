@@ -16,8 +16,8 @@ final class CompletionsHTTPClient: Sendable {
         self.configuration = configuration
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.httpMaximumConnectionsPerHost = configuration.maxConcurrentRequests
-        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout.seconds
-        sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout.seconds
+        sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout / .seconds(1)
+        sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout / .seconds(1)
         session = URLSession(configuration: sessionConfiguration)
         limit = InFlightLimit(configuration.maxConcurrentRequests)
     }
@@ -47,7 +47,7 @@ final class CompletionsHTTPClient: Sendable {
         method: String, path: String, body: Data?, as response: Response.Type
     ) async throws -> Response {
         let url = configuration.baseURL.appendingPathComponent(path)
-        var request = URLRequest(url: url, timeoutInterval: configuration.requestTimeout.seconds)
+        var request = URLRequest(url: url, timeoutInterval: configuration.requestTimeout / .seconds(1))
         request.httpMethod = method
         request.httpBody = body
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
@@ -107,9 +107,4 @@ final class CompletionsHTTPClient: Sendable {
         let text = String(decoding: data.prefix(300), as: UTF8.self)
         return data.count > 300 ? text + "…" : text
     }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    var seconds: TimeInterval { TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18 }
 }

@@ -25,9 +25,7 @@ public struct ServeMetrics: Sendable {
     /// Counts one answered request on `route` with HTTP `status`, and how long it took.
     public func requestDone(route: String, status: Int, duration: Duration) {
         registry.increment(Self.requests, labels: ["route": route, "status": "\(status / 100)xx"])
-        registry.record(
-            Self.requestDuration,
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        registry.record(Self.requestDuration, duration / .seconds(1))
     }
 
     /// Adds a request's prompt and generated tokens.

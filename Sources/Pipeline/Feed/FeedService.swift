@@ -43,7 +43,7 @@ public final class FeedService {
             let reader = try ChunkedFileReader(input: input, maxLineBytes: configuration.maxLineBytes)
             func report() {
                 summary.bytesRead = completedBytes + reader.bytesConsumed
-                summary.seconds = (ContinuousClock.now - started).seconds
+                summary.seconds = (ContinuousClock.now - started) / .seconds(1)
                 onProgress(FeedProgress(summary: summary, totalBytes: totalBytes, currentInput: input.path))
             }
             do {
@@ -159,7 +159,7 @@ public final class FeedService {
     }
 
     private func finish(flushTimeout: Duration, started: ContinuousClock.Instant) throws {
-        defer { summary.seconds = (ContinuousClock.now - started).seconds }
+        defer { summary.seconds = (ContinuousClock.now - started) / .seconds(1) }
         do {
             try producer.flush(timeout: flushTimeout)
         } catch {
@@ -175,13 +175,5 @@ public final class FeedService {
                     + (producer.lastTransportError.map { " (last connection error: \($0))" } ?? "")
                     + "; check that the broker runs and is reachable from this host")
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    public var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

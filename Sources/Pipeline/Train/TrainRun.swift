@@ -279,7 +279,7 @@ struct TrainRun {
         let result = model.trainStep(
             microBatches: batches, optimizer: optimizer, learningRate: learningRate, maxGradientNorm: configuration.maxGradientNorm)
         let elapsed = ContinuousClock.now - clock
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed / .seconds(1)
         step += 1
 
         var sums: [PackedTokenKind: (Double, Int)] = [:]

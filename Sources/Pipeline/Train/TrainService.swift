@@ -145,7 +145,7 @@ public final class TrainService: Sendable {
         }
         summary.progress = run.progress
         summary.stopReason = stopReason
-        summary.seconds = Double((ContinuousClock.now - started).milliseconds) / 1000
+        summary.seconds = (ContinuousClock.now - started) / .seconds(1)
         summary.tokensPerSecond = summary.seconds > 0 ? Double(tokensThisRun) / summary.seconds : 0
         return summary
     }
