@@ -31,7 +31,7 @@ public enum CommittedTopicReader {
             return ([], 0)
         }
         let partitions = Set(description.partitions.map(\.id))
-        // -2: RD_KAFKA_OFFSET_BEGINNING.
+        // -2: the beginning offset.
         try consumer.assign(partitions.sorted().map { KafkaPartitionOffset(topic: topic, partition: $0, offset: -2) })
         var byPartition: [Int32: [KafkaMessage]] = [:]
         var ended: Set<Int32> = []

@@ -167,7 +167,7 @@ struct TrainRun {
         for partition in partitions.sorted() {
             let stored = offsets[Self.key(topic, partition)]
             let groupOffset = committed.first { $0.partition == partition }?.offset ?? -1
-            let offset = stored ?? (groupOffset >= 0 ? groupOffset : -2)  // -2: RD_KAFKA_OFFSET_BEGINNING
+            let offset = stored ?? (groupOffset >= 0 ? groupOffset : -2)  // -2: the beginning offset
             assignment.append(KafkaPartitionOffset(topic: topic, partition: partition, offset: offset))
         }
         try consumer.assign(assignment)
