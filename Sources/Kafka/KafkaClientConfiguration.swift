@@ -20,7 +20,9 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
     public var profile: BrokerProfile
     public var clientID: String
     public var security: KafkaSecurity
-    /// How long an operation that needs the broker (metadata, admin, flush) may take before it fails.
+    /// How long an operation that needs the broker (metadata, admin, flush) may take before it fails. On the embedded
+    /// broker it also bounds every network request (`socket.timeout.ms`), so a test notices a dead connection fast; on
+    /// a cluster librdkafka's own socket timeout (60 s) stays, as a degraded cluster's acks=all produce may need it.
     public var requestTimeout: Duration
     /// Any librdkafka property, applied last (`kafka.librdkafka.<property>` in config files).
     public var properties: [String: String]
@@ -53,7 +55,7 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
         var result = security.properties
         result["bootstrap.servers"] = bootstrapServers
         result["client.id"] = clientID
-        result["socket.timeout.ms"] = String(max(requestTimeout.milliseconds, 10))
+        if profile == .embedded { result["socket.timeout.ms"] = String(max(requestTimeout.milliseconds, 10)) }
         return result
     }
 }

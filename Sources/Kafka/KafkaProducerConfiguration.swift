@@ -51,7 +51,8 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
         }
     }
 
-    var properties: [String: String] {
+    /// The librdkafka properties this configuration gives the producer (pass-through properties last).
+    public var properties: [String: String] {
         var result = client.baseProperties
         result["enable.idempotence"] = (idempotent || transactionalID != nil) ? "true" : "false"
         result["acks"] = "all"

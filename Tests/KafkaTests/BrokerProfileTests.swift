@@ -18,6 +18,22 @@ struct BrokerProfileTests {
         try consumer.validate()
     }
 
+    /// Timeouts: a cluster client leaves librdkafka's own socket timeout (60 s) and delivery timeout (300 s, the
+    /// transaction timeout for a transactional producer); only the embedded broker's clients get the short ones.
+    @Test func aClusterClientKeepsLibrdkafkasOwnSocketAndDeliveryTimeouts() throws {
+        let cluster = KafkaClientConfiguration(bootstrapServers: "kafka-1:9092")
+        let producer = KafkaProducerConfiguration(client: cluster)
+        let transactional = KafkaProducerConfiguration(client: cluster, transactionalID: "augment-1")
+        let consumer = KafkaConsumerConfiguration(client: cluster, groupID: "g")
+        for properties in [producer.properties, transactional.properties, consumer.properties] {
+            #expect(properties["socket.timeout.ms"] == nil)
+            #expect(properties["message.timeout.ms"] == nil)
+        }
+        let embedded = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:19092", profile: .embedded, requestTimeout: .seconds(2))
+        #expect(KafkaConsumerConfiguration(client: embedded, groupID: "g").properties["socket.timeout.ms"] == "2000")
+        #expect(KafkaProducerConfiguration(client: cluster, deliveryTimeout: .seconds(5)).properties["message.timeout.ms"] == "5000")
+    }
+
     @Test func theEmbeddedProfileGetsTheFastJoinTimings() throws {
         let consumer = KafkaConsumerConfiguration(
             client: .init(bootstrapServers: "127.0.0.1:19092", profile: .embedded), groupID: "g")
