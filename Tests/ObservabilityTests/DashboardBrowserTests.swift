@@ -1,3 +1,4 @@
+import BrokerLauncher
 import Foundation
 import Kafka
 import Observability
@@ -43,7 +44,7 @@ struct DashboardBrowserTests {
             let augmentLast = try #require(events.last { $0.component == "augment" })
             let lag0 = try #require(
                 augmentLast.gauge("thinkstream_augment_consumer_lag_records", labels: ["partition": "0"]))
-            let level1 = augmentLast.counter("thinkstream_augment_samples_out_total", labels: ["level": "1"])
+            let basic = augmentLast.counter("thinkstream_augment_samples_out_total", labels: ["level": "basic"])
             let trainLast = try #require(events.last { $0.component == "train" })
             let loss = try #require(trainLast.gauge("thinkstream_train_loss_document_nats"))
 
@@ -85,13 +86,24 @@ struct DashboardBrowserTests {
             let lagRow = Self.row(#"data-component="augment" data-partition="0""#, in: dom)
             #expect(lagRow?.contains(#"<td class="lag">\#(Int64(lag0))</td>"#) == true, "\(String(describing: lagRow))")
             #expect(Int64(lag0) == synthetic.lagByPartition[0])
-            let mixRow = Self.row(#"data-level="1""#, in: dom)
-            #expect(mixRow?.contains(#"<td class="samples">\#(level1)</td>"#) == true, "\(String(describing: mixRow))")
-            #expect(level1 == synthetic.samplesByLevel["1"])
+            let mixRow = Self.row(#"data-level="basic""#, in: dom)
+            #expect(mixRow?.contains(#"<td class="samples">\#(basic)</td>"#) == true, "\(String(describing: mixRow))")
+            #expect(basic == synthetic.samplesByLevel["basic"])
             #expect(dom.contains(#"id="loss-document">\#(String(format: "%.4f", loss))<"#))
             #expect(dom.contains(#"id="loss-thinking">\#(String(format: "%.4f", synthetic.thinkingLoss))<"#))
             #expect(dom.contains(#"id="trainer-step">\#(synthetic.steps)<"#))
-            #expect(Self.row(#"data-reason="malformed_json""#, in: dom)?.contains(#"<td class="count">1</td>"#) == true)
+            #expect(
+                Self.row(#"data-component="feed" data-reason="malformed_json""#, in: dom)?.contains(
+                    #"<td class="count">1</td>"#) == true)
+            try DashboardPageExpectations.expectPageShows(events, in: dom)
+            for (reason, count) in synthetic.augmentDeadLetters {
+                let published = augmentLast.counter("thinkstream_augment_dead_letters_total", labels: ["reason": reason])
+                #expect(published == count, "\(reason)")
+            }
+            let trained = synthetic.trainedSamplesByLevel.values.reduce(0, +)
+            #expect(Self.text(ofID: "lineage-trained", in: dom) == "\(trained)")
+            #expect(Self.text(ofID: "augment-in-flight", in: dom) == "\(synthetic.inFlightDocuments)")
+            #expect(Self.text(ofID: "augment-batch-occupancy", in: dom) == "75.0%")
             #expect(dom.contains(synthetic.augmentInstance) && dom.contains(synthetic.trainInstance))
             #expect(dom.contains("<polyline"))
 
@@ -120,7 +132,10 @@ struct DashboardBrowserTests {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("thinkstream top — 6 events"), "\(result.stdout)")
             #expect(result.stdout.contains("augment partition 0: \(synthetic.lagByPartition[0]!)"))
-            #expect(result.stdout.contains("L1 \(synthetic.samplesByLevel["1"]!) (33%)"))
+            #expect(result.stdout.contains("basic \(synthetic.samplesByLevel["basic"]!) (33%)"))
+            #expect(result.stdout.contains("augment/trajectory_rejected 2"), "\(result.stdout)")
+            #expect(result.stdout.contains("in flight 3 documents  batch occupancy 75.0%"))
+            #expect(result.stdout.contains("lineage     sharded 12  trained 6 samples"))
             #expect(result.stdout.contains("step \(synthetic.steps)  loss document 2.3456  thinking 1.2345"))
             #expect(result.stdout.contains(synthetic.augmentInstance))
             #expect(!result.stdout.contains("\u{1B}["))

@@ -1,3 +1,4 @@
+import Augmentation
 import Observability
 import Testing
 
@@ -139,7 +140,7 @@ import Testing
         #expect(state.overview(now: 16_000).augmentDocumentsPerSecond == 0.4)
     }
 
-    @Test func lineageJoinsShardedAndTrainedIntoLatency() {
+    @Test func lineageCountsSamplesFromCountersAndJoinsLineageEventsIntoLatency() {
         var state = DashboardState()
         state.ingest(
             LineageEvent(
@@ -151,9 +152,63 @@ import Testing
                 stage: .trained, shardID: "s1", component: "train", instanceID: "t", timestampMilliseconds: 9_000,
                 inputs: [],
                 trainerStep: 3))
+        state.ingest(Self.augment("a", at: 9_000, sequence: 0, documents: 4, level1: 3, level2: 4, lag: 0))
+        for (instance, basic) in [("t1", Int64(2)), ("t2", Int64(5))] {
+            state.ingest(
+                Self.event(
+                    "train", instance, at: 9_000, sequence: 0,
+                    counters: [
+                        Self.counter("thinkstream_train_samples_total", basic, ["level": "basic"]),
+                        Self.counter("thinkstream_train_samples_total", 1, ["level": "advanced"]),
+                    ]))
+        }
         let lineage = state.overview(now: 9_000).lineage
-        #expect(lineage.sharded == 1)
-        #expect(lineage.trained == 1)
+        #expect(lineage.sharded == 7)
+        #expect(lineage.trained == 9)
         #expect(lineage.lastLatencySeconds == 8)
+    }
+
+    @Test func augmentDeadLettersLoadAndLevelNamesReachTheOverview() {
+        let registry = MetricsRegistry(identity: MetricsIdentity(component: "augment", instanceID: "a", host: "h"))
+        let metrics = AugmentMetrics(registry: registry)
+        for level in ["advanced", "none", "basic", "intermediate", "basic"] {
+            metrics.sampleProduced(level: level, thinkingTokens: 100)
+        }
+        metrics.deadLettersCommitted(["trajectory_rejected": 1])
+        metrics.deadLettersCommitted(["trajectory_rejected": 2, "malformed_record": 1])
+        metrics.deadLettersCommitted(["trajectory_rejected": 1])  // a smaller running total never lowers a counter
+        metrics.setLoad(inFlightDocuments: 5, batchOccupancy: 0.5)
+        var state = DashboardState()
+        state.ingest(registry.event(sequence: 0, isFinal: false, interval: .seconds(1)))
+        state.ingest(
+            Self.event(
+                "augment", "b", at: 0, sequence: 0,
+                gauges: [
+                    Self.gauge("thinkstream_augment_in_flight_documents", 2),
+                    Self.gauge("thinkstream_augment_batch_occupancy_ratio", 1),
+                ]))
+        let overview = state.overview(now: 0)
+        #expect(
+            overview.deadLetters.map { "\($0.component)/\($0.reason)=\($0.count)" } == [
+                "augment/malformed_record=1", "augment/trajectory_rejected=2",
+            ])
+        #expect(overview.difficultyMix.map(\.level) == ["none", "basic", "intermediate", "advanced"])
+        #expect(overview.difficultyMix.map(\.samples) == [1, 2, 1, 1])
+        #expect(overview.thinkingLength.map(\.level) == ["none", "basic", "intermediate", "advanced"])
+        #expect(overview.augment.inFlightDocuments == 7)
+        #expect(overview.augment.batchOccupancy == 0.75)
+    }
+
+    @Test func levelNamesAreTheReasoningLevels() {
+        #expect(AugmentMetrics.levelNames == ReasoningLevel.allCases.map(\.rawValue))
+    }
+
+    /// Workers built before the CLI passes level names still publish names, through the deprecated rank overload.
+    @Test(arguments: [(0, "none"), (1, "basic"), (3, "advanced")])
+    func aLevelRankIsPublishedAsItsName(rank: Int, name: String) {
+        let metrics = AugmentMetrics(
+            registry: MetricsRegistry(identity: MetricsIdentity(component: "augment", instanceID: "a", host: "h")))
+        metrics.sampleProduced(level: rank, thinkingTokens: 10)
+        #expect(metrics.registry.counterValue(AugmentMetrics.samplesOut, labels: ["level": name]) == 1)
     }
 }

@@ -9,9 +9,9 @@ import ThinkStreamTesting
         let registry = MetricsRegistry(
             identity: MetricsIdentity(component: "augment", instanceID: "augment-a", host: "h1"))
         let metrics = AugmentMetrics(registry: registry)
-        metrics.sampleProduced(level: 1, thinkingTokens: 100)
-        metrics.sampleProduced(level: 1, thinkingTokens: 300)
-        metrics.sampleProduced(level: 3, thinkingTokens: 5000)
+        metrics.sampleProduced(level: "basic", thinkingTokens: 100)
+        metrics.sampleProduced(level: "basic", thinkingTokens: 300)
+        metrics.sampleProduced(level: "advanced", thinkingTokens: 5000)
         metrics.documentDone(latency: .milliseconds(1500))
         metrics.setLag(partition: 0, records: 17)
         metrics.setLag(partition: 2, records: 4)
@@ -24,18 +24,18 @@ import ThinkStreamTesting
         #expect(event.component == "augment")
         #expect(event.instanceID == "augment-a")
         #expect(event.sequence == 3)
-        #expect(event.counter("thinkstream_augment_samples_out_total", labels: ["level": "1"]) == 2)
+        #expect(event.counter("thinkstream_augment_samples_out_total", labels: ["level": "basic"]) == 2)
         #expect(event.counter("thinkstream_augment_tokens_generated_total") == 5400)
         #expect(event.gauge("thinkstream_augment_consumer_lag_records", labels: ["partition": "0"]) == 17)
         let level1 = event.histograms.first {
-            $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "1"]
+            $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "basic"]
         }
         #expect(level1?.bounds == [64, 128, 256, 512, 1024, 2048, 4096])
         #expect(level1?.counts == [0, 1, 0, 1, 0, 0, 0, 0])
         #expect(level1?.count == 2)
         #expect(level1?.sum == 400)
         let level3 = event.histograms.first {
-            $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "3"]
+            $0.name == "thinkstream_augment_thinking_length_tokens" && $0.labels == ["level": "advanced"]
         }
         #expect(level3?.counts.last == 1)
     }

@@ -11,6 +11,10 @@ enum SyntheticPipeline {
     struct Expected {
         var lagByPartition: [Int32: Int64] = [0: 17, 1: 5, 2: 0]
         var samplesByLevel: [String: Int64] = [:]
+        var augmentDeadLetters: [String: Int64] = ["trajectory_rejected": 2, "malformed_record": 1]
+        var inFlightDocuments: Int64 = 3
+        var batchOccupancy = 0.75
+        var trainedSamplesByLevel: [String: Int64] = ["basic": 4, "advanced": 2]
         var documentLoss = 2.3456
         var thinkingLoss = 1.2345
         var steps: Int64 = 3
@@ -41,15 +45,19 @@ enum SyntheticPipeline {
         try trainPublisher.publish()
         try await Task.sleep(for: .milliseconds(300))
         for index in 0..<12 {
-            let level = index % 3 + 1
+            let level = AugmentMetrics.levelNames[index % 3 + 1]
             augment.documentDone(latency: .milliseconds(200 * (index + 1)))
             augment.sampleProduced(level: level, thinkingTokens: 100 * (index + 1))
-            expected.samplesByLevel[String(level), default: 0] += 1
+            expected.samplesByLevel[level, default: 0] += 1
         }
+        augment.deadLettersCommitted(["trajectory_rejected": 1])
+        augment.deadLettersCommitted(expected.augmentDeadLetters.mapValues { Int($0) })
+        augment.setLoad(inFlightDocuments: Int(expected.inFlightDocuments), batchOccupancy: expected.batchOccupancy)
         for (partition, lag) in expected.lagByPartition { augment.setLag(partition: partition, records: lag) }
         for _ in 0..<expected.steps {
             train.stepDone(documentLoss: expected.documentLoss, thinkingLoss: expected.thinkingLoss, tokens: 4096)
         }
+        for (level, count) in expected.trainedSamplesByLevel { train.samplesSeen(level: level, count: Int(count)) }
         train.shardConsumed()
         try augmentPublisher.publish()
         try trainPublisher.publish(isFinal: false)

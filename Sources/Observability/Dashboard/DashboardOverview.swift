@@ -65,10 +65,22 @@ public struct DashboardOverview: Sendable, Equatable, Codable {
         public var status: String
     }
 
+    /// Where the samples are: committed in shards by augment, trained on by the trainer.
     public struct Lineage: Sendable, Equatable, Codable {
+        /// Samples in committed shards (`thinkstream_augment_samples_out_total`, summed over workers and levels).
         public var sharded: Int64 = 0
+        /// Samples trained on (`thinkstream_train_samples_total`, summed over trainers and levels).
         public var trained: Int64 = 0
+        /// Oldest input to trained step of the last shard whose `sharded` and `trained` lineage events both arrived.
         public var lastLatencySeconds: Double?
+    }
+
+    /// What the augment workers hold right now (their latest events); nil where no worker reported the gauge.
+    public struct AugmentLoad: Sendable, Equatable, Codable {
+        /// `thinkstream_augment_in_flight_documents`, summed over workers.
+        public var inFlightDocuments: Int64?
+        /// `thinkstream_augment_batch_occupancy_ratio`, averaged over the workers that report it.
+        public var batchOccupancy: Double?
     }
 
     public var generatedAtMs: Int64 = 0
@@ -86,6 +98,7 @@ public struct DashboardOverview: Sendable, Equatable, Codable {
     public var rawBacklog: Int64 = 0
     /// `rawBacklog` divided by the augment consumption rate; nil while nothing is consumed.
     public var backlogEtaSeconds: Double?
+    public var augment = AugmentLoad()
     public var difficultyMix: [LevelCount] = []
     public var thinkingLength: [LevelHistogram] = []
     public var deadLetters: [DeadLetterCount] = []

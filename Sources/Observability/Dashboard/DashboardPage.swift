@@ -30,6 +30,8 @@ td, th { text-align: left; padding: 2px 6px; border-bottom: 1px solid #2a3340; }
 svg { width: 100%; height: 120px; display: block; margin-top: 6px; }
 .alive { color: #6fcf97; } .exited { color: #8fa3b8; } .stale { color: #eb5757; }
 .legend span { margin-right: 12px; font-size: 12px; }
+svg text { fill: #8fa3b8; font-size: 10px; }
+svg line.axis { stroke: #4a5668; stroke-width: 1; }
 </style>
 </head>
 <body>
@@ -44,6 +46,8 @@ svg { width: 100%; height: 120px; display: block; margin-top: 6px; }
 </div>
 <div>feed read <b id="feed-documents-in">0</b> · produced <b id="feed-documents-produced">0</b> ·
 duplicates <b id="feed-duplicates">0</b> · dead-lettered <b id="feed-dead-lettered">0</b></div>
+<div>augment in flight <b id="augment-in-flight">--</b> documents ·
+batch occupancy <b id="augment-batch-occupancy">--</b></div>
 <svg id="chart-rates" viewBox="0 0 400 120" preserveAspectRatio="none"></svg>
 <div class="legend"><span style="color:#56ccf2">feed docs/s</span><span style="color:#f2c94c">samples/s</span></div>
 </section>
@@ -77,7 +81,7 @@ duplicates <b id="feed-duplicates">0</b> · dead-lettered <b id="feed-dead-lette
 <section id="panel-workers"><h2>Workers</h2>
 <table><thead><tr><th>component</th><th>instance</th><th>host</th><th>last seen</th><th>status</th></tr></thead>
 <tbody id="worker-rows"></tbody></table>
-<div>lineage: sharded <b id="lineage-sharded">0</b> · trained <b id="lineage-trained">0</b> ·
+<div>lineage: samples sharded <b id="lineage-sharded">0</b> · trained <b id="lineage-trained">0</b> ·
 latency <b id="lineage-latency">--</b></div>
 </section>
 </main>
@@ -101,38 +105,72 @@ function bar(fraction, color) {
   const r = document.createElementNS(NS, "rect"); r.setAttribute("width", String(Math.max(0, Math.min(1, fraction)) * 100));
   r.setAttribute("height", "10"); r.setAttribute("fill", color); svg.appendChild(r); return svg;
 }
-function lineChart(svg, series) {
+function svgElement(name, attributes, content) {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, String(v));
+  if (content !== undefined) e.textContent = content;
+  return e;
+}
+function compact(v) { return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2); }
+function clock(ms) { return new Date(ms).toISOString().slice(11, 19); }
+function levelName(level) { return /^[0-9]+$/.test(level) ? "level " + level : level; }
+// A time series in viewBox 400x120: plot x 44..396 by timestamp, y 6..96 from 0 to the peak; value labels left,
+// UTC time labels (first, middle, last) below.
+function lineChart(svg, times, series) {
   while (svg.firstChild) svg.removeChild(svg.firstChild);
-  let max = 0, n = 0;
-  for (const s of series) for (const v of s.values) { if (v !== null && isFinite(v)) max = Math.max(max, v); n = Math.max(n, s.values.length); }
-  if (n < 1) return;
-  max = max > 0 ? max * 1.1 : 1;
+  const L = 44, R = 396, T = 6, B = 96;
+  let max = 0;
+  for (const s of series) for (const v of s.values) if (v !== null && isFinite(v)) max = Math.max(max, v);
+  if (times.length < 1) return;
+  const t0 = Math.min(...times), t1 = Math.max(...times);
+  const top = max > 0 ? max * 1.1 : 1;
+  const x = t => t1 === t0 ? R : L + (t - t0) / (t1 - t0) * (R - L), y = v => B - v / top * (B - T);
+  svg.appendChild(svgElement("line", { class: "axis x-axis", x1: L, y1: B, x2: R, y2: B }));
+  svg.appendChild(svgElement("line", { class: "axis y-axis", x1: L, y1: T, x2: L, y2: B }));
+  svg.appendChild(svgElement("text", { class: "y-label", x: L - 3, y: y(max) + 4, "text-anchor": "end" }, compact(max)));
+  svg.appendChild(svgElement("text", { class: "y-label", x: L - 3, y: B + 3, "text-anchor": "end" }, "0"));
+  const ticks = t1 === t0 ? [t0] : [t0, Math.floor((t0 + t1) / 2), t1];
+  ticks.forEach((t, i) => {
+    const anchor = ticks.length === 1 || i === 2 ? "end" : i === 0 ? "start" : "middle";
+    svg.appendChild(svgElement("line", { class: "axis tick", x1: x(t), y1: B, x2: x(t), y2: B + 3 }));
+    svg.appendChild(svgElement("text", { class: "time-label", x: x(t), y: B + 14, "text-anchor": anchor }, clock(t)));
+  });
+  svg.appendChild(svgElement("text", { class: "axis-title", x: (3 * L + R) / 4 + 10, y: B + 14, "text-anchor": "middle" },
+    "time (UTC)"));
+  const order = times.map((t, i) => i).sort((a, b) => times[a] - times[b]);
   for (const s of series) {
     const points = [];
-    s.values.forEach((v, i) => { if (v !== null && isFinite(v)) points.push(((n === 1 ? 1 : i / (n - 1)) * 400).toFixed(1) + "," + (120 - v / max * 115).toFixed(1)); });
-    const line = document.createElementNS(NS, "polyline"); line.setAttribute("points", points.join(" "));
-    line.setAttribute("fill", "none"); line.setAttribute("stroke", s.color); line.setAttribute("stroke-width", "2");
-    svg.appendChild(line);
+    for (const i of order) { const v = s.values[i]; if (v !== null && isFinite(v)) points.push(x(times[i]).toFixed(1) + "," + y(v).toFixed(1)); }
+    svg.appendChild(svgElement("polyline", { points: points.join(" "), fill: "none", stroke: s.color, "stroke-width": 2 }));
     if (points.length === 1) {
-      const [x, y] = points[0].split(",");
-      const dot = document.createElementNS(NS, "circle"); dot.setAttribute("cx", Math.min(396, x)); dot.setAttribute("cy", y);
-      dot.setAttribute("r", "4"); dot.setAttribute("fill", s.color); svg.appendChild(dot);
+      const [px, py] = points[0].split(",");
+      svg.appendChild(svgElement("circle", { cx: Math.min(R, px), cy: py, r: 4, fill: s.color }));
     }
   }
-  const label = document.createElementNS(NS, "text"); label.setAttribute("x", "4"); label.setAttribute("y", "12");
-  label.setAttribute("fill", "#8fa3b8"); label.setAttribute("font-size", "11"); label.textContent = "max " + (max / 1.1).toFixed(2);
-  svg.appendChild(label);
 }
+// One level's thinking-length histogram in viewBox 400x90: bars x 44..396, y 6..60 from 0 to the fullest bin, one
+// label per bin (its upper bound in tokens, the last one open), axis titles below and left.
 function histogram(h) {
-  const svg = document.createElementNS(NS, "svg"); svg.setAttribute("viewBox", "0 0 400 60"); svg.style.height = "60px";
-  const peak = Math.max(1, ...h.counts), w = 400 / h.counts.length;
+  const svg = svgElement("svg", { class: "histogram", viewBox: "0 0 400 90" }); svg.style.height = "90px";
+  const L = 44, R = 396, T = 6, B = 60;
+  const peak = Math.max(1, ...h.counts), w = (R - L) / h.counts.length;
+  svg.appendChild(svgElement("line", { class: "axis x-axis", x1: L, y1: B, x2: R, y2: B }));
+  svg.appendChild(svgElement("line", { class: "axis y-axis", x1: L, y1: T, x2: L, y2: B }));
+  svg.appendChild(svgElement("text", { class: "y-label", x: L - 3, y: T + 6, "text-anchor": "end" }, peak));
+  svg.appendChild(svgElement("text", { class: "y-label", x: L - 3, y: B + 3, "text-anchor": "end" }, "0"));
+  svg.appendChild(svgElement("text", {
+    class: "axis-title", x: 10, y: (T + B) / 2, "text-anchor": "middle", transform: "rotate(-90 10 " + (T + B) / 2 + ")" },
+    "samples"));
   h.counts.forEach((c, i) => {
-    const r = document.createElementNS(NS, "rect"); const height = c / peak * 48;
-    r.setAttribute("x", String(i * w + 1)); r.setAttribute("width", String(w - 2)); r.setAttribute("y", String(50 - height));
-    r.setAttribute("height", String(height)); r.setAttribute("fill", "#56ccf2");
-    const title = document.createElementNS(NS, "title");
-    title.textContent = "≤ " + (i < h.bounds.length ? h.bounds[i] : "∞") + ": " + c; r.appendChild(title); svg.appendChild(r);
+    const height = c / peak * (B - T);
+    const r = svgElement("rect", {
+      class: "bin", "data-count": c, x: L + i * w + 1, width: w - 2, y: B - height, height: height, fill: "#56ccf2" });
+    const label = i < h.bounds.length ? "≤" + h.bounds[i] : ">" + h.bounds[h.bounds.length - 1];
+    r.appendChild(svgElement("title", {}, label + ": " + c)); svg.appendChild(r);
+    svg.appendChild(svgElement("text", { class: "bin-label", x: L + (i + 0.5) * w, y: B + 12, "text-anchor": "middle" }, label));
   });
+  svg.appendChild(svgElement("text", { class: "axis-title", x: (L + R) / 2, y: 86, "text-anchor": "middle" },
+    "thinking tokens (bin upper bound)"));
   return svg;
 }
 function render(state) {
@@ -154,18 +192,19 @@ function render(state) {
   const mix = $("difficulty-rows"); mix.textContent = "";
   for (const d of state.difficultyMix) {
     const row = mix.insertRow(); row.dataset.level = d.level;
-    cell(row, "level " + d.level); cell(row, d.samples, "samples"); cell(row, (d.fraction * 100).toFixed(1) + "%", "fraction");
+    cell(row, levelName(d.level), "level"); cell(row, d.samples, "samples"); cell(row, (d.fraction * 100).toFixed(1) + "%", "fraction");
     row.insertCell().appendChild(bar(d.fraction, "#f2c94c"));
   }
   const charts = $("thinking-charts"); charts.textContent = "";
   for (const h of state.thinkingLength) {
     const div = document.createElement("div"); div.dataset.level = h.level;
-    div.textContent = "level " + h.level + ": " + h.count + " samples, mean " + h.mean.toFixed(0) + " tokens";
+    div.appendChild(document.createElement("span")).textContent =
+      levelName(h.level) + ": " + h.count + " samples, mean " + h.mean.toFixed(0) + " tokens";
     div.appendChild(histogram(h)); charts.appendChild(div);
   }
   const dead = $("dead-letter-rows"); dead.textContent = "";
   for (const d of state.deadLetters) {
-    const row = dead.insertRow(); row.dataset.reason = d.reason; cell(row, d.component); cell(row, d.reason); cell(row, d.count, "count");
+    const row = dead.insertRow(); row.dataset.component = d.component; row.dataset.reason = d.reason; cell(row, d.component); cell(row, d.reason); cell(row, d.count, "count");
   }
   if (state.trainer) {
     text("loss-document", loss(state.trainer.documentLoss)); text("loss-thinking", loss(state.trainer.thinkingLoss));
@@ -176,13 +215,17 @@ function render(state) {
     const row = workers.insertRow(); row.dataset.instance = w.instanceId;
     cell(row, w.component); cell(row, w.instanceId); cell(row, w.host); cell(row, w.ageSeconds.toFixed(0) + " s ago"); cell(row, w.status, w.status);
   }
+  text("augment-in-flight", state.augment.inFlightDocuments == null ? "--" : state.augment.inFlightDocuments);
+  text("augment-batch-occupancy",
+    state.augment.batchOccupancy == null ? "--" : (state.augment.batchOccupancy * 100).toFixed(1) + "%");
   text("lineage-sharded", state.lineage.sharded); text("lineage-trained", state.lineage.trained);
   text("lineage-latency", state.lineage.lastLatencySeconds == null ? "--" : state.lineage.lastLatencySeconds.toFixed(1) + " s");
-  lineChart($("chart-rates"), [
+  const rateTimes = state.rateHistory.map(p => p.timestampMs);
+  lineChart($("chart-rates"), rateTimes, [
     { color: "#56ccf2", values: state.rateHistory.map(p => p.documentsPerSecond) },
     { color: "#f2c94c", values: state.rateHistory.map(p => p.samplesPerSecond) }]);
-  lineChart($("chart-tokens"), [{ color: "#6fcf97", values: state.rateHistory.map(p => p.generatedTokensPerSecond) }]);
-  lineChart($("chart-loss"), [
+  lineChart($("chart-tokens"), rateTimes, [{ color: "#6fcf97", values: state.rateHistory.map(p => p.generatedTokensPerSecond) }]);
+  lineChart($("chart-loss"), state.lossHistory.map(p => p.timestampMs), [
     { color: "#56ccf2", values: state.lossHistory.map(p => p.document) },
     { color: "#bb6bd9", values: state.lossHistory.map(p => p.thinking) }]);
 }

@@ -23,6 +23,7 @@ extension DashboardState {
         if rates.augmentDocuments > 0 {
             overview.backlogEtaSeconds = Double(overview.rawBacklog) / rates.augmentDocuments
         }
+        overview.augment = augmentLoad()
         overview.difficultyMix = difficultyMix()
         overview.thinkingLength = thinkingLength()
         overview.deadLetters = deadLetters()
@@ -30,8 +31,32 @@ extension DashboardState {
         overview.rateHistory = rateHistoryPoints
         overview.lossHistory = lossHistoryPoints
         overview.workers = workers(now: now)
-        overview.lineage = lineageTotals
+        overview.lineage = lineage()
         return overview
+    }
+
+    /// Samples sharded by augment and trained on by the trainer, from their latest counters.
+    func lineage() -> DashboardOverview.Lineage {
+        let total = { (component: String, name: String) in
+            latest(component).reduce(0) { sum, event in
+                sum + event.counters.filter { $0.name == name }.reduce(0) { $0 + $1.value }
+            }
+        }
+        var lineage = DashboardOverview.Lineage()
+        lineage.sharded = total("augment", Names.augmentSamplesOut)
+        lineage.trained = total("train", Names.trainSamples)
+        lineage.lastLatencySeconds = lastLineageLatencySeconds
+        return lineage
+    }
+
+    /// In-flight documents summed, and batch occupancy averaged, over the augment workers that report them.
+    func augmentLoad() -> DashboardOverview.AugmentLoad {
+        let events = latest("augment")
+        let inFlight = events.compactMap { $0.gauge(Names.augmentInFlightDocuments) }
+        let occupancy = events.compactMap { $0.gauge(Names.augmentBatchOccupancy) }
+        return .init(
+            inFlightDocuments: inFlight.isEmpty ? nil : inFlight.reduce(0) { $0 + Int64($1.rounded()) },
+            batchOccupancy: occupancy.isEmpty ? nil : occupancy.reduce(0, +) / Double(occupancy.count))
     }
 
     /// Lag by component and partition, from the most recent event that reported each partition.
@@ -125,10 +150,15 @@ extension DashboardState {
         }.sorted { ($0.component, $0.instanceId) < ($1.component, $1.instanceId) }
     }
 
+    /// Reasoning levels by rank (`none` … `advanced`), then numeric labels, then anything else by name.
     static func levelOrder(_ a: String, _ b: String) -> Bool {
-        switch (Int(a), Int(b)) {
-        case (let x?, let y?): x < y
-        default: a < b
+        let rank = { (level: String) -> Int? in AugmentMetrics.levelNames.firstIndex(of: level) }
+        switch (rank(a), rank(b), Int(a), Int(b)) {
+        case (let x?, let y?, _, _): return x < y
+        case (.some, nil, _, _): return true
+        case (nil, .some, _, _): return false
+        case (nil, nil, let x?, let y?): return x < y
+        default: return a < b
         }
     }
 }

@@ -20,7 +20,7 @@ public struct DashboardState: Sendable {
     private var instances: [String: Instance] = [:]
     private(set) var rateHistoryPoints: [DashboardOverview.RatePoint] = []
     private(set) var lossHistoryPoints: [DashboardOverview.LossPoint] = []
-    private(set) var lineageTotals = DashboardOverview.Lineage()
+    private(set) var lastLineageLatencySeconds: Double?
     private var shardedAt: [String: Int64] = [:]
     private(set) var eventsSeen: Int64 = 0
 
@@ -58,17 +58,17 @@ public struct DashboardState: Sendable {
         }
     }
 
-    /// Takes in one lineage event.
+    /// Takes in one lineage event: a `sharded` event remembers when its shard's oldest input arrived, and the
+    /// `trained` event of the same shard turns that into the end-to-end latency. (Sample counts come from the
+    /// components' counters, which every run publishes.)
     public mutating func ingest(_ event: LineageEvent) {
         eventsSeen += 1
         switch event.stage {
         case .sharded:
-            lineageTotals.sharded += 1
             shardedAt[event.shardID] = event.oldestInputTimestampMilliseconds ?? event.timestampMilliseconds
         case .trained:
-            lineageTotals.trained += 1
             if let start = event.oldestInputTimestampMilliseconds ?? shardedAt.removeValue(forKey: event.shardID) {
-                lineageTotals.lastLatencySeconds = Double(event.timestampMilliseconds - start) / 1000
+                lastLineageLatencySeconds = Double(event.timestampMilliseconds - start) / 1000
             }
         }
     }

@@ -9,8 +9,11 @@ enum Names {
     static let augmentSamplesOut = AugmentMetrics.samplesOut.fullName(component: "augment")
     static let augmentTokensGenerated = AugmentMetrics.tokensGenerated.fullName(component: "augment")
     static let augmentThinkingLength = AugmentMetrics.thinkingLength.fullName(component: "augment")
+    static let augmentInFlightDocuments = AugmentMetrics.inFlightDocuments.fullName(component: "augment")
+    static let augmentBatchOccupancy = AugmentMetrics.batchOccupancy.fullName(component: "augment")
     static let trainSteps = TrainMetrics.steps.fullName(component: "train")
     static let trainTokens = TrainMetrics.tokensTrained.fullName(component: "train")
+    static let trainSamples = TrainMetrics.samplesSeen.fullName(component: "train")
     static let lossDocument = TrainMetrics.lossDocument.fullName(component: "train")
     static let lossThinking = TrainMetrics.lossThinking.fullName(component: "train")
 }

@@ -21,6 +21,11 @@ public enum OverviewText {
             "feed        read \(overview.feed.documentsIn)  produced \(overview.feed.produced)  "
                 + "duplicates \(overview.feed.duplicates)  dead-lettered \(overview.feed.deadLettered)")
         let eta = overview.backlogEtaSeconds.map { duration($0) } ?? "--"
+        if overview.augment != DashboardOverview.AugmentLoad() {
+            let inFlight = overview.augment.inFlightDocuments.map(String.init) ?? "--"
+            let occupancy = overview.augment.batchOccupancy.map { String(format: "%.1f%%", $0 * 100) } ?? "--"
+            lines.append("augment     in flight \(inFlight) documents  batch occupancy \(occupancy)")
+        }
         lines.append("lag         raw backlog \(overview.rawBacklog)  ETA \(eta)")
         for lag in overview.lag { lines.append("  \(lag.component) partition \(lag.partition): \(lag.records)") }
         lines.append(
@@ -28,11 +33,11 @@ public enum OverviewText {
                 + (overview.difficultyMix.isEmpty
                     ? "--"
                     : overview.difficultyMix.map {
-                        "L\($0.level) \($0.samples) (" + String(format: "%.0f%%", $0.fraction * 100) + ")"
+                        "\(levelName($0.level)) \($0.samples) (" + String(format: "%.0f%%", $0.fraction * 100) + ")"
                     }.joined(separator: "  ")))
         for histogram in overview.thinkingLength {
             lines.append(
-                "  thinking L\(histogram.level): \(histogram.count) samples, mean "
+                "  thinking \(levelName(histogram.level)): \(histogram.count) samples, mean "
                     + String(format: "%.0f", histogram.mean) + " tokens")
         }
         lines.append(
@@ -49,6 +54,7 @@ public enum OverviewText {
         } else {
             lines.append("trainer     --")
         }
+        lines.append("lineage     sharded \(overview.lineage.sharded)  trained \(overview.lineage.trained) samples")
         lines.append("workers")
         for worker in overview.workers {
             lines.append(
@@ -57,6 +63,9 @@ public enum OverviewText {
         }
         return lines.map { $0 + "\n" }.joined()
     }
+
+    /// A level's name as published; a bare rank (from older workers) reads `level N`.
+    static func levelName(_ level: String) -> String { Int(level) == nil ? level : "level \(level)" }
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)

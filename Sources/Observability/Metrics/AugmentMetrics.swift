@@ -13,7 +13,7 @@ public struct AugmentMetrics: Sendable {
     public static let consumerLag = MetricDefinition.gauge(
         "consumer_lag_records", help: "Raw-topic records not yet consumed by the group, by partition.")
     public static let batchOccupancy = MetricDefinition.gauge(
-        "batch_occupancy_ratio", help: "Fraction of the engine's batch token budget in use.")
+        "batch_occupancy_ratio", help: "Fraction of augment.maxDocumentsInFlight in the batch being augmented.")
     public static let documentLatency = MetricDefinition.histogram(
         "document_latency_seconds", buckets: [0.5, 1, 2, 5, 10, 30, 60, 120],
         help: "Consume-to-shard time per document.")
@@ -32,11 +32,23 @@ public struct AugmentMetrics: Sendable {
             Self.documentLatency, Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18)
     }
 
-    /// Counts one produced sample at difficulty `level` with `thinkingTokens` generated thinking tokens.
-    public func sampleProduced(level: Int, thinkingTokens: Int) {
-        registry.increment(Self.samplesOut, labels: ["level": String(level)])
+    /// The reasoning levels in rank order, spelled as `Augmentation.ReasoningLevel` spells them (a test pins the two
+    /// together); the dashboard orders the level mix by this list.
+    public static let levelNames = ["none", "basic", "intermediate", "advanced"]
+
+    /// Counts one produced sample at reasoning level `level` (its name, as `ShardSample.level` holds it) with
+    /// `thinkingTokens` generated thinking tokens.
+    public func sampleProduced(level: String, thinkingTokens: Int) {
+        registry.increment(Self.samplesOut, labels: ["level": level])
         registry.increment(Self.tokensGenerated, by: Int64(thinkingTokens))
-        registry.record(Self.thinkingLength, Double(thinkingTokens), labels: ["level": String(level)])
+        registry.record(Self.thinkingLength, Double(thinkingTokens), labels: ["level": level])
+    }
+
+    /// Counts one produced sample at the level of rank `level` (0 for `none` through 3 for `advanced`).
+    @available(*, deprecated, message: "pass the level's name (ShardSample.level): sampleProduced(level: String, ...)")
+    public func sampleProduced(level: Int, thinkingTokens: Int) {
+        let name = Self.levelNames.indices.contains(level) ? Self.levelNames[level] : String(level)
+        sampleProduced(level: name, thinkingTokens: thinkingTokens)
     }
 
     /// Sets the consumer lag of one raw-topic partition.
@@ -44,5 +56,20 @@ public struct AugmentMetrics: Sendable {
         registry.set(Self.consumerLag, to: Double(records), labels: ["partition": String(partition)])
     }
 
+    /// Counts one record refused to the dead-letter topic for `reason` (its `error.code`).
     public func deadLetter(reason: String) { registry.increment(Self.deadLetters, labels: ["reason": reason]) }
+
+    /// Raises the dead-letter counters to the worker's running totals by reason (`AugmentSummary.deadLettersByReason`
+    /// after a shard's transaction committed them).
+    public func deadLettersCommitted(_ totalsByReason: [String: Int]) {
+        for (reason, total) in totalsByReason {
+            registry.advance(Self.deadLetters, to: Int64(total), labels: ["reason": reason])
+        }
+    }
+
+    /// Sets the documents consumed but not yet committed, and how full the batch being augmented is (0 when idle).
+    public func setLoad(inFlightDocuments: Int, batchOccupancy: Double) {
+        registry.set(Self.inFlightDocuments, to: Double(inFlightDocuments))
+        registry.set(Self.batchOccupancy, to: batchOccupancy)
+    }
 }

@@ -17,6 +17,8 @@ public final class AugmentService: Sendable {
     let logger: Logger
     /// Bumped by every rebalance; work read under an older generation is dropped, not committed.
     let generation = RebalanceGeneration()
+    /// Documents in flight and batch occupancy, for the worker's metrics.
+    public let load: Load
 
     final class RebalanceGeneration: Sendable {
         let value = Atomic<Int>(0)
@@ -46,6 +48,7 @@ public final class AugmentService: Sendable {
         self.configuration = configuration
         self.augmenter = augmenter
         self.logger = logger
+        load = Load(maxDocumentsInFlight: configuration.maxDocumentsInFlight)
         var consumerClient = client
         consumerClient.clientID = "\(client.clientID)-consumer"
         consumer = try KafkaConsumer(
@@ -96,6 +99,7 @@ public final class AugmentService: Sendable {
                 state.reset(generation: current)
                 batch.removeAll { $0.generation != current }
             }
+            load.set(inFlightDocuments: state.consumedAt.count + batch.count)
             if batch.isEmpty {
                 if !state.builder.isEmpty, ContinuousClock.now - lastInput >= configuration.idleFlush || state.builder.isFull() {
                     try await commit(&state, summary: &summary, onShard: onShard)
@@ -106,6 +110,7 @@ public final class AugmentService: Sendable {
             lastInput = ContinuousClock.now
             let outcomes: [AugmentOutcome]
             let arrivedMeanwhile: [Collected]
+            load.set(batchDocuments: batch.count)
             do {
                 (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(batch.map(\.message), isCancelled: isCancelled)
             } catch is StoppedDuringOutage {
@@ -116,15 +121,20 @@ public final class AugmentService: Sendable {
             }
             carried = arrivedMeanwhile
             lastInput = ContinuousClock.now
+            load.set(batchDocuments: 0)
             guard generation.value.load(ordering: .relaxed) == current else { continue }
             for (collected, outcome) in zip(batch, outcomes) {
                 record(collected.message, outcome, consumedAt: collected.consumedAt, into: &state, summary: &summary)
             }
+            load.set(inFlightDocuments: state.consumedAt.count + carried.count)
             if state.builder.isFull() { try await commit(&state, summary: &summary, onShard: onShard) }
+            load.set(inFlightDocuments: state.consumedAt.count + carried.count)
         }
         if !state.builder.isEmpty, state.generation == generation.value.load(ordering: .relaxed) {
             try await commit(&state, summary: &summary, onShard: onShard)
         }
+        load.set(inFlightDocuments: 0)
+        load.set(batchDocuments: 0)
         return summary
     }
 
