@@ -6,7 +6,8 @@ extension PipelineAcceptanceTests {
     static func lagName(_ component: String) -> String { "thinkstream_\(component)_consumer_lag_records" }
 
     /// Loads the page in headless chromium and expects the numbers the metrics topic holds: the feed's documents/s,
-    /// the latest lag of every partition with the raw backlog and its ETA, the difficulty mix and the trainer's loss.
+    /// the latest lag of every partition with the raw backlog and its ETA, the difficulty mix, the trainer's loss, and
+    /// what `DashboardPageExpectations` checks (dead letters, level names, histogram and time axes, lineage, load).
     static func checkPage(port: Int, state: DashboardOverview, events: [MetricsEvent]) throws {
         let latest = { (component: String) in
             events.filter { $0.component == component }.max { $0.sequence < $1.sequence }
@@ -46,6 +47,16 @@ extension PipelineAcceptanceTests {
         #expect(loss.isFinite && loss > 0)
         #expect(text("loss-document") == String(format: "%.4f", loss))
         #expect(text("trainer-step") == "\(trainLast.counter("thinkstream_train_steps_total"))")
+
+        let deadLetters = DashboardPageExpectations.totals(
+            "thinkstream_augment_dead_letters_total", by: "reason", of: "augment", in: events)
+        #expect(deadLetters == ["malformed_record": 1], "augment's dead letters on the topic: \(deadLetters)")
+        let trained = DashboardPageExpectations.totals("thinkstream_train_samples_total", by: "level", of: "train", in: events)
+        #expect(trained.values.reduce(0, +) > 0, "the trainer published no trained samples: \(trained)")
+        #expect(state.lineage.trained == trained.values.reduce(0, +))
+        #expect(augmentLast.gauge("thinkstream_augment_in_flight_documents") == 0, "augment exited with work in flight")
+        #expect(augmentLast.gauge("thinkstream_augment_batch_occupancy_ratio") == 0)
+        try DashboardPageExpectations.expectPageShows(events, in: dom)
 
         let screenshot = artifacts.appendingPathComponent("dashboard.png")
         _ = try DashboardBrowserTests.runChromium([

@@ -1,3 +1,4 @@
+import BrokerLauncher
 import Foundation
 import Kafka
 import Observability
@@ -12,8 +13,10 @@ import ThinkStreamTesting
 /// The observability acceptance run: `thinkstream dashboard` up while `feed` → `augment` (SmolLM2, 16 thinking tokens)
 /// → `train` (2 steps) run on an embedded broker. Every metrics-topic record must validate against its schema; each
 /// long-running component's `/metrics` must scrape cleanly while it runs; and headless chromium must see on the page
-/// the documents/s, lag by partition, difficulty mix and loss that the metrics topic holds. Output, scrapes, the DOM
-/// and a screenshot stay in `.build/test-artifacts/pipeline`.
+/// the documents/s, lag by partition, difficulty mix (by level name), loss, augment's dead letters by reason (one
+/// malformed raw record is produced next to feed's documents), its in-flight documents and batch occupancy, the
+/// thinking-length histograms' axes and bin labels, the charts' time axes and lineage's trained-sample count that the
+/// metrics topic holds. Output, scrapes, the DOM and a screenshot stay in `.build/test-artifacts/pipeline`.
 @Suite(.serialized, .tags(.integration))
 struct PipelineAcceptanceTests {
     static let artifacts = FixturePaths.packageRoot.appendingPathComponent(".build/test-artifacts/pipeline")
@@ -50,6 +53,7 @@ struct PipelineAcceptanceTests {
             ["feed"] + common + ["--metrics-interval", "1", corpus.path], timeout: .seconds(90))
         try Data((feed.stdout + feed.stderr).utf8).write(to: artifacts.appendingPathComponent("feed.log"))
         #expect(feed.status == 0, "\(feed.stderr)")
+        try produceMalformedRawRecord(servers: servers, topic: "\(prefix).raw")
 
         try await runAugment(common: common, ports: ports)
         try await runTrain(common: common, ports: ports)
@@ -84,6 +88,15 @@ struct PipelineAcceptanceTests {
         let url = artifacts.appendingPathComponent("corpus.jsonl")
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
         return url
+    }
+
+    /// One record that is not a raw document, for augment to refuse as `malformed_record`.
+    static func produceMalformedRawRecord(servers: String, topic: String) throws {
+        let producer = try KafkaProducer(
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+        defer { producer.close() }
+        try producer.send(topic: topic, key: Array("malformed".utf8), value: Array("{not a raw document".utf8))
+        try producer.flush(timeout: .seconds(20))
     }
 
     static func start(_ name: String, _ arguments: [String]) throws -> Process {
