@@ -203,12 +203,11 @@ import Testing
         #expect(AugmentMetrics.levelNames == ReasoningLevel.allCases.map(\.rawValue))
     }
 
-    /// Workers built before the CLI passes level names still publish names, through the deprecated rank overload.
-    @Test(arguments: [(0, "none"), (1, "basic"), (3, "advanced")])
-    func aLevelRankIsPublishedAsItsName(rank: Int, name: String) {
+    @Test func aSampleIsCountedUnderItsLevelName() {
         let metrics = AugmentMetrics(
             registry: MetricsRegistry(identity: MetricsIdentity(component: "augment", instanceID: "a", host: "h")))
-        metrics.sampleProduced(level: rank, thinkingTokens: 10)
-        #expect(metrics.registry.counterValue(AugmentMetrics.samplesOut, labels: ["level": name]) == 1)
+        metrics.sampleProduced(level: "advanced", thinkingTokens: 10)
+        #expect(metrics.registry.counterValue(AugmentMetrics.samplesOut, labels: ["level": "advanced"]) == 1)
+        #expect(metrics.registry.counterValue(AugmentMetrics.samplesOut, labels: ["level": "3"]) == 0)
     }
 }

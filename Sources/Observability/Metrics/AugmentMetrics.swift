@@ -28,8 +28,7 @@ public struct AugmentMetrics: Sendable {
     /// Counts one consumed document and, once it is sharded, its latency.
     public func documentDone(latency: Duration) {
         registry.increment(Self.documentsIn)
-        registry.record(
-            Self.documentLatency, Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18)
+        registry.record(Self.documentLatency, latency / .seconds(1))
     }
 
     /// The reasoning levels in rank order, spelled as `Augmentation.ReasoningLevel` spells them (a test pins the two
@@ -42,13 +41,6 @@ public struct AugmentMetrics: Sendable {
         registry.increment(Self.samplesOut, labels: ["level": level])
         registry.increment(Self.tokensGenerated, by: Int64(thinkingTokens))
         registry.record(Self.thinkingLength, Double(thinkingTokens), labels: ["level": level])
-    }
-
-    /// Counts one produced sample at the level of rank `level` (0 for `none` through 3 for `advanced`).
-    @available(*, deprecated, message: "pass the level's name (ShardSample.level): sampleProduced(level: String, ...)")
-    public func sampleProduced(level: Int, thinkingTokens: Int) {
-        let name = Self.levelNames.indices.contains(level) ? Self.levelNames[level] : String(level)
-        sampleProduced(level: name, thinkingTokens: thinkingTokens)
     }
 
     /// Sets the consumer lag of one raw-topic partition.

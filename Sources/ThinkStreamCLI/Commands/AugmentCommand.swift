@@ -109,6 +109,9 @@ struct AugmentCommand: AsyncParsableCommand {
         componentMetrics.monitorLag(groupID: group, topic: kafka.topics.raw) { lags in
             for lag in lags { augmentMetrics.setLag(partition: lag.partition, records: lag.records) }
         }
+        componentMetrics.registry.onCollect { [load = service.load] _ in
+            augmentMetrics.setLoad(inFlightDocuments: load.inFlightDocuments, batchOccupancy: load.batchOccupancy)
+        }
         let started = ContinuousClock.now
         let lastCommit = LastCommitClock()
         defer { Self.reportThroughput(augmenter: augmenter, started: started, lastCommit: lastCommit) }
@@ -175,9 +178,9 @@ struct AugmentCommand: AsyncParsableCommand {
         _ manifest: ShardManifest, _ samples: [ShardSample], summary: AugmentSummary, into metrics: AugmentMetrics,
         publisher: MetricsPublisher, workerID: String
     ) {
-        let levels = Dictionary(uniqueKeysWithValues: ReasoningLevel.allCases.map { ($0.rawValue, $0.rank) })
         for latency in summary.lastShardDocumentLatencies { metrics.documentDone(latency: latency) }
-        for sample in samples { metrics.sampleProduced(level: levels[sample.level] ?? 0, thinkingTokens: sample.thinkingTokenCount) }
+        for sample in samples { metrics.sampleProduced(level: sample.level, thinkingTokens: sample.thinkingTokenCount) }
+        metrics.deadLettersCommitted(summary.deadLettersByReason)
         guard manifest.sampleCount > 0 else { return }
         let lineage = LineageEvent(
             stage: .sharded, shardID: manifest.shardID, component: "augment", instanceID: workerID,
