@@ -31,7 +31,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # OpenBLAS's kernel choice, pinned so that tests, CI and benchmarks run the same sgemm on every x86-64 machine.
 export OPENBLAS_CORETYPE ?= Haswell
 
-.PHONY: deps build test fuzz demo demo-stop clean bench-feed bench-engine bench-augment bench-generators bench-loader experiment-tpt lint
+.PHONY: deps build test fuzz demo demo-stop clean bench-feed bench-engine bench-augment bench-generators bench-loader experiment-tpt lint format
 
 # --- set-up -------------------------------------------------------------------------------------------------------
 .deps/apt.stamp: Makefile
@@ -89,8 +89,16 @@ FUZZ_SECONDS ?= 90
 fuzz: deps
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
+# swift-format (part of the toolchain) with .swift-format: swift-format's default rules at 120 columns, except
+# AlwaysUseLowerCamelCase, because the house style keeps ggml's spellings (GGMLType.q4_K, BlockQ4_1, q8_0 kernels).
+# `make format` rewrites the tree; `make lint` (run by .ci/run) fails on any difference. Fuzz/'s JSON sources are
+# links to Pipeline's files, so only its own files are listed.
+SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks scripts Fuzz/Package.swift $(wildcard Fuzz/Sources/*/*Fuzzer.swift)
+format:
+	swift format --in-place --recursive $(SWIFT_FORMAT_PATHS)
+
 lint:
-	swift format lint --strict --recursive Sources Tests
+	swift format lint --strict --recursive $(SWIFT_FORMAT_PATHS)
 
 # --- demo ---------------------------------------------------------------------------------------------------------
 demo: build
