@@ -5,7 +5,10 @@ import PackageDescription
 /// (a `librdkafka.so.1` link that `make` points at the confluent-kafka wheel's build), then on the system path.
 let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
 let librdkafkaRunPath: [LinkerSetting] = [
-    .unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "\(packageDirectory)/.deps/lib", "-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../lib/thinkstream"])
+    .unsafeFlags([
+        "-Xlinker", "-rpath", "-Xlinker", "\(packageDirectory)/.deps/lib", "-Xlinker", "-rpath", "-Xlinker",
+        "$ORIGIN/../lib/thinkstream",
+    ])
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -45,7 +48,8 @@ let package = Package(
             name: "TrainingTests", dependencies: ["Randomness", "Training", "Tensors"],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "TrainerBenchmark", dependencies: ["Training", "Tensors"], path: "Benchmarks/trainer/TrainerBenchmark",
+            name: "TrainerBenchmark", dependencies: ["Training", "Tensors"],
+            path: "Benchmarks/trainer/TrainerBenchmark",
             swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
@@ -59,7 +63,8 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards", "Augmentation", "Generation", "Inference", "Randomness", "Tensors", "Training", "GGUF", "Quantization", "Tokenization",
+                "Kafka", "Shards", "Augmentation", "Generation", "Inference", "Randomness", "Tensors", "Training",
+                "GGUF", "Quantization", "Tokenization",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,11 +97,14 @@ let package = Package(
         .target(
             name: "BrokerLauncher", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
-        .target(name: "ThinkStreamTesting", dependencies: ["BrokerLauncher", "Kafka", "Pipeline"], swiftSettings: swiftSettings),
+        .target(
+            name: "ThinkStreamTesting", dependencies: ["BrokerLauncher", "Kafka", "Pipeline"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
-                "BrokerLauncher", "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization", "Augmentation", "Observability", "Training",
+                "BrokerLauncher", "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization",
+                "Augmentation", "Observability", "Training",
                 "RemoteGeneration", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,23 +120,34 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["Kafka", "ThinkStreamTesting", "Augmentation", "Inference", "GGUF", "Tokenization"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrainServiceTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "Randomness", "Tensors", "Training", "GGUF", "Quantization", "ThinkStreamTesting"],
+            dependencies: [
+                "Pipeline", "Kafka", "Shards", "Randomness", "Tensors", "Training", "GGUF", "Quantization",
+                "ThinkStreamTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Kafka", "Shards", "Augmentation", "Generation", "Inference", "RemoteGeneration", "Tokenization", "ThinkStreamTesting"],
+            dependencies: [
+                "Pipeline", "Kafka", "Shards", "Augmentation", "Generation", "Inference", "RemoteGeneration",
+                "Tokenization", "ThinkStreamTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),
         .target(name: "Tokenization", swiftSettings: swiftSettings),
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "Quantization", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "Inference", "ThinkStreamTesting"], swiftSettings: swiftSettings),
+            name: "GGUFTests", dependencies: ["GGUF", "Quantization", "ThinkStreamTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TokenizationTests", dependencies: ["Tokenization", "GGUF", "Inference", "ThinkStreamTesting"],
+            swiftSettings: swiftSettings),
         .target(
             name: "CThinkStreamShims",
             cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c", "-ffp-contract=off"])]
@@ -141,11 +160,17 @@ let package = Package(
         .target(name: "Generation", swiftSettings: swiftSettings),
         .target(
             name: "Inference",
-            dependencies: ["Generation", "Randomness", "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "CThinkStreamShims"],
+            dependencies: [
+                "Generation", "Randomness", "Tensors", "Quantization", "GGUF", "Tokenization", "Executors",
+                "CThinkStreamShims",
+            ],
             // The forward pass's loops are optimized in debug builds too, so the golden tests stay fast there.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .testTarget(
-            name: "InferenceTests", dependencies: ["Generation", "Inference", "Randomness", "Executors", "GGUF", "Tokenization", "Quantization"],
+            name: "InferenceTests",
+            dependencies: [
+                "Generation", "Inference", "Randomness", "Executors", "GGUF", "Tokenization", "Quantization",
+            ],
             exclude: ["Reference"], swiftSettings: swiftSettings),
         .target(name: "CompletionsAPI", swiftSettings: swiftSettings),
         .target(
@@ -165,24 +190,33 @@ let package = Package(
         .testTarget(
             name: "ServingTests",
             dependencies: [
-                "Serving", "RemoteGeneration", "CompletionsAPI", "Generation", "Inference", "Tokenization", "Observability",
+                "Serving", "RemoteGeneration", "CompletionsAPI", "Generation", "Inference", "Tokenization",
+                "Observability",
                 "ThinkStreamTesting",
             ],
             swiftSettings: swiftSettings),
         .target(
-            name: "Augmentation", dependencies: ["Generation", "Randomness", "Shards", "Tokenization", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Resources"],
+            name: "Augmentation",
+            dependencies: [
+                "Generation", "Randomness", "Shards", "Tokenization", .product(name: "Crypto", package: "swift-crypto"),
+            ], exclude: ["Resources"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AugmentationTests", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
+            name: "AugmentationTests",
+            dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "DifficultyFeatureDump", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
+            name: "DifficultyFeatureDump",
+            dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
             path: "scripts/difficulty/DifficultyFeatureDump", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "GeneratorBakeoff", dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
+            name: "GeneratorBakeoff",
+            dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
             path: "Benchmarks/generators/GeneratorBakeoff", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "InferenceMeasurement", dependencies: ["Generation", "Inference", "Tokenization", "Augmentation", "GGUF"], path: "Benchmarks/InferenceMeasurement",
+            name: "InferenceMeasurement",
+            dependencies: ["Generation", "Inference", "Tokenization", "Augmentation", "GGUF"],
+            path: "Benchmarks/InferenceMeasurement",
             swiftSettings: swiftSettings),
     ]
 )

@@ -9,7 +9,9 @@ struct SpeedMeasurement {
     func run() async throws {
         let vocabularySize = await engine.hyperparameters!.vocabularySize
         let fileBytes = await engine.modelFileSizeBytes!
-        func prompt(_ count: Int, seed: Int) -> [Int] { (0..<count).map { 1000 + ($0 * 7919 + seed * 104_729) % (vocabularySize - 2000) } }
+        func prompt(_ count: Int, seed: Int) -> [Int] {
+            (0..<count).map { 1000 + ($0 * 7919 + seed * 104_729) % (vocabularySize - 2000) }
+        }
         // Warm up (page in the weights).
         _ = try await engine.lastLogits(tokens: prompt(64, seed: 0))
 
@@ -30,13 +32,17 @@ struct SpeedMeasurement {
             }
         }
         let decode = ContinuousClock.now - firstTokenAt!
-        report(String(format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds, generated - 1))
+        report(
+            String(
+                format: "tg128: %.1f tokens/s (%d tokens after the first)", Double(generated - 1) / decode.seconds,
+                generated - 1))
 
         var peakResident = residentBytes()
         for parallel in [1, 4, 8, 16] {
             let requests = (0..<parallel).map {
                 GenerationRequest(
-                    id: "b\($0)", prompt: .tokens(prompt(256, seed: 10 + $0)), maxNewTokens: 128, stopAtEndOfGeneration: false)
+                    id: "b\($0)", prompt: .tokens(prompt(256, seed: 10 + $0)), maxNewTokens: 128,
+                    stopAtEndOfGeneration: false)
             }
             start = ContinuousClock.now
             var tokens = 0
@@ -53,13 +59,20 @@ struct SpeedMeasurement {
             let end = ContinuousClock.now
             let elapsed = end - start
             let generation = end - allDecodingSince!
-            report(String(format: "batched %2d x (256 + 128): %.1f generation tokens/s (all %d decoding; as llama-batched-bench's S_TG), %.1f generated tokens/s and %.1f total tokens/s with prefill",
-                parallel, Double(tokensWhileAllDecode) / generation.seconds, parallel, Double(tokens) / elapsed.seconds,
-                Double(tokens + parallel * 256) / elapsed.seconds))
+            report(
+                String(
+                    format:
+                        "batched %2d x (256 + 128): %.1f generation tokens/s (all %d decoding; as llama-batched-bench's S_TG), %.1f generated tokens/s and %.1f total tokens/s with prefill",
+                    parallel, Double(tokensWhileAllDecode) / generation.seconds, parallel,
+                    Double(tokens) / elapsed.seconds,
+                    Double(tokens + parallel * 256) / elapsed.seconds))
         }
         let kvBytesPerSequence = await engine.kvCacheBytes(positions: 256 + 128)
-        report(String(format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
-            Double(peakResident) / 1_048_576, Double(fileBytes) / 1_048_576, Double(16 * kvBytesPerSequence) / 1_048_576))
+        report(
+            String(
+                format: "resident peak %.1f MiB; model file %.1f MiB; KV cache for 16 x 384 positions %.1f MiB",
+                Double(peakResident) / 1_048_576, Double(fileBytes) / 1_048_576,
+                Double(16 * kvBytesPerSequence) / 1_048_576))
     }
 
     /// Peak resident memory while `parallel` sequences generate, against file + KV cache + 200 MiB.
@@ -68,7 +81,8 @@ struct SpeedMeasurement {
         let fileBytes = await engine.modelFileSizeBytes!
         let requests = (0..<parallel).map { index in
             GenerationRequest(
-                id: "m\(index)", prompt: .tokens((0..<256).map { 1000 + ($0 * 7919 + index * 104_729) % (vocabularySize - 2000) }),
+                id: "m\(index)",
+                prompt: .tokens((0..<256).map { 1000 + ($0 * 7919 + index * 104_729) % (vocabularySize - 2000) }),
                 maxNewTokens: 128, stopAtEndOfGeneration: false)
         }
         var peak = residentBytes()

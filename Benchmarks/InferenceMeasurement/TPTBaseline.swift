@@ -16,7 +16,8 @@ struct TPTBaseline {
         let file = try GGUFFile(path: modelPath)
         let vocabulary = try Vocabulary(metadata: file.metadata)
         let tokenizer = try Tokenizer(vocabulary: vocabulary)
-        let chatTemplate = ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary)
+        let chatTemplate = ChatTemplate(
+            templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary)
         let builder = PromptBuilder(tokenizer: tokenizer, chatTemplate: chatTemplate)
         let lines = try String(contentsOfFile: corpus, encoding: .utf8).split(separator: "\n")
         var requests: [GenerationRequest] = []
@@ -26,18 +27,23 @@ struct TPTBaseline {
             else { continue }
             let seed = UInt64(index) &* 0x9E37_79B9_7F4A_7C15
             let prompt = builder.build(document: text, template: .tptDefault, seed: seed)
-            requests.append(GenerationRequest(
-                id: "\(index)", prompt: .tokens(tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)),
-                maxNewTokens: maxThinkingTokens, sampling: SamplingParameters(temperature: 0.6, topP: 0.9, seed: seed),
-                stopStrings: ["</think>"]))
+            requests.append(
+                GenerationRequest(
+                    id: "\(index)",
+                    prompt: .tokens(tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)),
+                    maxNewTokens: maxThinkingTokens,
+                    sampling: SamplingParameters(temperature: 0.6, topP: 0.9, seed: seed),
+                    stopStrings: ["</think>"]))
         }
         let start = ContinuousClock.now
         let results = try await engine.generateAll(requests)
         let seconds = (ContinuousClock.now - start).seconds
         let tokens = results.reduce(0) { $0 + $1.tokens.count }
         let promptTokens = results.reduce(0) { $0 + $1.promptTokenCount }
-        report(String(
-            format: "tpt-baseline: %d prompts (%d prompt tokens), %d tokens generated in %.1f s: %.1f generated tokens/s",
-            results.count, promptTokens, tokens, seconds, Double(tokens) / seconds))
+        report(
+            String(
+                format:
+                    "tpt-baseline: %d prompts (%d prompt tokens), %d tokens generated in %.1f s: %.1f generated tokens/s",
+                results.count, promptTokens, tokens, seconds, Double(tokens) / seconds))
     }
 }

@@ -17,8 +17,9 @@ guard arguments.count >= 3 else {
     report("usage: InferenceMeasurement speed|perplexity|logits <model.gguf> [...]")
     exit(64)
 }
-let engine = InferenceEngine(configuration: InferenceConfiguration(
-    contextTokens: arguments[1] == "tpt-baseline" ? 4096 : 1024, maxSequences: 16, maxBatchTokens: 512))
+let engine = InferenceEngine(
+    configuration: InferenceConfiguration(
+        contextTokens: arguments[1] == "tpt-baseline" ? 4096 : 1024, maxSequences: 16, maxBatchTokens: 512))
 try await engine.load(path: arguments[2])
 
 switch arguments[1] {
@@ -47,9 +48,12 @@ case "decode":  // profiling aid: `parallel` sequences of `promptTokens` (16) pr
     var requests: [GenerationRequest] = []
     for index in 0..<parallel {
         let tokens: [Int] = (0..<promptTokens).map { 1000 + ($0 * 7919 + index * 104_729) % (vocabularySize - 2000) }
-        let sampling = sampled ? SamplingParameters(temperature: 0.6, topP: 0.9, seed: UInt64(index)) : SamplingParameters()
-        requests.append(GenerationRequest(
-            id: "d\(index)", prompt: .tokens(tokens), maxNewTokens: 256, sampling: sampling, stopAtEndOfGeneration: false))
+        let sampling =
+            sampled ? SamplingParameters(temperature: 0.6, topP: 0.9, seed: UInt64(index)) : SamplingParameters()
+        requests.append(
+            GenerationRequest(
+                id: "d\(index)", prompt: .tokens(tokens), maxNewTokens: 256, sampling: sampling,
+                stopAtEndOfGeneration: false))
     }
     let start = ContinuousClock.now
     let results = try await engine.generateAll(requests)

@@ -113,7 +113,11 @@ public struct AnswerRecovery: Sendable, Hashable {
                 searchStart = range.upperBound
                 // `==`, `<=`, `>=`, `!=` are comparisons, not results.
                 if marker == "=" {
-                    if range.lowerBound > lower.startIndex, "<>!=".contains(lower[lower.index(before: range.lowerBound)]) { continue }
+                    if range.lowerBound > lower.startIndex,
+                        "<>!=".contains(lower[lower.index(before: range.lowerBound)])
+                    {
+                        continue
+                    }
                     if range.upperBound < lower.endIndex, lower[range.upperBound] == "=" { continue }
                 }
                 let offset = lower.distance(from: lower.startIndex, to: range.upperBound)
@@ -138,7 +142,9 @@ public struct AnswerRecovery: Sendable, Hashable {
             if character == "{" { depth += 1 }
             if character == "}" { depth -= 1 }
             if depth <= 0 {
-                if character == "\n" || (character == "$" && !out.trimmingCharacters(in: .whitespaces).isEmpty) { break }
+                if character == "\n" || (character == "$" && !out.trimmingCharacters(in: .whitespaces).isEmpty) {
+                    break
+                }
                 if character == "\\" && (next == "]" || next == ")") { break }
                 if (character == "," || character == ";" || character == "." || character == "?" || character == "!")
                     && next.isWhitespace && !(character == "," && previous.isNumber && next.isNumber)
@@ -165,7 +171,9 @@ public struct AnswerRecovery: Sendable, Hashable {
         let spelled = number.hasPrefix(".") ? "0" + number : String(number)
         guard !number.isEmpty, let value = Self.numbers(in: spelled).first else { return nil }
         let rest = s.dropFirst(number.count)
-        guard rest.isEmpty || (rest.first!.isWhitespace && (rest.dropFirst().first?.isLetter ?? true)) else { return nil }
+        guard rest.isEmpty || (rest.first!.isWhitespace && (rest.dropFirst().first?.isLetter ?? true)) else {
+            return nil
+        }
         return value
     }
 
@@ -176,7 +184,9 @@ public struct AnswerRecovery: Sendable, Hashable {
         func flush() {
             var candidate = current
             while let last = candidate.last, last == "." || last == "," { candidate.removeLast() }
-            if let value = Double(candidate.replacingOccurrences(of: ",", with: "")), candidate.contains(where: \.isNumber) {
+            if let value = Double(candidate.replacingOccurrences(of: ",", with: "")),
+                candidate.contains(where: \.isNumber)
+            {
                 values.append(value)
             }
             current = ""
@@ -224,7 +234,9 @@ public struct AnswerRecovery: Sendable, Hashable {
         }
         s = fixFractions(s)
         if s.hasPrefix(".") { s = "0" + s }
-        if let value = Double(s.replacingOccurrences(of: ",", with: "")), s.range(of: "^-?[0-9,]*\\.?[0-9]+$", options: .regularExpression) != nil {
+        if let value = Double(s.replacingOccurrences(of: ",", with: "")),
+            s.range(of: "^-?[0-9,]*\\.?[0-9]+$", options: .regularExpression) != nil
+        {
             return format(value)
         }
         return s

@@ -124,12 +124,14 @@ public struct DifficultyWeights: Sendable, Hashable, Codable {
         guard t.count == 3, t[0] > 0, t[0] <= t[1], t[1] <= t[2], t[2] < 1 else {
             throw AugmentationError(
                 .invalidWeights,
-                "difficulty weights v\(version) (\(generator)): levelThresholds \(t) must be 3 ascending values in (0, 1)")
+                "difficulty weights v\(version) (\(generator)): levelThresholds \(t) must be 3 ascending values in (0, 1)"
+            )
         }
         if depth != nil, t[0] != 0.5 {
             throw AugmentationError(
                 .invalidWeights,
-                "difficulty weights v\(version) (\(generator)): with a depth stage the first threshold must be 0.5, not \(t[0])")
+                "difficulty weights v\(version) (\(generator)): with a depth stage the first threshold must be 0.5, not \(t[0])"
+            )
         }
     }
 
@@ -178,7 +180,9 @@ extension DifficultyWeights {
     /// - Parameters:
     ///   - fileName: the generator's file name.
     ///   - sha256: the file's sha256 (hex), when known.
-    public static func forGenerator(fileName: String, sha256: String?) -> (weights: DifficultyWeights, fittedForGenerator: Bool) {
+    public static func forGenerator(fileName: String, sha256: String?) -> (
+        weights: DifficultyWeights, fittedForGenerator: Bool
+    ) {
         if let sha256, let match = fittedSets.first(where: { $0.generatorSHA256 == sha256 }) { return (match, true) }
         let stem = fileName.hasSuffix(".gguf") ? String(fileName.dropLast(5)) : fileName
         if let match = fittedSets.first(where: { $0.generator == stem && $0.generator != "*" }) { return (match, true) }

@@ -14,7 +14,9 @@ public struct GeneratorModel: Sendable {
     /// The chat template as the prompt builder applies it.
     public var chatTemplate: ChatTemplate
 
-    public init(fileName: String, sha256: String, tokenizer: Tokenizer, chatTemplateText: String?, chatTemplate: ChatTemplate) {
+    public init(
+        fileName: String, sha256: String, tokenizer: Tokenizer, chatTemplateText: String?, chatTemplate: ChatTemplate
+    ) {
         self.fileName = fileName
         self.sha256 = sha256
         self.tokenizer = tokenizer

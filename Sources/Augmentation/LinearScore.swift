@@ -15,7 +15,9 @@ public struct LinearScore: Sendable, Hashable, Codable {
     public var intercept: Double
 
     /// Creates a linear score (checked by ``DifficultyWeights/validate()``).
-    public init(features: [String], means: [Double], standardDeviations: [Double], coefficients: [Double], intercept: Double) {
+    public init(
+        features: [String], means: [Double], standardDeviations: [Double], coefficients: [Double], intercept: Double
+    ) {
         self.features = features
         self.means = means
         self.standardDeviations = standardDeviations
@@ -50,7 +52,8 @@ public struct LinearScore: Sendable, Hashable, Codable {
         if let unknown = features.first(where: { !known.contains($0) }) {
             throw AugmentationError(
                 .invalidWeights,
-                "\(what): unknown feature '\(unknown)'; known: " + DifficultyWeights.knownFeatureNames.joined(separator: ", "))
+                "\(what): unknown feature '\(unknown)'; known: "
+                    + DifficultyWeights.knownFeatureNames.joined(separator: ", "))
         }
         if let bad = standardDeviations.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
             throw AugmentationError(

@@ -27,7 +27,8 @@ public struct PromptBuilder: Sendable {
     ///   - nativeThinkingMode: whether the generator's chat template handles `<think>` itself
     ///     (``hasNativeThinkingMode(chatTemplateText:)``).
     public init(
-        tokenizer: Tokenizer, chatTemplate: ChatTemplate, maxDocumentTokens: Int = 2048, nativeThinkingMode: Bool = false
+        tokenizer: Tokenizer, chatTemplate: ChatTemplate, maxDocumentTokens: Int = 2048,
+        nativeThinkingMode: Bool = false
     ) {
         precondition(maxDocumentTokens > 0, "maxDocumentTokens \(maxDocumentTokens) must be positive")
         self.tokenizer = tokenizer

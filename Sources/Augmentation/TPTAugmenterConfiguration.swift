@@ -15,7 +15,8 @@ public struct TPTAugmenterConfiguration: Sendable {
 
     public init(
         template: PromptTemplate = .tptDefault, temperature: Float = 0.6, topP: Float = 0.9,
-        upsampling: UpsamplingPolicy = UpsamplingPolicy(), gate: TrajectoryGateConfiguration = TrajectoryGateConfiguration(),
+        upsampling: UpsamplingPolicy = UpsamplingPolicy(),
+        gate: TrajectoryGateConfiguration = TrajectoryGateConfiguration(),
         stopString: String = "</think>", repetitionControl: SamplingParameters = SamplingParameters()
     ) {
         self.repetitionControl = repetitionControl

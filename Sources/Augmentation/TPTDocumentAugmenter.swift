@@ -68,7 +68,9 @@ public final class TPTDocumentAugmenter: Sendable {
         self.gate = TrajectoryGate(configuration.gate)
         self.tokenizerName = fileName
         var budgets: [String: Int] = [:]
-        for level in ReasoningLevel.allCases { budgets[level.rawValue] = configuration.upsampling.plan(for: level).maxThinkingTokens }
+        for level in ReasoningLevel.allCases {
+            budgets[level.rawValue] = configuration.upsampling.plan(for: level).maxThinkingTokens
+        }
         self.generator = ShardManifest.Generator(
             modelFile: fileName, modelSHA256: modelSHA256, templateID: configuration.template.id,
             templateVersion: configuration.template.version, temperature: Self.decimal(configuration.temperature),
@@ -122,7 +124,7 @@ public final class TPTDocumentAugmenter: Sendable {
         let score: (score: Double, level: ReasoningLevel)
         do {
             score = try await outageRetry.run("difficulty scoring") { try await self.score(input.text) }
-        } catch where !(error is CancellationError) {
+        } catch  where !(error is CancellationError) {
             return .failed(.scoringFailed, message: "difficulty scoring failed: \(error)")
         }
         let plan = configuration.upsampling.plan(for: score.level)
@@ -137,7 +139,7 @@ public final class TPTDocumentAugmenter: Sendable {
                 for try await trajectory in group { finished.append(trajectory) }
                 return finished.sorted { $0.trajectoryIndex < $1.trajectoryIndex }
             }
-        } catch where !(error is CancellationError) {
+        } catch  where !(error is CancellationError) {
             return .failed(.generationFailed, message: "thinking generation failed: \(error)")
         }
         let kept = trajectories.filter { $0.kept != nil }
@@ -145,7 +147,9 @@ public final class TPTDocumentAugmenter: Sendable {
             let reasons = trajectories.flatMap(\.rejections).map(\.rawValue)
             return .failed(
                 .trajectoryRejected,
-                message: "every thinking trajectory failed the quality gates after \(configuration.gate.maxAttempts) attempts (\(reasons.joined(separator: ", ")))")
+                message:
+                    "every thinking trajectory failed the quality gates after \(configuration.gate.maxAttempts) attempts (\(reasons.joined(separator: ", ")))"
+            )
         }
         return .samples(kept.map { sample(for: $0, input: input, score: score) })
     }
@@ -186,7 +190,9 @@ public final class TPTDocumentAugmenter: Sendable {
                 id: "\(document.id)/\(trajectory.trajectoryIndex)/\(trajectory.attempt)", prompt: .tokens(tokens),
                 maxNewTokens: trajectory.maxThinkingTokens, sampling: sampling,
                 stopStrings: [configuration.stopString])
-            let results = try await outageRetry.run("thinking generation") { [backend] in try await backend.generateAll([request]) }
+            let results = try await outageRetry.run("thinking generation") { [backend] in
+                try await backend.generateAll([request])
+            }
             guard let result = results.first else {
                 throw AugmentationError(.engineFailure, "the generator returned no result for request \(request.id)")
             }
@@ -207,10 +213,13 @@ public final class TPTDocumentAugmenter: Sendable {
         return trajectory
     }
 
-    private func sample(for trajectory: Trajectory, input: TPTDocument, score: (score: Double, level: ReasoningLevel)) -> ShardSample {
+    private func sample(for trajectory: Trajectory, input: TPTDocument, score: (score: Double, level: ReasoningLevel))
+        -> ShardSample
+    {
         let (result, seed, prompt, capHit) = trajectory.kept!
         let composed = composer.compose(document: input.text, thinking: result.text, tokenizer: tokenizer)
-        let identity = "\(input.id)\n\(configuration.template.id)/\(configuration.template.version)\n\(trajectory.trajectoryIndex)\n\(SampleComposer.formatVersion)"
+        let identity =
+            "\(input.id)\n\(configuration.template.id)/\(configuration.template.version)\n\(trajectory.trajectoryIndex)\n\(SampleComposer.formatVersion)"
         return ShardSample(
             sampleID: SHA256.hash(data: Array(identity.utf8)).map { String(format: "%02x", $0) }.joined(),
             documentID: input.id, source: input.source, text: composed.text, tokenIDs: composed.tokens,
@@ -220,7 +229,8 @@ public final class TPTDocumentAugmenter: Sendable {
             thinkingSpan: .init(
                 byteStart: composed.thinkingSpan.lowerBound, byteEnd: composed.thinkingSpan.upperBound,
                 tokenStart: composed.thinkingTokenRange.lowerBound, tokenEnd: composed.thinkingTokenRange.upperBound),
-            difficultyScore: min(1, max(0, score.score)), level: score.level.rawValue, trajectoryIndex: trajectory.trajectoryIndex,
+            difficultyScore: min(1, max(0, score.score)), level: score.level.rawValue,
+            trajectoryIndex: trajectory.trajectoryIndex,
             seed: seed, templateID: prompt.templateID, templateVersion: prompt.templateVersion,
             thinkingTokenCount: result.tokens.count, finishReason: result.finishReason.rawValue, capHit: capHit,
             attempts: trajectory.attempt + 1, focusCharacterOffset: prompt.focusCharacterOffset)

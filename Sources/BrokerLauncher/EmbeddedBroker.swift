@@ -18,7 +18,8 @@ public struct EmbeddedBroker: Sendable {
     public var advertisedPort: Int?
 
     /// - Throws: `KafkaError` `.invalidConfiguration` when no tansu executable can be found.
-    public init(host: String = "127.0.0.1", port: Int = 9092, stateDirectory: String, executable: String? = nil) throws {
+    public init(host: String = "127.0.0.1", port: Int = 9092, stateDirectory: String, executable: String? = nil) throws
+    {
         self.host = host
         self.port = port
         self.stateDirectory = stateDirectory
@@ -45,8 +46,11 @@ public struct EmbeddedBroker: Sendable {
         let url = "tcp://\(host):\(port)"
         let advertised = "tcp://\(host):\(advertisedPort ?? port)"
         let pid = try ProcessSpawner.spawnDetached(
-            executable, arguments: ["broker", "--listener-url", url, "--advertised-listener-url", advertised,
-                                    "--storage-engine", "memory://tansu/"], logFile: logFile)
+            executable,
+            arguments: [
+                "broker", "--listener-url", url, "--advertised-listener-url", advertised,
+                "--storage-engine", "memory://tansu/",
+            ], logFile: logFile)
         try "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
         do {
             try waitUntilReady(timeout: readinessTimeout, logger: logger)
@@ -69,10 +73,14 @@ public struct EmbeddedBroker: Sendable {
         while ContinuousClock.now < deadline {
             do {
                 let admin = try KafkaAdmin(
-                    configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded, requestTimeout: .seconds(1)), logger: logger)
+                    configuration: .init(
+                        bootstrapServers: bootstrapServers, profile: .embedded, requestTimeout: .seconds(1)),
+                    logger: logger)
                 _ = try admin.metadata()
                 return
-            } catch let error as KafkaError where error.code == .unsupportedLibrary || error.code == .invalidConfiguration {
+            } catch let error as KafkaError
+                where error.code == .unsupportedLibrary || error.code == .invalidConfiguration
+            {
                 throw error
             } catch {
                 lastError = error
@@ -80,7 +88,8 @@ public struct EmbeddedBroker: Sendable {
             }
         }
         throw KafkaError(
-            .brokerUnreachable, "embedded broker on \(bootstrapServers) did not answer within \(timeout): "
+            .brokerUnreachable,
+            "embedded broker on \(bootstrapServers) did not answer within \(timeout): "
                 + "\(lastError.map { "\($0)" } ?? "no answer")")
     }
 
@@ -111,7 +120,9 @@ public struct EmbeddedBroker: Sendable {
             let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
         else { return nil }
         let arguments = commandLine.split(separator: "\0").map(String.init)
-        guard arguments.first?.hasSuffix("tansu") == true, arguments.contains("tcp://\(host):\(port)") else { return nil }
+        guard arguments.first?.hasSuffix("tansu") == true, arguments.contains("tcp://\(host):\(port)") else {
+            return nil
+        }
         return pid
     }
 
@@ -137,8 +148,10 @@ public struct EmbeddedBroker: Sendable {
         if let explicit = environment["THINKSTREAM_TANSU"] { return explicit }
         var roots: [String] = []
         if let venv = environment["THINKSTREAM_VENV"] { roots.append(venv) }
-        for start in [CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
-                      FileManager.default.currentDirectoryPath].compactMap({ $0 }) {
+        for start in [
+            CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
+            FileManager.default.currentDirectoryPath,
+        ].compactMap({ $0 }) {
             var directory = URL(fileURLWithPath: start)
             for _ in 0..<8 {
                 roots.append(directory.appendingPathComponent(".venv").path)

@@ -37,7 +37,9 @@ public final class GeneratorOutageRetry: Sendable {
         initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(30),
         onEvent: (@Sendable (Event) -> Void)? = nil
     ) {
-        precondition(initialBackoff > .zero && maximumBackoff >= initialBackoff, "backoff must be positive and capped above its start")
+        precondition(
+            initialBackoff > .zero && maximumBackoff >= initialBackoff,
+            "backoff must be positive and capped above its start")
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.onEvent = onEvent
@@ -61,7 +63,7 @@ public final class GeneratorOutageRetry: Sendable {
                 let result = try await operation()
                 recovered()
                 return result
-            } catch where GeneratorOutage.isOutage(error) && !Task.isCancelled {
+            } catch  where GeneratorOutage.isOutage(error) && !Task.isCancelled {
                 failed(what, error, nextTry: backoff)
                 defer { state.withLock { $0.waitingCalls -= 1 } }
                 // Up to a quarter more, so the calls of many documents do not hit a returning server together.

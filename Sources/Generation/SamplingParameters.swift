@@ -62,7 +62,8 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
         self.init(
             temperature: try container.decode(Float.self, forKey: .temperature),
             topK: try container.decode(Int.self, forKey: .topK), topP: try container.decode(Float.self, forKey: .topP),
-            minP: try container.decode(Float.self, forKey: .minP), seed: try container.decode(UInt64.self, forKey: .seed),
+            minP: try container.decode(Float.self, forKey: .minP),
+            seed: try container.decode(UInt64.self, forKey: .seed),
             repetitionPenalty: try container.decodeIfPresent(Float.self, forKey: .repetitionPenalty) ?? 1,
             presencePenalty: try container.decodeIfPresent(Float.self, forKey: .presencePenalty) ?? 0,
             frequencyPenalty: try container.decodeIfPresent(Float.self, forKey: .frequencyPenalty) ?? 0,
@@ -80,7 +81,9 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
         func refuse(_ name: String, _ value: some CustomStringConvertible, _ requirement: String) -> GenerationError {
             GenerationError(field: "sampling.\(name)", "sampling.\(name) \(value) \(requirement)")
         }
-        guard temperature >= 0, temperature.isFinite else { throw refuse("temperature", temperature, "must be finite and >= 0") }
+        guard temperature >= 0, temperature.isFinite else {
+            throw refuse("temperature", temperature, "must be finite and >= 0")
+        }
         guard topK >= 0 else { throw refuse("topK", topK, "must be >= 0") }
         guard topP > 0, topP <= 1 else { throw refuse("topP", topP, "must be in (0, 1]") }
         guard minP >= 0, minP <= 1 else { throw refuse("minP", minP, "must be in [0, 1]") }

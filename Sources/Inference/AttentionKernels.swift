@@ -38,6 +38,7 @@ enum AttentionKernels {
         out: UnsafeMutablePointer<Float>
     ) {
         thinkstream_attend_row_half(
-            query, Int64(positions.lowerBound), Int64(positions.upperBound), keys, values, Int64(hd), scale, scratch, out)
+            query, Int64(positions.lowerBound), Int64(positions.upperBound), keys, values, Int64(hd), scale, scratch,
+            out)
     }
 }

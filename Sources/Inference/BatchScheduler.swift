@@ -42,7 +42,9 @@ public final class BatchScheduler {
     ///   `.promptTooLong` (the prompt plus one token does not fit `contextTokens`).
     /// - Returns: the submission's identity, for ``cancel(_:)``.
     @discardableResult
-    public func submit(_ request: GenerationRequest, onEvent: @escaping (GenerationEvent) -> Void) throws -> ObjectIdentifier {
+    public func submit(_ request: GenerationRequest, onEvent: @escaping (GenerationEvent) -> Void) throws
+        -> ObjectIdentifier
+    {
         let tokens = try promptTokens(for: request)
         let sequence = SequenceState(request: request, promptTokens: tokens, tokenizer: tokenizer, onEvent: onEvent)
         waiting.append(sequence)
@@ -68,20 +70,24 @@ public final class BatchScheduler {
             throw InferenceError(.invalidRequest, "request '\(request.id)': \(error.message)", cause: error)
         }
         guard request.maxNewTokens >= 1 else {
-            throw InferenceError(.invalidRequest, "request '\(request.id)': maxNewTokens \(request.maxNewTokens) must be >= 1")
+            throw InferenceError(
+                .invalidRequest, "request '\(request.id)': maxNewTokens \(request.maxNewTokens) must be >= 1")
         }
         let tokens: [Int]
         switch request.prompt {
         case .text(let text): tokens = tokenizer.encode(text, addSpecial: true, parseSpecial: true)
         case .tokens(let ids): tokens = ids
         }
-        guard !tokens.isEmpty else { throw InferenceError(.invalidRequest, "request '\(request.id)': the prompt is empty") }
+        guard !tokens.isEmpty else {
+            throw InferenceError(.invalidRequest, "request '\(request.id)': the prompt is empty")
+        }
         try model.validate(tokens)
         guard tokens.count < contextTokens else {
             throw InferenceError(
                 .promptTooLong,
                 "request '\(request.id)': the prompt has \(tokens.count) tokens; the context holds \(contextTokens) "
-                    + "(inference.contextTokens, model maximum \(model.hyperparameters.trainedContextLength)); shorten the prompt")
+                    + "(inference.contextTokens, model maximum \(model.hyperparameters.trainedContextLength)); shorten the prompt"
+            )
         }
         return tokens
     }

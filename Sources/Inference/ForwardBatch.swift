@@ -27,14 +27,17 @@ struct ForwardBatch {
 
     /// Appends `tokens` for `cache` at its next positions; `outputs` are offsets into `tokens` that need logits.
     /// `promptLength` is the whole prompt's length when the tokens are part of a prompt (nil: decoding).
-    mutating func append(_ newTokens: ArraySlice<Int>, cache: KVCache, outputs: some Sequence<Int>, promptLength: Int?) {
+    mutating func append(_ newTokens: ArraySlice<Int>, cache: KVCache, outputs: some Sequence<Int>, promptLength: Int?)
+    {
         let start = tokens.count
         let startPosition = cache.count + pendingCount(for: cache)
         precondition(startPosition + newTokens.count <= cache.capacity, "ForwardBatch: KV cache capacity exceeded")
         tokens.append(contentsOf: newTokens)
         positions.append(contentsOf: startPosition..<(startPosition + newTokens.count))
         let isLongPrefill = (promptLength ?? 0) >= Self.longPrefillMinimumTokens
-        segments.append(Segment(cache: cache, rows: start..<tokens.count, startPosition: startPosition, isLongPrefill: isLongPrefill))
+        segments.append(
+            Segment(
+                cache: cache, rows: start..<tokens.count, startPosition: startPosition, isLongPrefill: isLongPrefill))
         outputRows.append(contentsOf: outputs.map { start + $0 })
     }
 
@@ -45,7 +48,8 @@ struct ForwardBatch {
         for segment in segments {
             let inFloat = segment.isLongPrefill
             if let last = runs.last, last.inFloat == inFloat, last.rows.upperBound == segment.rows.lowerBound {
-                runs[runs.count - 1] = ProjectionRun(rows: last.rows.lowerBound..<segment.rows.upperBound, inFloat: inFloat)
+                runs[runs.count - 1] = ProjectionRun(
+                    rows: last.rows.lowerBound..<segment.rows.upperBound, inFloat: inFloat)
             } else {
                 runs.append(ProjectionRun(rows: segment.rows, inFloat: inFloat))
             }

@@ -52,7 +52,8 @@ final class ForwardScratch {
         projected = floats(rows * d)
         gate = floats(rows * ff)
         up = floats(rows * ff)
-        let halfBytes = UnsafeMutableRawPointer.allocate(byteCount: rows * max(ff, h.queryDimension, d) * 2, alignment: 64)
+        let halfBytes = UnsafeMutableRawPointer.allocate(
+            byteCount: rows * max(ff, h.queryDimension, d) * 2, alignment: 64)
         storage.append(halfBytes)
         halves = halfBytes.bindMemory(to: UInt16.self, capacity: rows * max(ff, h.queryDimension, d))
         rotary = floats(rows * h.rotaryDimensions)

@@ -91,13 +91,14 @@ public actor InferenceEngine {
         var remaining = requests.count
         var submissions: Set<ObjectIdentifier> = []
         for request in requests {
-            submissions.insert(try scheduler.submit(request) { event in
-                continuation.yield(event)
-                if case .finished = event {
-                    remaining -= 1
-                    if remaining == 0 { continuation.finish() }
-                }
-            })
+            submissions.insert(
+                try scheduler.submit(request) { event in
+                    continuation.yield(event)
+                    if case .finished = event {
+                        remaining -= 1
+                        if remaining == 0 { continuation.finish() }
+                    }
+                })
         }
         // A consumer that stops listening (its task cancelled, the stream dropped) frees the engine at once.
         let cancelled = submissions
@@ -159,10 +160,13 @@ public actor InferenceEngine {
         let scheduler = try loadedScheduler()
         guard !tokens.isEmpty, tokens.count <= scheduler.contextTokens else {
             throw InferenceError(
-                .promptTooLong, "\(tokens.count) tokens: need 1 ... \(scheduler.contextTokens) (inference.contextTokens)")
+                .promptTooLong,
+                "\(tokens.count) tokens: need 1 ... \(scheduler.contextTokens) (inference.contextTokens)")
         }
         var result: [Float] = []
-        try scheduler.model.evaluate(tokens, cache: scheduler.model.makeCache(capacity: tokens.count), outputs: [tokens.count - 1]) {
+        try scheduler.model.evaluate(
+            tokens, cache: scheduler.model.makeCache(capacity: tokens.count), outputs: [tokens.count - 1]
+        ) {
             _, logits in result = Array(logits)
         }
         return result

@@ -56,7 +56,9 @@ public struct ModelHyperparameters: Sendable, Equatable {
     /// - Throws: `InferenceError` `.unsupportedArchitecture` or `.missingMetadata`, naming the key.
     public init(metadata: GGUFMetadata, source: String) throws {
         guard let name = metadata.string("general.architecture") else {
-            throw InferenceError(.missingMetadata, "\(source): no 'general.architecture' key; supported: \(ModelArchitecture.supportedNames)")
+            throw InferenceError(
+                .missingMetadata,
+                "\(source): no 'general.architecture' key; supported: \(ModelArchitecture.supportedNames)")
         }
         guard let architecture = ModelArchitecture(rawValue: name) else {
             throw InferenceError(
@@ -65,7 +67,8 @@ public struct ModelHyperparameters: Sendable, Equatable {
         }
         func required(_ key: String) throws -> Int {
             guard let value = metadata.int("\(name).\(key)") else {
-                throw InferenceError(.missingMetadata, "\(source): metadata key '\(name).\(key)' is missing or not an integer")
+                throw InferenceError(
+                    .missingMetadata, "\(source): metadata key '\(name).\(key)' is missing or not an integer")
             }
             return value
         }

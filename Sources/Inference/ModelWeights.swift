@@ -20,7 +20,9 @@ struct ModelWeights: Sendable {
         }
         let vocabularySize = embeddingInfo.dimensions.count == 2 ? embeddingInfo.dimensions[1] : h.vocabularySize
         tokenEmbedding = try .load(names.tokenEmbedding, from: file, rows: vocabularySize, columns: h.embeddingLength)
-        layers = try (0..<h.layerCount).map { try LayerWeights(layer: $0, file: file, names: names, hyperparameters: h) }
+        layers = try (0..<h.layerCount).map {
+            try LayerWeights(layer: $0, file: file, names: names, hyperparameters: h)
+        }
         outputNorm = try .load(names.outputNorm, from: file, count: h.embeddingLength)
         if file.tensor(named: names.output) != nil {
             output = try .load(names.output, from: file, rows: vocabularySize, columns: h.embeddingLength)

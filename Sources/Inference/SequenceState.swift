@@ -20,7 +20,10 @@ final class SequenceState {
     private var stopMatcher: StopStringMatcher
     private let tokenizer: Tokenizer
 
-    init(request: GenerationRequest, promptTokens: [Int], tokenizer: Tokenizer, onEvent: @escaping (GenerationEvent) -> Void) {
+    init(
+        request: GenerationRequest, promptTokens: [Int], tokenizer: Tokenizer,
+        onEvent: @escaping (GenerationEvent) -> Void
+    ) {
         self.request = request
         self.promptTokens = promptTokens
         self.onEvent = onEvent

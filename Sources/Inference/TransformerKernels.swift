@@ -71,7 +71,8 @@ enum TransformerKernels {
         gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, count: Int, scratch: UnsafeMutablePointer<UInt16>
     ) {
         FloatConversion.fp32ToFp16(
-            UnsafeBufferPointer(start: gate, count: count), into: UnsafeMutableBufferPointer(start: scratch, count: count))
+            UnsafeBufferPointer(start: gate, count: count),
+            into: UnsafeMutableBufferPointer(start: scratch, count: count))
         let table = GELUTable.values
         table.withUnsafeBufferPointer { lookup in
             for i in 0..<count {
@@ -132,11 +133,17 @@ enum GELUTable {
         var inputs = [UInt16](repeating: 0, count: 65536)
         for i in 0..<65536 { inputs[i] = UInt16(i) }
         var x = [Float](repeating: 0, count: 65536)
-        inputs.withUnsafeBufferPointer { h in x.withUnsafeMutableBufferPointer { FloatConversion.fp16ToFp32(h, into: $0) } }
+        inputs.withUnsafeBufferPointer { h in
+            x.withUnsafeMutableBufferPointer { FloatConversion.fp16ToFp32(h, into: $0) }
+        }
         var gelu = x.map { v in 0.5 * v * (1 + tanhf(sqrtTwoOverPi * v * (1 + coefficientA * v * v))) }
         var halves = [UInt16](repeating: 0, count: 65536)
-        gelu.withUnsafeBufferPointer { g in halves.withUnsafeMutableBufferPointer { FloatConversion.fp32ToFp16(g, into: $0) } }
-        halves.withUnsafeBufferPointer { h in gelu.withUnsafeMutableBufferPointer { FloatConversion.fp16ToFp32(h, into: $0) } }
+        gelu.withUnsafeBufferPointer { g in
+            halves.withUnsafeMutableBufferPointer { FloatConversion.fp32ToFp16(g, into: $0) }
+        }
+        halves.withUnsafeBufferPointer { h in
+            gelu.withUnsafeMutableBufferPointer { FloatConversion.fp16ToFp32(h, into: $0) }
+        }
         return gelu
     }()
 }

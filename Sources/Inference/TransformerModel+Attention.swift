@@ -25,13 +25,16 @@ extension TransformerModel {
         TransformerKernels.rmsNorm(
             scratch.x, weight: w.attentionNorm.values, epsilon: h.normEpsilon, n: h.embeddingLength, rows: T,
             into: scratch.normed)
-        project(scratch.normed, runs: scratch.projectionRuns, through: [(w.query, scratch.query), (w.key, scratch.key), (w.value, scratch.value)])
+        project(
+            scratch.normed, runs: scratch.projectionRuns,
+            through: [(w.query, scratch.query), (w.key, scratch.key), (w.value, scratch.value)])
         if let bias = w.queryBias { addBias(bias, to: scratch.query, rows: T) }
         if let bias = w.keyBias { addBias(bias, to: scratch.key, rows: T) }
         if let bias = w.valueBias { addBias(bias, to: scratch.value, rows: T) }
         if let norm = w.queryNorm {
             TransformerKernels.rmsNorm(
-                scratch.query, weight: norm.values, epsilon: h.normEpsilon, n: hd, rows: T * h.headCount, into: scratch.query)
+                scratch.query, weight: norm.values, epsilon: h.normEpsilon, n: hd, rows: T * h.headCount,
+                into: scratch.query)
         }
         if let norm = w.keyNorm {
             TransformerKernels.rmsNorm(
@@ -74,10 +77,12 @@ extension TransformerModel {
                     let offset = t * kvDim + kvHead * hd
                     FloatConversion.fp32ToFp16(
                         UnsafeBufferPointer(start: scratch.key + offset, count: hd),
-                        into: UnsafeMutableBufferPointer(start: segment.cache.keyBase(layer: layer, kvHead: kvHead) + p * hd, count: hd))
+                        into: UnsafeMutableBufferPointer(
+                            start: segment.cache.keyBase(layer: layer, kvHead: kvHead) + p * hd, count: hd))
                     FloatConversion.fp32ToFp16(
                         UnsafeBufferPointer(start: scratch.value + offset, count: hd),
-                        into: UnsafeMutableBufferPointer(start: segment.cache.valueBase(layer: layer, kvHead: kvHead) + p * hd, count: hd))
+                        into: UnsafeMutableBufferPointer(
+                            start: segment.cache.valueBase(layer: layer, kvHead: kvHead) + p * hd, count: hd))
                 }
             }
         }
@@ -113,7 +118,6 @@ extension TransformerModel {
             }
         }
     }
-
 
     private func attendHead(
         layer: Int, segment: ForwardBatch.Segment, head: Int, window: Int?, scale: Float,

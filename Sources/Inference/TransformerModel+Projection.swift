@@ -12,7 +12,8 @@ extension TransformerModel {
     /// have each thread dequantize its share of the weights and run a one-thread sgemm: the dequantization costs
     /// the same at any batch and the sgemm runs at about twice the quantized kernels' rate.
     func project(
-        _ input: UnsafePointer<Float>, runs: [ProjectionRun], through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
+        _ input: UnsafePointer<Float>, runs: [ProjectionRun],
+        through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
     ) {
         for run in runs {
             if run.inFloat {
@@ -24,7 +25,8 @@ extension TransformerModel {
     }
 
     private func projectInFloat(
-        _ input: UnsafePointer<Float>, rows batchRows: Range<Int>, through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
+        _ input: UnsafePointer<Float>, rows batchRows: Range<Int>,
+        through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
     ) {
         let K = pairs[0].0.columnCount, T = batchRows.count
         let parts = pool.threadCount
@@ -45,7 +47,8 @@ extension TransformerModel {
     }
 
     private func projectQuantized(
-        _ input: UnsafePointer<Float>, rows batchRows: Range<Int>, through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
+        _ input: UnsafePointer<Float>, rows batchRows: Range<Int>,
+        through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
     ) {
         let K = pairs[0].0.columnCount, T = batchRows.count
         let parts = pool.threadCount

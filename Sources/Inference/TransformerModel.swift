@@ -34,7 +34,9 @@ public final class TransformerModel {
         weights = try ModelWeights(file: file, hyperparameters: h)
         self.pool = pool
         var types: [GGMLType] = []
-        let matrices = weights.layers.flatMap { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down] }
+        let matrices = weights.layers.flatMap {
+            [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down]
+        }
         for matrix in matrices + [weights.output] where !types.contains(matrix.activationType) {
             types.append(matrix.activationType)
         }
@@ -99,7 +101,8 @@ public final class TransformerModel {
     func addResidual(_ y: UnsafeMutablePointer<Float>, postNorm: VectorWeights?, rows T: Int) {
         let d = hyperparameters.embeddingLength
         if let postNorm {
-            TransformerKernels.rmsNorm(y, weight: postNorm.values, epsilon: hyperparameters.normEpsilon, n: d, rows: T, into: y)
+            TransformerKernels.rmsNorm(
+                y, weight: postNorm.values, epsilon: hyperparameters.normEpsilon, n: d, rows: T, into: y)
         }
         for i in 0..<(T * d) { scratch.x[i] += y[i] }
     }
@@ -120,7 +123,9 @@ public final class TransformerModel {
             TransformerKernels.rmsNorm(
                 scratch.normed, weight: weights.outputNorm.values, epsilon: hyperparameters.normEpsilon, n: d,
                 rows: count, into: scratch.normed)
-            project(scratch.normed, runs: [ProjectionRun(rows: 0..<count, inFloat: false)], through: [(weights.output, logits)])
+            project(
+                scratch.normed, runs: [ProjectionRun(rows: 0..<count, inFloat: false)],
+                through: [(weights.output, logits)])
             for i in 0..<count { onLogits(start + i, UnsafeBufferPointer(start: logits + i * V, count: V)) }
             start += count
         }

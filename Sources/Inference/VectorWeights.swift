@@ -16,10 +16,12 @@ struct VectorWeights: @unchecked Sendable {
         }
         guard info.dimensions == [count] else {
             throw InferenceError(
-                .invalidTensorShape, "\(file.path): tensor '\(name)' has dimensions \(info.dimensions); expected [\(count)]")
+                .invalidTensorShape,
+                "\(file.path): tensor '\(name)' has dimensions \(info.dimensions); expected [\(count)]")
         }
         guard info.type == .f32 else {
-            throw InferenceError(.unsupportedTensorType, "\(file.path): tensor '\(name)' has type \(info.type); supported: f32")
+            throw InferenceError(
+                .unsupportedTensorType, "\(file.path): tensor '\(name)' has type \(info.type); supported: f32")
         }
         let data = file.data(of: info)
         return VectorWeights(values: data.baseAddress!.assumingMemoryBound(to: Float.self), count: count)

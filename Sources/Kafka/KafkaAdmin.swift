@@ -11,9 +11,11 @@ public final class KafkaAdmin: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
-        var properties = configuration.baseProperties.merging(configuration.properties) { _, passThrough in passThrough }
+        var properties = configuration.baseProperties.merging(configuration.properties) { _, passThrough in passThrough
+        }
         properties["enable.idempotence"] = "false"
-        self.client = try RDKafkaClient(kind: .producer, properties: properties, context: RDKafkaCallbackContext(logger: logger))
+        self.client = try RDKafkaClient(
+            kind: .producer, properties: properties, context: RDKafkaCallbackContext(logger: logger))
     }
 
     /// Cluster metadata: brokers, topics and their partitions.
@@ -32,7 +34,8 @@ public final class KafkaAdmin: Sendable {
         let missing = names.filter { !existing.contains($0) }
         guard !missing.isEmpty else { return [] }
         try client.createTopics(
-            missing, partitions: partitions, replicationFactor: replicationFactor, timeout: configuration.requestTimeout)
+            missing, partitions: partitions, replicationFactor: replicationFactor, timeout: configuration.requestTimeout
+        )
         return missing
     }
 
@@ -68,14 +71,18 @@ public final class KafkaAdmin: Sendable {
         consumerConfiguration.client.properties["enable.auto.offset.store"] = "false"
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
         defer { consumer.close() }
-        try consumer.assign(description.partitions.map { .init(topic: topic, partition: $0.id, offset: RDKafkaClient.beginningOffset) })
+        try consumer.assign(
+            description.partitions.map { .init(topic: topic, partition: $0.id, offset: RDKafkaClient.beginningOffset) })
         var counts = Dictionary(uniqueKeysWithValues: description.partitions.map { ($0.id, 0) })
         var markers = Dictionary(uniqueKeysWithValues: description.partitions.map { ($0.id, 0) })
         var ends: [Int32: Int64] = [:]
         let deadline = ContinuousClock.now + timeout
         while ends.count < description.partitions.count {
             guard ContinuousClock.now < deadline else {
-                throw KafkaError(.timedOut, "counting \(topic): partitions \(Set(counts.keys).subtracting(ends.keys).sorted()) did not reach their end within \(timeout)")
+                throw KafkaError(
+                    .timedOut,
+                    "counting \(topic): partitions \(Set(counts.keys).subtracting(ends.keys).sorted()) did not reach their end within \(timeout)"
+                )
             }
             switch try consumer.poll(timeout: .milliseconds(100)) {
             case .message(let message)?:
@@ -89,7 +96,8 @@ public final class KafkaAdmin: Sendable {
             }
         }
         return counts.keys.sorted().map {
-            PartitionRecordCount(partition: $0, records: counts[$0]!, transactionMarkers: markers[$0]!, endOffset: ends[$0]!)
+            PartitionRecordCount(
+                partition: $0, records: counts[$0]!, transactionMarkers: markers[$0]!, endOffset: ends[$0]!)
         }
     }
 }

@@ -28,7 +28,8 @@ public struct KafkaClientConfiguration: Sendable, Equatable {
     public var properties: [String: String]
 
     public init(
-        bootstrapServers: String = "127.0.0.1:9092", profile: BrokerProfile = .cluster, clientID: String = "thinkstream",
+        bootstrapServers: String = "127.0.0.1:9092", profile: BrokerProfile = .cluster,
+        clientID: String = "thinkstream",
         security: KafkaSecurity = .plaintext, requestTimeout: Duration = .seconds(10),
         properties: [String: String] = [:]
     ) {

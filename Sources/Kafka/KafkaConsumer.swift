@@ -14,7 +14,9 @@ public final class KafkaConsumer: Sendable {
 
     private final class TransactionFilterState: Sendable {
         let state = Mutex<(filter: TransactionMarkerFilter, released: [KafkaMessage])>((.init(), []))
-        func withLock<Result>(_ body: (inout (filter: TransactionMarkerFilter, released: [KafkaMessage])) -> Result) -> Result {
+        func withLock<Result>(_ body: (inout (filter: TransactionMarkerFilter, released: [KafkaMessage])) -> Result)
+            -> Result
+        {
             state.withLock { body(&$0) }
         }
     }
@@ -30,7 +32,9 @@ public final class KafkaConsumer: Sendable {
                 guard case .assigned(let partitions) = event else { return }
                 transactions.withLock { state in
                     for partition in partitions { state.filter.reset(partition) }
-                    state.released.removeAll { message in partitions.contains { $0.topic == message.topic && $0.partition == message.partition } }
+                    state.released.removeAll { message in
+                        partitions.contains { $0.topic == message.topic && $0.partition == message.partition }
+                    }
                 }
             }
         }
@@ -44,7 +48,9 @@ public final class KafkaConsumer: Sendable {
     /// The offset that may be committed for a partition without skipping records held back by the transaction
     /// filter: `proposed`, or the lowest held offset if lower.
     public func safeCommitOffset(_ proposed: KafkaPartitionOffset) -> KafkaPartitionOffset {
-        let offset = transactions.withLock { $0.filter.safeCommitOffset(for: proposed.topicPartition, proposed: proposed.offset) }
+        let offset = transactions.withLock {
+            $0.filter.safeCommitOffset(for: proposed.topicPartition, proposed: proposed.offset)
+        }
         return KafkaPartitionOffset(topic: proposed.topic, partition: proposed.partition, offset: offset)
     }
 

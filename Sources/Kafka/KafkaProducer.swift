@@ -56,7 +56,9 @@ public final class KafkaProducer: Sendable {
 
     /// The last connection-level error librdkafka reported (it names the broker, e.g. "127.0.0.1:9092/1: Connect to
     /// ipv4#127.0.0.1:9092 failed: Connection refused"), if any.
-    public var lastTransportError: String? { connection.withLock { $0.client.context.lastTransportError.withLock { $0 } } }
+    public var lastTransportError: String? {
+        connection.withLock { $0.client.context.lastTransportError.withLock { $0 } }
+    }
 
     /// The fatal error that made the current client unusable, if any (the next call rebuilds it).
     public var fatalError: String? { connection.withLock { $0.client.context.fatalError.withLock { $0 } } }
@@ -94,7 +96,9 @@ public final class KafkaProducer: Sendable {
         topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader],
         opaque: UnsafeMutableRawPointer?
     ) throws {
-        let deadline = ContinuousClock.now + (configuration.deliveryTimeout ?? KafkaProducerConfiguration.librdkafkaDefaultDeliveryTimeout)
+        let deadline =
+            ContinuousClock.now
+            + (configuration.deliveryTimeout ?? KafkaProducerConfiguration.librdkafkaDefaultDeliveryTimeout)
         while true {
             let result = connection.withLock { connection -> RDKafkaClient.ProduceResult in
                 rebuildIfFatal(&connection)

@@ -44,7 +44,8 @@ public struct KafkaProducerConfiguration: Sendable, Equatable {
         try client.validate()
         guard ["none", "gzip", "snappy", "lz4", "zstd"].contains(compression) else {
             throw KafkaError(
-                .invalidConfiguration, "kafka.producer.compression '\(compression)': use none, gzip, snappy, lz4 or zstd")
+                .invalidConfiguration,
+                "kafka.producer.compression '\(compression)': use none, gzip, snappy, lz4 or zstd")
         }
         guard batchSizeBytes > 0, queueCapacityMessages > 0 else {
             throw KafkaError(.invalidConfiguration, "kafka.producer batch size and queue capacity must be positive")

@@ -13,7 +13,9 @@ public enum KafkaSecretProperties {
     /// secret: a named one, or any key mentioning a password, a secret, a private key or a token.
     public static func isSecret(_ key: String) -> Bool {
         let lowered = key.lowercased()
-        if ["password", "secret", "private", "token", "credential"].contains(where: { lowered.contains($0) }) { return true }
+        if ["password", "secret", "private", "token", "credential"].contains(where: { lowered.contains($0) }) {
+            return true
+        }
         return namedSecrets.contains { lowered == $0 || lowered.hasSuffix("." + $0) }
     }
 

@@ -68,12 +68,16 @@ public struct TransactionMarkerFilter: Sendable {
     public mutating func reset(_ partition: KafkaTopicPartition) { partitions[partition] = nil }
 
     /// Number of records currently held back.
-    public var heldRecordCount: Int { partitions.values.reduce(0) { $0 + $1.held.values.reduce(0) { $0 + $1.records.count } } }
+    public var heldRecordCount: Int {
+        partitions.values.reduce(0) { $0 + $1.held.values.reduce(0) { $0 + $1.records.count } }
+    }
 
     private mutating func expireStale(_ state: inout PartitionState, now: Int64?) {
         guard let now else { return }
         for (transaction, held) in state.held {
-            guard let first = held.firstTimestampMilliseconds, now - first > transactionTimeoutMilliseconds else { continue }
+            guard let first = held.firstTimestampMilliseconds, now - first > transactionTimeoutMilliseconds else {
+                continue
+            }
             droppedRecordCount += held.records.count
             state.held[transaction] = nil
             state.openByProducer = state.openByProducer.filter { $0.value != transaction }

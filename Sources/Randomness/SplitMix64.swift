@@ -2,9 +2,9 @@
 // the sampler, the prompt builder, weight initialization and the trainer's data order.
 // Legend: state = the whole generator state (one UInt64), so a checkpoint stores it exactly.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small, fast, seedable generator whose entire state is ``state``: saving and restoring it resumes the stream.

@@ -108,8 +108,12 @@ struct CompletionPlan: Sendable {
         let minP = request.minP ?? 0
         guard minP >= 0, minP <= 1 else { throw ServingError.invalid("min_p", "\(minP) must be in [0, 1]") }
         let seed = request.seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max)
-        for (field, value) in [("presence_penalty", request.presencePenalty), ("frequency_penalty", request.frequencyPenalty)] {
-            if let value, !(value.isFinite && abs(value) <= 2) { throw ServingError.invalid(field, "\(value) must be in [-2, 2]") }
+        for (field, value) in [
+            ("presence_penalty", request.presencePenalty), ("frequency_penalty", request.frequencyPenalty),
+        ] {
+            if let value, !(value.isFinite && abs(value) <= 2) {
+                throw ServingError.invalid(field, "\(value) must be in [-2, 2]")
+            }
         }
         if let value = request.repetitionPenalty, !(value.isFinite && value > 0) {
             throw ServingError.invalid("repetition_penalty", "\(value) must be finite and > 0 (1 is off)")
@@ -119,7 +123,8 @@ struct CompletionPlan: Sendable {
         }
         return SamplingParameters(
             temperature: Float(temperature), topK: max(0, topK), topP: Float(topP), minP: Float(minP), seed: seed,
-            repetitionPenalty: Float(request.repetitionPenalty ?? 1), presencePenalty: Float(request.presencePenalty ?? 0),
+            repetitionPenalty: Float(request.repetitionPenalty ?? 1),
+            presencePenalty: Float(request.presencePenalty ?? 0),
             frequencyPenalty: Float(request.frequencyPenalty ?? 0), noRepeatNGramTokens: request.noRepeatNgramSize ?? 0)
     }
 }

@@ -53,8 +53,9 @@ public struct CompletionsServer: Service {
     /// - Throws: when the address cannot be bound.
     public func run() async throws {
         let onReady = onReady
-        let idle = TimeAmount.nanoseconds(Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
-            + limits.idleTimeout.components.attoseconds / 1_000_000_000)
+        let idle = TimeAmount.nanoseconds(
+            Int64(limits.idleTimeout.components.seconds) * 1_000_000_000
+                + limits.idleTimeout.components.attoseconds / 1_000_000_000)
         let app = Application(
             router: makeRouter(),
             server: .http1(configuration: .init(additionalChannelHandlers: [ClientHangupHandler()], idleTimeout: idle)),
@@ -90,15 +91,18 @@ public struct CompletionsServer: Service {
             guard admitted <= limits.maxConcurrentRequests else {
                 _ = inFlight.add(-1)
                 metrics.requestDone(route: "completions", status: 429, duration: ContinuousClock.now - started)
-                var response = Self.errorResponse(ServingError(
-                    .overloaded,
-                    "\(limits.maxConcurrentRequests) requests are in flight, the most this server admits; retry after \(limits.retryAfterSeconds) s"))
+                var response = Self.errorResponse(
+                    ServingError(
+                        .overloaded,
+                        "\(limits.maxConcurrentRequests) requests are in flight, the most this server admits; retry after \(limits.retryAfterSeconds) s"
+                    ))
                 response.headers[.retryAfter] = String(limits.retryAfterSeconds)
                 return response
             }
             metrics.setInFlight(admitted)
             var request = request
-            let response = await Self.completions(&request, handler: handler, limits: limits, channel: context.channel) {
+            let response = await Self.completions(&request, handler: handler, limits: limits, channel: context.channel)
+            {
                 metrics.setInFlight(inFlight.add(-1))
                 metrics.requestDone(route: "completions", status: $0, duration: ContinuousClock.now - started)
             }
@@ -117,7 +121,8 @@ public struct CompletionsServer: Service {
             let plan = try handler.plan(try decode(body))
             let id = "cmpl-\(UUID().uuidString.lowercased())"
             guard plan.stream else {
-                let response = json(.ok, try await untilClientLeaves(channel) { try await handler.complete(plan, id: id) })
+                let response = json(
+                    .ok, try await untilClientLeaves(channel) { try await handler.complete(plan, id: id) })
                 done(200)
                 return response
             }
@@ -157,7 +162,9 @@ public struct CompletionsServer: Service {
 
     /// The body, or `.requestTimeout` when it does not arrive within `timeout`: the connection of a sender that
     /// slow is closed (a slowloris holds nothing past the deadline).
-    static func collectBody(_ request: inout Request, timeout: Duration, channel: any Channel) async throws -> ByteBuffer {
+    static func collectBody(_ request: inout Request, timeout: Duration, channel: any Channel) async throws
+        -> ByteBuffer
+    {
         let expired = Atomic<Bool>(false)
         let deadline = Task {
             try await Task.sleep(for: timeout)
@@ -167,8 +174,9 @@ public struct CompletionsServer: Service {
         defer { deadline.cancel() }
         do {
             return try await request.collectBody(upTo: maxBodyBytes)
-        } catch where expired.load(ordering: .relaxed) {
-            throw ServingError(.requestTimeout, "the request body did not arrive within \(timeout); the connection was closed")
+        } catch  where expired.load(ordering: .relaxed) {
+            throw ServingError(
+                .requestTimeout, "the request body did not arrive within \(timeout); the connection was closed")
         }
     }
 
@@ -181,7 +189,11 @@ public struct CompletionsServer: Service {
         // Registered for the connection's lifetime; cancelling a finished task does nothing.
         channel.closeFuture.whenComplete { _ in task.cancel() }
         do {
-            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
         } catch is CancellationError where !channel.isActive {
             throw ClientLeft()
         }

@@ -64,7 +64,8 @@ public struct ShardBuilder: Sendable {
     /// The content-derived id of a set of samples: sha256 of their sorted ids, or of the covered offsets when the
     /// shard holds only dead letters.
     public func shardID() -> String {
-        let basis = samples.isEmpty
+        let basis =
+            samples.isEmpty
             ? offsetsToCommit.map { "\($0.topic)/\($0.partition)/\($0.offset)" }
             : samples.map(\.sampleID).sorted()
         return SHA256.hash(data: Array(basis.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
@@ -83,7 +84,8 @@ public struct ShardBuilder: Sendable {
             shardID: shardID(), createdAt: createdAt.formatted(.iso8601), sampleCount: samples.count,
             inputs: ranges.values.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) },
             deadLetterCount: deadLetterCount,
-            tokenCounts: .init(document: documentTokens, thinking: thinkingTokens, total: samples.reduce(0) { $0 + $1.tokenIDs.count }),
+            tokenCounts: .init(
+                document: documentTokens, thinking: thinkingTokens, total: samples.reduce(0) { $0 + $1.tokenIDs.count }),
             difficultyHistogram: histogram, generator: generator, tokenizer: tokenizer, checksum: checksum)
         return (manifest, try ShardCodec.encode(manifest: manifest, sampleLines: lines))
     }

@@ -106,12 +106,15 @@ public enum ShardCodec {
             throw ShardsError(.malformedShard, "\(source): manifest: \(error)")
         }
         guard manifest.formatVersion == formatVersion else {
-            throw ShardsError(.malformedShard, "\(source): shard format version \(manifest.formatVersion); supported: \(formatVersion)")
+            throw ShardsError(
+                .malformedShard,
+                "\(source): shard format version \(manifest.formatVersion); supported: \(formatVersion)")
         }
         let lines = Array(payload[(newline + 1)...])
         let actual = checksum(lines)
         guard actual == manifest.checksum else {
-            throw ShardsError(.checksumMismatch, "\(source): checksum \(actual) does not match the manifest's \(manifest.checksum)")
+            throw ShardsError(
+                .checksumMismatch, "\(source): checksum \(actual) does not match the manifest's \(manifest.checksum)")
         }
         var samples: [ShardSample] = []
         for line in lines.split(separator: 0x0A) where !line.isEmpty {
@@ -122,7 +125,8 @@ public enum ShardCodec {
             }
         }
         guard samples.count == manifest.sampleCount else {
-            throw ShardsError(.malformedShard, "\(source): \(samples.count) samples, manifest says \(manifest.sampleCount)")
+            throw ShardsError(
+                .malformedShard, "\(source): \(samples.count) samples, manifest says \(manifest.sampleCount)")
         }
         return (manifest, samples)
     }

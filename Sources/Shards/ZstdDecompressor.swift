@@ -35,14 +35,16 @@ public final class ZstdDecompressor {
     /// ``hasPendingOutput(_:position:)``.
     /// - Throws: `ShardsError` `.corruptCompressedData` naming the source and zstd's reason.
     public func decompressStep(
-        _ chunk: UnsafeRawBufferPointer, position: inout Int, source: String, sink: (UnsafeRawBufferPointer) throws -> Void
+        _ chunk: UnsafeRawBufferPointer, position: inout Int, source: String,
+        sink: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         var input = ZSTD_inBuffer(src: chunk.baseAddress, size: chunk.count, pos: position)
         let (produced, hint) = try output.withUnsafeMutableBytes { outputBytes in
             var out = ZSTD_outBuffer(dst: outputBytes.baseAddress, size: outputBytes.count, pos: 0)
             let result = ZSTD_decompressStream(stream, &out, &input)
             if ZSTD_isError(result) != 0 {
-                throw ShardsError(.corruptCompressedData, "\(source): zstd: \(String(cString: ZSTD_getErrorName(result)))")
+                throw ShardsError(
+                    .corruptCompressedData, "\(source): zstd: \(String(cString: ZSTD_getErrorName(result)))")
             }
             return (out.pos, result)
         }
@@ -57,7 +59,9 @@ public final class ZstdDecompressor {
     /// Decompresses one chunk of input and passes each block of output to `sink`.
     /// - Parameter source: a name for the input, used in error messages.
     /// - Throws: `ShardsError` `.corruptCompressedData` naming the source and zstd's reason, or what `sink` throws.
-    public func decompress(_ chunk: UnsafeRawBufferPointer, source: String, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func decompress(
+        _ chunk: UnsafeRawBufferPointer, source: String, sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         var position = 0
         while hasPendingOutput(chunk, position: position) {
             try decompressStep(chunk, position: &position, source: source, sink: sink)
@@ -74,7 +78,8 @@ public final class ZstdDecompressor {
                 guard result.count + block.count <= maxOutputBytes else {
                     throw ShardsError(
                         .decompressedTooLarge,
-                        "\(source): \(data.count) compressed bytes expand beyond the \(maxOutputBytes)-byte limit; refused")
+                        "\(source): \(data.count) compressed bytes expand beyond the \(maxOutputBytes)-byte limit; refused"
+                    )
                 }
                 result.append(contentsOf: block)
             }

@@ -16,7 +16,8 @@ struct ThinkStreamCommand: AsyncParsableCommand {
         subcommands: [
             VersionCommand.self, BrokerCommand.self, TopicsCommand.self, FeedCommand.self, AugmentCommand.self,
             ShardsCommand.self, GenerateCommand.self, TokenizeCommand.self, BenchCommand.self, DashboardCommand.self,
-            TopCommand.self, ConfigCommand.self, TrainCommand.self, EvalCommand.self, ScoreCommand.self, ServeCommand.self,
+            TopCommand.self, ConfigCommand.self, TrainCommand.self, EvalCommand.self, ScoreCommand.self,
+            ServeCommand.self,
             DeadLetterCommand.self,
         ]
     )

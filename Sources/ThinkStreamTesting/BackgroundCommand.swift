@@ -45,7 +45,8 @@ public final class BackgroundCommand: Sendable {
         process.arguments = arguments
         process.environment = inheritEnvironment ? FixturePaths.childEnvironment(explicit: environment) : environment
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-        if standardInput { signal(SIGPIPE, SIG_IGN) }  // a write after the child exited throws EPIPE instead of killing the test
+        // A write after the child exited then throws EPIPE instead of killing the test.
+        if standardInput { signal(SIGPIPE, SIG_IGN) }
         input = standardInput ? Pipe() : nil
         process.standardInput = input ?? FileHandle.nullDevice
         let outputs = [(Pipe(), outputLines, "stdout"), (Pipe(), errorLines, "stderr")]

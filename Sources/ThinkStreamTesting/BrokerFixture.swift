@@ -6,7 +6,8 @@ import Logging
 /// Starts a private embedded broker on a free loopback port for the duration of `body`, then stops it.
 /// - Throws: whatever `body` throws, or `KafkaError` if the broker does not start.
 public func withBroker<Result>(_ body: (String) async throws -> Result) async throws -> Result {
-    let state = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-test-\(UUID().uuidString)").path
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-test-\(UUID().uuidString)")
+        .path
     let broker = try EmbeddedBroker(port: EmbeddedBroker.freePort(), stateDirectory: state)
     try broker.start(logger: TestLogging.logger)
     defer {
@@ -21,7 +22,8 @@ public func withTestTopic<Result>(
     bootstrapServers: String, partitions: Int32 = 3, _ body: (String) async throws -> Result
 ) async throws -> Result {
     let topic = "test-\(UUID().uuidString.prefix(8).lowercased())"
-    let admin = try KafkaAdmin(configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded), logger: TestLogging.logger)
+    let admin = try KafkaAdmin(
+        configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded), logger: TestLogging.logger)
     try admin.createTopics([topic], partitions: partitions)
     return try await body(topic)
 }
@@ -47,7 +49,8 @@ public let networkCutDuration: Duration = .seconds(30)
 public func withProxiedBroker<Result>(
     _ body: (TCPCutProxy, EmbeddedBroker, String) async throws -> Result
 ) async throws -> Result {
-    let state = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-test-\(UUID().uuidString)").path
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("thinkstream-test-\(UUID().uuidString)")
+        .path
     var broker = try EmbeddedBroker(port: EmbeddedBroker.freePort(), stateDirectory: state)
     let proxy = try TCPCutProxy(upstreamPort: broker.port)
     broker.advertisedPort = proxy.port
@@ -69,7 +72,8 @@ public func waitUntilAnswering(_ bootstrapServers: String, timeout: Duration) th
     while ContinuousClock.now < deadline {
         do {
             let admin = try KafkaAdmin(
-                configuration: .init(bootstrapServers: bootstrapServers, profile: .embedded, requestTimeout: .seconds(1)),
+                configuration: .init(
+                    bootstrapServers: bootstrapServers, profile: .embedded, requestTimeout: .seconds(1)),
                 logger: TestLogging.logger)
             let brokers = try admin.metadata().brokers.map { "\($0.host):\($0.port)" }
             if brokers == [bootstrapServers] { return }

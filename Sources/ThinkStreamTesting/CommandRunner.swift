@@ -12,7 +12,8 @@ public enum CommandRunner {
     ///   - input: bytes for standard input (closed when nil).
     ///   - timeout: the process is killed after this long (its exit code is then 137).
     public static func run(
-        _ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:], timeout: Duration = .seconds(120)
+        _ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:],
+        timeout: Duration = .seconds(120)
     ) throws -> Result {
         let process = Process()
         process.executableURL = FixturePaths.thinkstreamExecutable

@@ -41,7 +41,9 @@ public enum FixturePaths {
 
     /// The built `thinkstream` executable: THINKSTREAM_BIN, else the one beside the running test bundle.
     public static var thinkstreamExecutable: URL {
-        if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_BIN"] { return URL(fileURLWithPath: explicit) }
+        if let explicit = ProcessInfo.processInfo.environment["THINKSTREAM_BIN"] {
+            return URL(fileURLWithPath: explicit)
+        }
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         return runner.deletingLastPathComponent().appendingPathComponent("thinkstream")
     }

@@ -7,7 +7,9 @@ import Pipeline
 /// cannot silently ask for more than is checked.
 public struct JSONSchemaValidator: Sendable {
     public let schema: JSONValue
-    private static let annotationKeywords: Set<String> = ["$schema", "$id", "title", "description", "$defs", "examples", "$comment"]
+    private static let annotationKeywords: Set<String> = [
+        "$schema", "$id", "title", "description", "$defs", "examples", "$comment",
+    ]
 
     /// Loads `schemas/<fileName>` from the repository.
     public init(schemaFile fileName: String) throws {
@@ -40,7 +42,11 @@ public struct JSONSchemaValidator: Sendable {
                 check(value, against: target, path: path, problems: &problems)
             case "type":
                 let allowed: [String]
-                if case .array(let names) = argument { allowed = names.compactMap(\.stringValue) } else { allowed = [argument.stringValue ?? ""] }
+                if case .array(let names) = argument {
+                    allowed = names.compactMap(\.stringValue)
+                } else {
+                    allowed = [argument.stringValue ?? ""]
+                }
                 if !allowed.contains(where: { Self.matches(value, type: $0) }) {
                     problems.append("\(path): is \(value.typeName), expected \(allowed.joined(separator: " or "))")
                 }
@@ -59,7 +65,9 @@ public struct JSONSchemaValidator: Sendable {
             case "additionalProperties":
                 guard case .object(let members) = value else { continue }
                 var declared: Set<String> = []
-                if case .object(let propertySchemas)? = schema["properties"] { declared = Set(propertySchemas.map(\.key)) }
+                if case .object(let propertySchemas)? = schema["properties"] {
+                    declared = Set(propertySchemas.map(\.key))
+                }
                 for member in members where !declared.contains(member.key) {
                     if case .bool(false) = argument {
                         problems.append("\(path): unexpected property '\(member.key)'")
@@ -78,19 +86,30 @@ public struct JSONSchemaValidator: Sendable {
             case "const":
                 if value != argument { problems.append("\(path): must equal \(argument)") }
             case "minLength", "maxLength":
-                guard case .string(let text) = value, case .number(let limitText) = argument, let limit = Int(limitText) else { continue }
+                guard case .string(let text) = value, case .number(let limitText) = argument, let limit = Int(limitText)
+                else { continue }
                 let count = text.unicodeScalars.count
-                if keyword == "minLength" ? count < limit : count > limit { problems.append("\(path): length \(count) violates \(keyword) \(limit)") }
+                if keyword == "minLength" ? count < limit : count > limit {
+                    problems.append("\(path): length \(count) violates \(keyword) \(limit)")
+                }
             case "minimum", "maximum":
                 guard case .number(let numberText) = value, case .number(let limitText) = argument,
-                    let number = Double(numberText), let limit = Double(limitText) else { continue }
-                if keyword == "minimum" ? number < limit : number > limit { problems.append("\(path): \(number) violates \(keyword) \(limit)") }
+                    let number = Double(numberText), let limit = Double(limitText)
+                else { continue }
+                if keyword == "minimum" ? number < limit : number > limit {
+                    problems.append("\(path): \(number) violates \(keyword) \(limit)")
+                }
             case "exclusiveMinimum", "exclusiveMaximum":
                 guard case .number(let numberText) = value, case .number(let limitText) = argument,
-                    let number = Double(numberText), let limit = Double(limitText) else { continue }
-                if keyword == "exclusiveMinimum" ? number <= limit : number >= limit { problems.append("\(path): \(number) violates \(keyword) \(limit)") }
+                    let number = Double(numberText), let limit = Double(limitText)
+                else { continue }
+                if keyword == "exclusiveMinimum" ? number <= limit : number >= limit {
+                    problems.append("\(path): \(number) violates \(keyword) \(limit)")
+                }
             case "minItems":
-                guard case .array(let elements) = value, case .number(let limitText) = argument, let limit = Int(limitText) else { continue }
+                guard case .array(let elements) = value, case .number(let limitText) = argument,
+                    let limit = Int(limitText)
+                else { continue }
                 if elements.count < limit { problems.append("\(path): \(elements.count) items, minimum \(limit)") }
             case "anyOf", "oneOf":
                 guard case .array(let options) = argument else { continue }
@@ -99,7 +118,9 @@ public struct JSONSchemaValidator: Sendable {
                     check(value, against: option, path: path, problems: &scratch)
                     return scratch.isEmpty
                 }.count
-                if keyword == "anyOf" ? passing == 0 : passing != 1 { problems.append("\(path): \(passing) of the \(keyword) schemas match") }
+                if keyword == "anyOf" ? passing == 0 : passing != 1 {
+                    problems.append("\(path): \(passing) of the \(keyword) schemas match")
+                }
             default:
                 problems.append("\(path): schema keyword '\(keyword)' is not supported by this validator")
             }

@@ -16,7 +16,8 @@ public enum ModelFixtures {
         let path = modelsDirectory.appendingPathComponent("\(name).gguf").path
         guard FileManager.default.fileExists(atPath: path) else {
             throw MissingFixture(
-                description: "model file \(path) is missing; set THINKSTREAM_MODELS_DIR or run scripts/assemble-models.sh")
+                description:
+                    "model file \(path) is missing; set THINKSTREAM_MODELS_DIR or run scripts/assemble-models.sh")
         }
         return path
     }

@@ -143,7 +143,9 @@ public final class TCPCutProxy: Sendable {
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = loopback(port: port)
         let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, Glibc.listen(listener, 128) == 0, setNonBlocking(listener) else {
             let code = errno
@@ -221,12 +223,21 @@ private struct ForwardingLoop {
                 held.forEach(TCPCutProxy.reset)
                 held = []
             }
-            var descriptors = [pollfd(fd: wake, events: Int16(POLLIN), revents: 0), pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+            ]
             for pair in pairs {
-                descriptors.append(pollfd(
-                    fd: pair.client, events: Int16(pair.toUpstream.isEmpty ? POLLIN : 0) | Int16(pair.toClient.isEmpty ? 0 : POLLOUT), revents: 0))
-                descriptors.append(pollfd(
-                    fd: pair.upstream, events: Int16(pair.toClient.isEmpty ? POLLIN : 0) | Int16(pair.toUpstream.isEmpty ? 0 : POLLOUT), revents: 0))
+                descriptors.append(
+                    pollfd(
+                        fd: pair.client,
+                        events: Int16(pair.toUpstream.isEmpty ? POLLIN : 0)
+                            | Int16(pair.toClient.isEmpty ? 0 : POLLOUT), revents: 0))
+                descriptors.append(
+                    pollfd(
+                        fd: pair.upstream,
+                        events: Int16(pair.toClient.isEmpty ? POLLIN : 0)
+                            | Int16(pair.toUpstream.isEmpty ? 0 : POLLOUT), revents: 0))
             }
             guard poll(&descriptors, nfds_t(descriptors.count), 1000) >= 0 || errno == EINTR else { break }
             if descriptors[0].revents != 0 {
@@ -295,7 +306,9 @@ private struct ForwardingLoop {
         guard upstream >= 0 else { return nil }
         var address = TCPCutProxy.loopback(port: upstreamPort)
         let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else {
             close(upstream)
@@ -310,7 +323,9 @@ private struct ForwardingLoop {
     /// Reads what `source` has (up to the buffer bound); end of stream or an error closes the pair.
     private func transfer(from source: Int32, into buffer: inout [UInt8], closed: inout Bool, scratch: inout [UInt8]) {
         while buffer.count < bufferBytes {
-            let count = scratch.withUnsafeMutableBytes { recv(source, $0.baseAddress, min($0.count, bufferBytes - buffer.count), 0) }
+            let count = scratch.withUnsafeMutableBytes {
+                recv(source, $0.baseAddress, min($0.count, bufferBytes - buffer.count), 0)
+            }
             if count > 0 {
                 buffer.append(contentsOf: scratch[0..<count])
                 continue

@@ -6,10 +6,12 @@ public enum TopicReader {
     /// Reads `expected` records with a fresh consumer group, or whatever arrived when `timeout` ends; then keeps
     /// polling for `settle` to catch records beyond the expected count (duplicates).
     public static func readAll(
-        servers: String, topic: String, expected: Int, timeout: Duration = .seconds(60), settle: Duration = .milliseconds(500)
+        servers: String, topic: String, expected: Int, timeout: Duration = .seconds(60),
+        settle: Duration = .milliseconds(500)
     ) throws -> [KafkaMessage] {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "reader-\(UUID().uuidString)"),
+            configuration: .init(
+                client: .init(bootstrapServers: servers, profile: .embedded), groupID: "reader-\(UUID().uuidString)"),
             logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe([topic])

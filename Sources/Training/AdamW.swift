@@ -4,9 +4,9 @@
 // mHat = m / (1 - beta1^t), vHat = v / (1 - beta2^t); p -= lr * (mHat / (sqrt(vHat) + eps) + wd * p),
 // with wd applied to 2-D weights only.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Tensors
 

@@ -3,9 +3,9 @@
 // group = nHeads / nKVHeads (query head h reads key/value head h / group), scale = 1 / sqrt(headDim),
 // att = softmax(q k^T * scale) with positions t2 > t masked.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Tensors
 

@@ -4,9 +4,9 @@
 // group = nHeads / nKVHeads (query head h reads key/value head h / group), scale = 1 / sqrt(headDim),
 // att = softmax(q k^T * scale) with positions t2 > t masked; dScore = att * (dAtt - sum_t2 att * dAtt) * scale.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Tensors
 
@@ -57,7 +57,8 @@ public enum CausalAttention {
     ///     masking; `att` is zero outside `start...t`, so the backward pass needs no mask), or `nil`. // [B, T]
     public static func forward(
         out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>, q: UnsafePointer<Float>,
-        k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape, segmentStarts: UnsafePointer<Int32>? = nil
+        k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: AttentionShape,
+        segmentStarts: UnsafePointer<Int32>? = nil
     ) {
         let (B, T, hd, nHeads) = (shape.B, shape.T, shape.headDim, shape.nHeads)
         let (qDim, kvDim) = (shape.qDim, shape.kvDim)

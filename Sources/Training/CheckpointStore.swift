@@ -47,7 +47,8 @@ public struct CheckpointStore: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw TrainingError(.checkpointIO, "\(directory): cannot create checkpoint directory; check permissions", cause: error)
+            throw TrainingError(
+                .checkpointIO, "\(directory): cannot create checkpoint directory; check permissions", cause: error)
         }
         let path = directory + "/" + Self.fileName(step: checkpoint.step)
         let temporary = directory + "/.tmp-\(getpid())-" + Self.fileName(step: checkpoint.step)
@@ -118,7 +119,9 @@ public struct CheckpointStore: Sendable {
         } catch {
             throw TrainingError(.checkpointIO, "\(directory): cannot list checkpoint directory", cause: error)
         }
-        return names.filter { $0.hasPrefix("checkpoint-") && $0.hasSuffix(".tsck") }.sorted().map { directory + "/" + $0 }
+        return names.filter { $0.hasPrefix("checkpoint-") && $0.hasSuffix(".tsck") }.sorted().map {
+            directory + "/" + $0
+        }
     }
 
     func prune() throws {

@@ -1,9 +1,9 @@
 // Softmax cross-entropy over the vocabulary, fused with its gradient (llm.c style).
 // Legend: N = B*T positions, V = vocab, p = softmax(logits).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Tensors
 

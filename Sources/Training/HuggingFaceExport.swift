@@ -10,11 +10,14 @@ public enum HuggingFaceExport {
     ///   - directory: the output directory.
     ///   - bosTokenID, eosTokenID: the tokenizer's special ids, recorded in `config.json` when known.
     /// - Throws: `TrainingError` `.checkpointIO` naming the file that could not be written.
-    public static func write(_ model: LlamaModel, to directory: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil) throws {
+    public static func write(_ model: LlamaModel, to directory: String, bosTokenID: Int? = nil, eosTokenID: Int? = nil)
+        throws
+    {
         var writer = SafetensorsWriter()
         for tensor in model.huggingFaceTensors() { writer.add(tensor.name, shape: tensor.shape, values: tensor.values) }
         let files = [
-            ("model.safetensors", Data(writer.bytes())), ("config.json", Data(model.huggingFaceConfigJSON(bosTokenID: bosTokenID, eosTokenID: eosTokenID).utf8)),
+            ("model.safetensors", Data(writer.bytes())),
+            ("config.json", Data(model.huggingFaceConfigJSON(bosTokenID: bosTokenID, eosTokenID: eosTokenID).utf8)),
         ]
         for (name, data) in files {
             let path = directory + "/" + name
@@ -22,7 +25,8 @@ public enum HuggingFaceExport {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 try data.write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
-                throw TrainingError(.checkpointIO, "\(path): cannot write export; check free space and permissions", cause: error)
+                throw TrainingError(
+                    .checkpointIO, "\(path): cannot write export; check free space and permissions", cause: error)
             }
         }
     }

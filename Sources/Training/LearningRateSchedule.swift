@@ -1,9 +1,9 @@
 // Linear warm-up then cosine decay (Loshchilov & Hutter, SGDR 2017; GPT-3 style).
 // Legend: step = 0-based optimizer step, warmupSteps, totalSteps, maxLearningRate, minLearningRate.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Learning rate as a function of the optimizer step: linear warm-up to `maxLearningRate`, then a half cosine down

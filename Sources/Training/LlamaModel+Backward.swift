@@ -88,7 +88,8 @@ extension LlamaModel {
         acts.dv.zero()
         CausalAttention.backward(
             dq: acts.dq.pointer, dk: acts.dk.pointer, dv: acts.dv.pointer, dAtt: acts.dAtt.pointer,
-            dout: acts.dAttnOut.pointer, att: layer.att.pointer, q: layer.q.pointer, k: layer.k.pointer, v: layer.v.pointer,
+            dout: acts.dAttnOut.pointer, att: layer.att.pointer, q: layer.q.pointer, k: layer.k.pointer,
+            v: layer.v.pointer,
             shape: attentionShape(B: B, T: T))
         rotary!.apply(acts.dq.pointer, B: B, T: T, nHeads: config.nHeads, inverse: true)
         rotary!.apply(acts.dk.pointer, B: B, T: T, nHeads: config.nKVHeads, inverse: true)

@@ -38,7 +38,8 @@ extension LlamaModel {
             out: acts.finalNormOut.pointer, rstd: acts.finalRstd.pointer, x: acts.residuals[L].pointer,
             weight: w + layout.outputNorm, N: N, C: C, eps: config.rmsEps)
         Linear.forward(
-            out: acts.logits.pointer, x: acts.finalNormOut.pointer, weight: w + (layout.output ?? layout.tokenEmbedding),
+            out: acts.logits.pointer, x: acts.finalNormOut.pointer,
+            weight: w + (layout.output ?? layout.tokenEmbedding),
             N: N, inDim: C, outDim: V)
         let losses = acts.targets.withUnsafeBufferPointer { targets in
             CrossEntropy.positionLosses(logits: acts.logits.pointer, targets: targets.baseAddress!, N: N, V: V)
@@ -68,9 +69,14 @@ extension LlamaModel {
         RMSNorm.forward(
             out: layer.attnNormOut.pointer, rstd: layer.attnRstd.pointer, x: input, weight: w + offsets.attnNorm,
             N: N, C: C, eps: config.rmsEps)
-        Linear.forward(out: layer.q.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnQ, N: N, inDim: C, outDim: qDim)
-        Linear.forward(out: layer.k.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnK, N: N, inDim: C, outDim: kvDim)
-        Linear.forward(out: layer.v.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnV, N: N, inDim: C, outDim: kvDim)
+        Linear.forward(
+            out: layer.q.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnQ, N: N, inDim: C, outDim: qDim)
+        Linear.forward(
+            out: layer.k.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnK, N: N, inDim: C, outDim: kvDim
+        )
+        Linear.forward(
+            out: layer.v.pointer, x: layer.attnNormOut.pointer, weight: w + offsets.attnV, N: N, inDim: C, outDim: kvDim
+        )
         rotary!.apply(layer.q.pointer, B: B, T: T, nHeads: config.nHeads)
         rotary!.apply(layer.k.pointer, B: B, T: T, nHeads: config.nKVHeads)
         if let starts = acts.segmentStarts {
@@ -91,8 +97,11 @@ extension LlamaModel {
         RMSNorm.forward(
             out: layer.ffnNormOut.pointer, rstd: layer.ffnRstd.pointer, x: layer.residualMid.pointer,
             weight: w + offsets.ffnNorm, N: N, C: C, eps: config.rmsEps)
-        Linear.forward(out: layer.gate.pointer, x: layer.ffnNormOut.pointer, weight: w + offsets.ffnGate, N: N, inDim: C, outDim: F)
-        Linear.forward(out: layer.up.pointer, x: layer.ffnNormOut.pointer, weight: w + offsets.ffnUp, N: N, inDim: C, outDim: F)
+        Linear.forward(
+            out: layer.gate.pointer, x: layer.ffnNormOut.pointer, weight: w + offsets.ffnGate, N: N, inDim: C, outDim: F
+        )
+        Linear.forward(
+            out: layer.up.pointer, x: layer.ffnNormOut.pointer, weight: w + offsets.ffnUp, N: N, inDim: C, outDim: F)
         SwiGLU.forward(out: layer.swiglu.pointer, gate: layer.gate.pointer, up: layer.up.pointer, count: N * F)
         let output = acts.residuals[l + 1].pointer
         Linear.forward(out: output, x: layer.swiglu.pointer, weight: w + offsets.ffnDown, N: N, inDim: F, outDim: C)

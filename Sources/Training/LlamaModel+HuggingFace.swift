@@ -13,9 +13,11 @@ extension LlamaModel {
         for tensor in layout.tensors {
             var values = Array(UnsafeBufferPointer(start: parameters.pointer + tensor.offset, count: tensor.count))
             if tensor.name.hasSuffix("attn_q.weight") {
-                values = Self.unpermuteRoPERows(values, heads: config.nHeads, headDim: config.headDim, columns: config.dModel)
+                values = Self.unpermuteRoPERows(
+                    values, heads: config.nHeads, headDim: config.headDim, columns: config.dModel)
             } else if tensor.name.hasSuffix("attn_k.weight") {
-                values = Self.unpermuteRoPERows(values, heads: config.nKVHeads, headDim: config.headDim, columns: config.dModel)
+                values = Self.unpermuteRoPERows(
+                    values, heads: config.nKVHeads, headDim: config.headDim, columns: config.dModel)
             }
             result.append((Self.huggingFaceName(tensor.name), tensor.shape, values))
         }
@@ -28,31 +30,33 @@ extension LlamaModel {
     ///   - maxPositionEmbeddings: the context length to declare.
     ///   - bosTokenID, eosTokenID: `bos_token_id` / `eos_token_id` to record; without them transformers assumes 1 and
     ///     2, wrong for most tokenizers (the byte tokenizer of fresh models has EOS 0).
-    public func huggingFaceConfigJSON(maxPositionEmbeddings: Int = 8192, bosTokenID: Int? = nil, eosTokenID: Int? = nil) -> String {
+    public func huggingFaceConfigJSON(maxPositionEmbeddings: Int = 8192, bosTokenID: Int? = nil, eosTokenID: Int? = nil)
+        -> String
+    {
         let special = [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)]
             .compactMap { key, value in value.map { "  \"\(key)\": \($0),\n" } }.joined()
         return """
-        {
-          "architectures": ["LlamaForCausalLM"],
-          "model_type": "llama",
-        \(special)  "vocab_size": \(config.vocab),
-          "hidden_size": \(config.dModel),
-          "intermediate_size": \(config.ffnHidden),
-          "num_hidden_layers": \(config.nLayers),
-          "num_attention_heads": \(config.nHeads),
-          "num_key_value_heads": \(config.nKVHeads),
-          "head_dim": \(config.headDim),
-          "hidden_act": "silu",
-          "rms_norm_eps": \(config.rmsEps),
-          "rope_theta": \(config.ropeBase),
-          "max_position_embeddings": \(maxPositionEmbeddings),
-          "tie_word_embeddings": \(config.tiedEmbeddings),
-          "attention_bias": false,
-          "mlp_bias": false,
-          "torch_dtype": "float32"
-        }
+            {
+              "architectures": ["LlamaForCausalLM"],
+              "model_type": "llama",
+            \(special)  "vocab_size": \(config.vocab),
+              "hidden_size": \(config.dModel),
+              "intermediate_size": \(config.ffnHidden),
+              "num_hidden_layers": \(config.nLayers),
+              "num_attention_heads": \(config.nHeads),
+              "num_key_value_heads": \(config.nKVHeads),
+              "head_dim": \(config.headDim),
+              "hidden_act": "silu",
+              "rms_norm_eps": \(config.rmsEps),
+              "rope_theta": \(config.ropeBase),
+              "max_position_embeddings": \(maxPositionEmbeddings),
+              "tie_word_embeddings": \(config.tiedEmbeddings),
+              "attention_bias": false,
+              "mlp_bias": false,
+              "torch_dtype": "float32"
+            }
 
-        """
+            """
     }
 
     /// The Hugging Face name of a llama.cpp tensor name.

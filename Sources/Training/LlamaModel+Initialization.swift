@@ -2,9 +2,9 @@
 // 1/sqrt(2L), norm weights 1.
 // Legend: L = nLayers.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Randomness
 import Tensors

@@ -1,9 +1,9 @@
 // RMSNorm forward and backward (Zhang & Sennrich 2019), as in llama: out = x / sqrt(mean(x^2) + eps) * weight.
 // Legend: N = B*T rows, C = channels, rstd = 1 / sqrt(mean(x^2) + eps), xhat = x * rstd.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Tensors
 

@@ -2,9 +2,9 @@
 // (2i, 2i+1) of a head is rotated by angle pos * base^(-2i/headDim).
 // Legend: B = batch, T = positions, nHeads = heads in the tensor, headDim = head width, i = pair index.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Precomputed cos/sin tables for RoPE and the in-place rotation (and its inverse for the backward pass).

@@ -1,9 +1,9 @@
 // SwiGLU gating (Shazeer 2020): out = silu(gate) * up, silu(g) = g * sigmoid(g).
 // Legend: count = N*F elements, s = sigmoid(gate).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The elementwise gate of the llama feed-forward block.

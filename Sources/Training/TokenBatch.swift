@@ -34,7 +34,9 @@ public struct TokenBatch: Sendable, Equatable {
         precondition(inputs.count == B * T && targets.count == B * T, "TokenBatch needs B*T = \(B * T) ids")
         precondition(targetWeights.map { $0.count == B * T } ?? true, "TokenBatch needs B*T = \(B * T) weights")
         precondition(
-            segmentStarts.map { starts in starts.count == B * T && starts.indices.allSatisfy { starts[$0] >= 0 && Int(starts[$0]) <= $0 % T } }
+            segmentStarts.map { starts in
+                starts.count == B * T && starts.indices.allSatisfy { starts[$0] >= 0 && Int(starts[$0]) <= $0 % T }
+            }
                 ?? true,
             "TokenBatch segmentStarts must have B*T = \(B * T) values with 0 <= start <= t")
         self.B = B

@@ -15,9 +15,10 @@ extension TrainingCheckpoint {
         var out: [UInt8] = []
         out.reserveCapacity(128 + parameters.count * 12)
         out += Self.magic
-        for size in [config.vocab, config.dModel, config.nLayers, config.nHeads, config.nKVHeads, config.headDim,
-            config.ffnHidden]
-        {
+        for size in [
+            config.vocab, config.dModel, config.nLayers, config.nHeads, config.nKVHeads, config.headDim,
+            config.ffnHidden,
+        ] {
             append(UInt64(size), to: &out)
         }
         append(config.rmsEps.bitPattern, to: &out)
@@ -61,7 +62,9 @@ extension TrainingCheckpoint {
         }
         var reader = ByteReader(bytes: bytes, end: bytes.count - 8)
         let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self) }
-        let actual = bytes.withUnsafeBytes { Checksum64.fnv1a64Words(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 8)])) }
+        let actual = bytes.withUnsafeBytes {
+            Checksum64.fnv1a64Words(UnsafeRawBufferPointer(rebasing: $0[..<(bytes.count - 8)]))
+        }
         guard UInt64(littleEndian: stored) == actual else {
             throw corrupt("checksum mismatch (truncated or corrupted, \(bytes.count) bytes)")
         }
@@ -97,7 +100,8 @@ extension TrainingCheckpoint {
             guard reader.position == reader.end else { throw corrupt("\(reader.end - reader.position) extra bytes") }
             self.init(
                 config: config,
-                optimizerConfiguration: AdamWConfiguration(beta1: adam[0], beta2: adam[1], eps: adam[2], weightDecay: adam[3]),
+                optimizerConfiguration: AdamWConfiguration(
+                    beta1: adam[0], beta2: adam[1], eps: adam[2], weightDecay: adam[3]),
                 step: step, parameters: arrays[0], firstMoment: arrays[1], secondMoment: arrays[2],
                 optimizerStep: optimizerStep, randomState: randomState, consumedOffsets: offsets,
                 trainerState: trainerState)

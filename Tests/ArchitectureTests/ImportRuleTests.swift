@@ -12,20 +12,26 @@ struct ImportRuleTests {
     @Test func everyModuleImportsExactlyWhatItsRowSays() throws {
         let table = try ArchitectureDocument.load(root: Self.root).importTable
         let sources = try SourceTree(root: Self.root)
-        #expect(Set(table.keys) == sources.moduleNames, "modules in ARCHITECTURE.md vs Sources/: \(Set(table.keys).symmetricDifference(sources.moduleNames).sorted())")
+        #expect(
+            Set(table.keys) == sources.moduleNames,
+            "modules in ARCHITECTURE.md vs Sources/: \(Set(table.keys).symmetricDifference(sources.moduleNames).sorted())"
+        )
         for module in sources.moduleNames.sorted() {
             let imported = sources.internalImports(of: module)
             let documented = table[module] ?? []
             #expect(
                 imported == documented,
-                "\(module): imports \(imported.subtracting(documented).sorted()) not in its ARCHITECTURE.md row; row lists \(documented.subtracting(imported).sorted()) it does not import")
+                "\(module): imports \(imported.subtracting(documented).sorted()) not in its ARCHITECTURE.md row; row lists \(documented.subtracting(imported).sorted()) it does not import"
+            )
         }
     }
 
     @Test func everyImportPointsToALowerLayer() throws {
         let layers = try ArchitectureDocument.load(root: Self.root).layers
         let sources = try SourceTree(root: Self.root)
-        #expect(Set(layers.keys) == sources.moduleNames, "modules missing from the layer diagram: \(sources.moduleNames.subtracting(layers.keys).sorted())")
+        #expect(
+            Set(layers.keys) == sources.moduleNames,
+            "modules missing from the layer diagram: \(sources.moduleNames.subtracting(layers.keys).sorted())")
         for module in sources.moduleNames.sorted() {
             for imported in sources.internalImports(of: module).sorted() {
                 let from = layers[module] ?? -1
@@ -64,7 +70,8 @@ struct ImportRuleTests {
     @Test func infrastructurePackagesStayOutOfTheComputeModules() throws {
         let sources = try SourceTree(root: Self.root)
         let compute: Set = [
-            "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "Randomness", "Generation", "Inference", "Training",
+            "Tensors", "Quantization", "GGUF", "Tokenization", "Executors", "Randomness", "Generation", "Inference",
+            "Training",
             "Shards", "Augmentation",
         ]
         let infrastructure: Set = [
@@ -72,10 +79,14 @@ struct ImportRuleTests {
         ]
         for file in sources.files {
             if compute.contains(file.module) {
-                #expect(file.imports.isDisjoint(with: infrastructure), "\(file.path) imports \(file.imports.intersection(infrastructure).sorted())")
+                #expect(
+                    file.imports.isDisjoint(with: infrastructure),
+                    "\(file.path) imports \(file.imports.intersection(infrastructure).sorted())")
             }
             if file.module != "ThinkStreamCLI" {
-                #expect(file.imports.isDisjoint(with: ["ArgumentParser", "Yams"]), "\(file.path): only the CLI parses arguments and YAML")
+                #expect(
+                    file.imports.isDisjoint(with: ["ArgumentParser", "Yams"]),
+                    "\(file.path): only the CLI parses arguments and YAML")
             }
             if file.module != "ThinkStreamTesting" {
                 #expect(!file.imports.contains("Testing"), "\(file.path) imports Testing outside ThinkStreamTesting")
@@ -91,7 +102,8 @@ struct ImportRuleTests {
         ])
         #expect(sources.internalImports(of: "A") == ["B"])
         #expect(sources.transitiveImports(of: "A") == ["A", "B"], "a cycle leads back to A")
-        let table = ArchitectureDocument.parseImportTable("""
+        let table = ArchitectureDocument.parseImportTable(
+            """
             <!-- import-table:begin -->
             | module | imports | job |
             |---|---|---|
@@ -123,7 +135,9 @@ struct ArchitectureDocument {
     static func parseImportTable(_ text: String) -> [String: Set<String>] {
         var table: [String: Set<String>] = [:]
         for line in section(text, "import-table").dropFirst(2) where line.hasPrefix("|") {
-            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard cells.count >= 3, !cells[1].isEmpty else { continue }
             table[cells[1]] = Set(cells[2].split(separator: " ").map(String.init))
         }
@@ -167,7 +181,8 @@ struct SourceTree {
         let manager = FileManager.default
         for module in try manager.contentsOfDirectory(atPath: sources.path) {
             var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: sources.appendingPathComponent(module).path, isDirectory: &isDirectory), isDirectory.boolValue
+            guard manager.fileExists(atPath: sources.appendingPathComponent(module).path, isDirectory: &isDirectory),
+                isDirectory.boolValue
             else { continue }
             modules.insert(module)
             guard let walker = manager.enumerator(atPath: sources.appendingPathComponent(module).path) else { continue }
@@ -187,7 +202,9 @@ struct SourceTree {
         for line in text.split(separator: "\n") {
             let words = line.split(separator: " ")
             guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
-                words[..<index].allSatisfy({ $0.hasPrefix("@") || ["public", "internal", "package", "private", "fileprivate"].contains($0) })
+                words[..<index].allSatisfy({
+                    $0.hasPrefix("@") || ["public", "internal", "package", "private", "fileprivate"].contains($0)
+                })
             else { continue }
             result.insert(String(words[index + 1].split(separator: ".").first ?? ""))
         }
@@ -196,8 +213,10 @@ struct SourceTree {
 
     /// The ThinkStream modules that `module`'s files import.
     func internalImports(of module: String) -> Set<String> {
-        files.filter { $0.module == module }.reduce(into: Set<String>()) { $0.formUnion($1.imports) }.intersection(moduleNames)
-            .subtracting([module])
+        files.filter { $0.module == module }.reduce(into: Set<String>()) { $0.formUnion($1.imports) }.intersection(
+            moduleNames
+        )
+        .subtracting([module])
     }
 
     /// Every ThinkStream module reachable from `module` through imports (`module` itself only through a cycle).

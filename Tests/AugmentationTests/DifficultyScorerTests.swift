@@ -12,8 +12,10 @@ import Testing
             .filter { $0.hasSuffix(".json") }.sorted()
         #expect(files.contains("structural.json"))
         let committed = try files.map { file in
-            try DifficultyWeights(jsonData: try #require(FileManager.default.contents(
-                atPath: Self.weightsFolder.appendingPathComponent(file).path)))
+            try DifficultyWeights(
+                jsonData: try #require(
+                    FileManager.default.contents(
+                        atPath: Self.weightsFolder.appendingPathComponent(file).path)))
         }
         #expect(committed == DifficultyWeights.fittedSets)
         #expect(!DifficultyWeights.structural.needsModelFeatures)

@@ -82,12 +82,19 @@ struct BadInputSweepTests {
         for (path, help) in commands {
             let name = path.joined(separator: " ")
             let required = Self.requiredArguments(path, scratch: scratch)
-            func refused(_ arguments: [String], environment: [String: String] = [:], naming text: String, _ what: String) throws {
+            func refused(
+                _ arguments: [String], environment: [String: String] = [:], naming text: String, _ what: String
+            ) throws {
                 let result = try CommandRunner.run(
-                    path + required + arguments, environment: Self.baseEnvironment.merging(environment) { $1 }, timeout: .seconds(30))
+                    path + required + arguments, environment: Self.baseEnvironment.merging(environment) { $1 },
+                    timeout: .seconds(30))
                 checks += 1
-                #expect(result.exitCode == 64, "\(name) \(what): exit \(result.exitCode): \(result.standardError.suffix(400))")
-                #expect(result.standardError.contains(text), "\(name) \(what): the refusal does not name \(text): \(result.standardError.suffix(400))")
+                #expect(
+                    result.exitCode == 64,
+                    "\(name) \(what): exit \(result.exitCode): \(result.standardError.suffix(400))")
+                #expect(
+                    result.standardError.contains(text),
+                    "\(name) \(what): the refusal does not name \(text): \(result.standardError.suffix(400))")
             }
             try refused(["--no-such-flag"], naming: "--no-such-flag", "unknown flag")
             for option in Self.numericOptions(help) {
@@ -96,7 +103,9 @@ struct BadInputSweepTests {
             for variable in Set(Self.variables(help)) {
                 if Self.freeForm.contains(variable) { continue }
                 guard let (value, named) = Self.malformed[variable] else {
-                    Issue.record("\(name) reads \(variable): add a malformed value to BadInputSweepTests.malformed or list it as free-form")
+                    Issue.record(
+                        "\(name) reads \(variable): add a malformed value to BadInputSweepTests.malformed or list it as free-form"
+                    )
                     continue
                 }
                 try refused([], environment: [variable: value], naming: named ?? variable, "\(variable)=\(value)")

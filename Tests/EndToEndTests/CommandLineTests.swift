@@ -35,21 +35,27 @@ struct CommandLineTests {
         let stop = try CommandRunner.run(["broker", "stop", "--port", port], environment: environment)
         #expect(stop.standardOutput.contains("stopped"))
         #expect(try CommandRunner.run(["broker", "status", "--port", port], environment: environment).exitCode == 69)
-        #expect(try CommandRunner.run(["broker", "stop", "--port", port], environment: environment).standardOutput.contains("no broker"))
+        #expect(
+            try CommandRunner.run(["broker", "stop", "--port", port], environment: environment).standardOutput.contains(
+                "no broker"))
     }
 
     @Test func feedFromStandardInputPrintsTheSummaryAndTopicsCountsIt() async throws {
         try await withBroker { servers in
-            let input = Array("""
+            let input = Array(
+                """
                 {"id": "a", "text": "first"}
                 {"id": "b", "text": "second"}
                 {"id": "c", "text": "first"}
                 not json
 
                 """.utf8)
-            let feed = try CommandRunner.run(["feed", "--bootstrap-servers", servers, "--topic-prefix", "cli", "-"], input: input)
+            let feed = try CommandRunner.run(
+                ["feed", "--bootstrap-servers", servers, "--topic-prefix", "cli", "-"], input: input)
             #expect(feed.exitCode == 0, "\(feed.standardError)")
-            #expect(feed.standardOutput.contains("read 4, produced 2, duplicates 1, dead-lettered 1"), "\(feed.standardOutput)")
+            #expect(
+                feed.standardOutput.contains("read 4, produced 2, duplicates 1, dead-lettered 1"),
+                "\(feed.standardOutput)")
             #expect(feed.standardError.contains("feed: -:4: malformed_json"), "\(feed.standardError)")
             let topics = try CommandRunner.run(["topics", "--bootstrap-servers", servers, "--topic-prefix", "cli"])
             #expect(topics.exitCode == 0, "\(topics.standardError)")
@@ -64,8 +70,14 @@ struct CommandLineTests {
             (["--max-thinking-tokens", "0"], "--max-thinking-tokens 0: must be at least 1"),
             (["--template-version", "9"], "prompt template 'tpt-default' version 9: unknown"),
             (["--no-repeat-ngram", "1"], "sampling.noRepeatNGramTokens 1 must be 0 (off) or >= 2"),
-            (["--upsampling", "sometimes"], "The value 'sometimes' is invalid for '--upsampling <upsampling>'. Please provide one of 'tiered' and 'natural'"),
-            (["--cap-policy", "keepAndClose"], "The value 'keepAndClose' is invalid for '--cap-policy <cap-policy>'. Please provide one of 'drop' and 'keep-and-close'"),
+            (
+                ["--upsampling", "sometimes"],
+                "The value 'sometimes' is invalid for '--upsampling <upsampling>'. Please provide one of 'tiered' and 'natural'"
+            ),
+            (
+                ["--cap-policy", "keepAndClose"],
+                "The value 'keepAndClose' is invalid for '--cap-policy <cap-policy>'. Please provide one of 'drop' and 'keep-and-close'"
+            ),
         ] {
             let result = try CommandRunner.run(["augment"] + unreachable + arguments, timeout: .seconds(60))
             #expect(result.exitCode == 64, "\(arguments): \(result.standardError)")
@@ -77,7 +89,8 @@ struct CommandLineTests {
         let unreachable = ["--bootstrap-servers", "127.0.0.1:\(EmbeddedBroker.freePort())", "--request-timeout", "2"]
         let flag = try CommandRunner.run(["topics", "--kafka-profile", "tansu"] + unreachable, timeout: .seconds(60))
         #expect(flag.exitCode == 64, "\(flag.standardError)")
-        #expect(flag.standardError.contains("--kafka-profile 'tansu': use cluster or embedded"), "\(flag.standardError)")
+        #expect(
+            flag.standardError.contains("--kafka-profile 'tansu': use cluster or embedded"), "\(flag.standardError)")
         let environment = try CommandRunner.run(
             ["topics"] + unreachable, environment: ["THINKSTREAM_KAFKA_PROFILE": "fast"], timeout: .seconds(60))
         #expect(environment.exitCode == 64, "\(environment.standardError)")

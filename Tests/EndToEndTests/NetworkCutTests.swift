@@ -16,7 +16,10 @@ struct NetworkCutTests {
     static func pencilDocuments(_ count: Int, prefix: String) -> [(id: String, line: String)] {
         (0..<count).map { index in
             let id = "\(prefix)\(index)"
-            return (id, #"{"id": "\#(id)", "text": "Sam has \#(index + 2) pencils and buys \#(index + 3) more. How many pencils does Sam have?"}"#)
+            return (
+                id,
+                #"{"id": "\#(id)", "text": "Sam has \#(index + 2) pencils and buys \#(index + 3) more. How many pencils does Sam have?"}"#
+            )
         }
     }
 
@@ -41,11 +44,12 @@ struct NetworkCutTests {
             let common = ["--bootstrap-servers", servers, "--topic-prefix", prefix]
             let feed = try CommandRunner.run(["feed"] + common + [corpus.path])
             try #require(feed.exitCode == 0, "\(feed.standardError)")
-            let augment = try BackgroundCommand(["augment"] + common + [
-                "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"), "--upsampling", "natural",
-                "--max-thinking-tokens", "8", "--shard-max-samples", "2", "--max-documents-in-flight", "2",
-                "--transactional-id", "cut-worker", "--stop-when-idle", "60",
-            ])
+            let augment = try BackgroundCommand(
+                ["augment"] + common + [
+                    "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"), "--upsampling", "natural",
+                    "--max-thinking-tokens", "8", "--shard-max-samples", "2", "--max-documents-in-flight", "2",
+                    "--transactional-id", "cut-worker", "--stop-when-idle", "60",
+                ])
             defer { augment.kill() }
             let shardLine = { (line: String) in line.hasPrefix("shard ") }
             try #require(
@@ -59,18 +63,24 @@ struct NetworkCutTests {
             let after = proxy.statistics
             let exitCode = await augment.waitForExit(timeout: .seconds(150))
             let lines = augment.standardErrorLines
-            print("augment through a \(networkCutDuration) cut: exit \(exitCode); proxy \(before) → \(after); shards before the cut \(shardsBeforeCut), after \(lines.filter(shardLine).count - shardsBeforeCut)")
+            print(
+                "augment through a \(networkCutDuration) cut: exit \(exitCode); proxy \(before) → \(after); shards before the cut \(shardsBeforeCut), after \(lines.filter(shardLine).count - shardsBeforeCut)"
+            )
             for line in lines.dropFirst(linesBeforeCut).prefix(40) { print("  | \(line.prefix(400))") }
 
             #expect(exitCode == 0, "augment did not recover by itself: \(lines.suffix(8))")
             #expect(after.resetByCut > before.resetByCut, "the cut met no live connection")
-            #expect(!Self.brokerWarnings(duringCut, address: servers).isEmpty, "no warning naming \(servers) while cut: \(duringCut.suffix(8))")
+            #expect(
+                !Self.brokerWarnings(duringCut, address: servers).isEmpty,
+                "no warning naming \(servers) while cut: \(duringCut.suffix(8))")
             #expect(lines.filter(shardLine).count > shardsBeforeCut, "no shard committed after the heal")
 
             let client = KafkaClientConfiguration(bootstrapServers: servers, profile: .embedded)
             var seen: [String: Int] = [:]
             var sampleIDs: [String: Int] = [:]
-            for record in try CommittedTopicReader.readAll(topic: "\(prefix).shards", schema: .shard, client: client, logger: TestLogging.logger).records {
+            for record in try CommittedTopicReader.readAll(
+                topic: "\(prefix).shards", schema: .shard, client: client, logger: TestLogging.logger
+            ).records {
                 var documentsInShard: Set<String> = []
                 for sample in try ShardCodec.decode(record.value, source: "shard").samples {
                     sampleIDs[sample.sampleID, default: 0] += 1
@@ -78,31 +88,44 @@ struct NetworkCutTests {
                 }
                 for document in documentsInShard { seen[document, default: 0] += 1 }
             }
-            for record in try CommittedTopicReader.readAll(topic: "\(prefix).dlq", schema: .deadLetter, client: client, logger: TestLogging.logger).records {
+            for record in try CommittedTopicReader.readAll(
+                topic: "\(prefix).dlq", schema: .deadLetter, client: client, logger: TestLogging.logger
+            ).records {
                 seen[try RawDocument.decode(try DeadLetter.decode(record.value).raw).id, default: 0] += 1
             }
-            #expect(seen.keys.sorted() == documents.map(\.id).sorted(), "documents accounted for: \(seen.keys.sorted())")
-            #expect(seen.filter { $0.value != 1 }.isEmpty, "documents counted raw more than once: \(seen.filter { $0.value != 1 })")
-            #expect(sampleIDs.filter { $0.value != 1 }.isEmpty, "sample ids counted raw more than once: \(sampleIDs.filter { $0.value != 1 })")
+            #expect(
+                seen.keys.sorted() == documents.map(\.id).sorted(), "documents accounted for: \(seen.keys.sorted())")
+            #expect(
+                seen.filter { $0.value != 1 }.isEmpty,
+                "documents counted raw more than once: \(seen.filter { $0.value != 1 })")
+            #expect(
+                sampleIDs.filter { $0.value != 1 }.isEmpty,
+                "sample ids counted raw more than once: \(sampleIDs.filter { $0.value != 1 })")
         }
     }
 
     static func feedLines(_ range: Range<Int>) -> [UInt8] {
-        Array(range.map { #"{"id": "f\#($0)", "text": "Document \#($0) of the feed that a network cut must not lose."}"# + "\n" }.joined().utf8)
+        Array(
+            range.map {
+                #"{"id": "f\#($0)", "text": "Document \#($0) of the feed that a network cut must not lose."}"# + "\n"
+            }.joined().utf8)
     }
 
     /// Raw-document records of the raw topic, counted raw, by id.
     static func rawCounts(servers: String, prefix: String) throws -> [String: Int] {
         let client = KafkaClientConfiguration(bootstrapServers: servers, profile: .embedded)
         var counts: [String: Int] = [:]
-        for record in try CommittedTopicReader.readAll(topic: "\(prefix).raw", schema: .rawDocument, client: client, logger: TestLogging.logger).records {
+        for record in try CommittedTopicReader.readAll(
+            topic: "\(prefix).raw", schema: .rawDocument, client: client, logger: TestLogging.logger
+        ).records {
             counts[try RawDocument.decode(record.value).id, default: 0] += 1
         }
         return counts
     }
 
     /// Waits (bounded) until the raw topic holds `count` records.
-    static func waitForRawRecords(_ count: Int, servers: String, prefix: String, timeout: Duration) async throws -> Bool {
+    static func waitForRawRecords(_ count: Int, servers: String, prefix: String, timeout: Duration) async throws -> Bool
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try rawCounts(servers: servers, prefix: prefix).values.reduce(0, +) >= count { return true }
@@ -133,13 +156,21 @@ struct NetworkCutTests {
             try feed.closeInput()
             let exitCode = await feed.waitForExit(timeout: .seconds(90))
             let counts = try Self.rawCounts(servers: servers, prefix: prefix)
-            print("feed through a \(networkCutDuration) cut: exit \(exitCode), \(counts.values.reduce(0, +)) raw records for \(total) documents; proxy \(proxy.statistics); \(feed.standardOutputLines.last ?? "")")
+            print(
+                "feed through a \(networkCutDuration) cut: exit \(exitCode), \(counts.values.reduce(0, +)) raw records for \(total) documents; proxy \(proxy.statistics); \(feed.standardOutputLines.last ?? "")"
+            )
             #expect(exitCode == 0, "\(feed.standardErrorLines.suffix(5))")
-            #expect(feed.standardOutputLines.contains { $0.hasPrefix("read \(total), produced \(total),") }, "\(feed.standardOutputLines)")
+            #expect(
+                feed.standardOutputLines.contains { $0.hasPrefix("read \(total), produced \(total),") },
+                "\(feed.standardOutputLines)")
             #expect(proxy.statistics.resetByCut > 0, "the cut met no live connection")
-            #expect(!Self.brokerWarnings(duringCut, address: servers).isEmpty, "no warning naming \(servers) while cut: \(duringCut.suffix(5))")
+            #expect(
+                !Self.brokerWarnings(duringCut, address: servers).isEmpty,
+                "no warning naming \(servers) while cut: \(duringCut.suffix(5))")
             #expect(Set(counts.keys) == Set((0..<total).map { "f\($0)" }), "missing: \(total - counts.count) documents")
-            #expect(counts.values.allSatisfy { $0 == 1 }, "counted raw more than once: \(counts.filter { $0.value != 1 }.count) documents")
+            #expect(
+                counts.values.allSatisfy { $0 == 1 },
+                "counted raw more than once: \(counts.filter { $0.value != 1 }.count) documents")
         }
     }
 
@@ -150,7 +181,10 @@ struct NetworkCutTests {
         try await withProxiedBroker { proxy, _, servers in
             let prefix = "cut-timeout"
             let feed = try BackgroundCommand(
-                ["feed", "--bootstrap-servers", servers, "--topic-prefix", prefix, "--kafka-property", "message.timeout.ms=5000", "-"],
+                [
+                    "feed", "--bootstrap-servers", servers, "--topic-prefix", prefix, "--kafka-property",
+                    "message.timeout.ms=5000", "-",
+                ],
                 standardInput: true)
             defer { feed.kill() }
             try feed.writeInput(Self.feedLines(0..<100))
@@ -167,9 +201,13 @@ struct NetworkCutTests {
             let errors = feed.standardErrorLines.filter { $0.hasPrefix("error: ") }
             print("feed under a blackhole cut: exit \(exitCode) after \(exitedAfter); \(errors)")
             #expect(exitCode == 69)
-            #expect(errors.count == 1 && errors[0].contains(servers), "the error does not name \(servers): \(feed.standardErrorLines.suffix(5))")
+            #expect(
+                errors.count == 1 && errors[0].contains(servers),
+                "the error does not name \(servers): \(feed.standardErrorLines.suffix(5))")
             let counts = try Self.rawCounts(servers: servers, prefix: prefix)
-            #expect(Set(counts.keys) == Set((0..<100).map { "f\($0)" }) && counts.values.allSatisfy { $0 == 1 }, "raw records after the failed run: \(counts.count)")
+            #expect(
+                Set(counts.keys) == Set((0..<100).map { "f\($0)" }) && counts.values.allSatisfy { $0 == 1 },
+                "raw records after the failed run: \(counts.count)")
         }
     }
 }

@@ -10,15 +10,26 @@ import Tokenization
 @Suite(.serialized)
 struct ScoreCommandTests {
     static let documents: [(id: String, text: String)] = [
-        ("gsm8k", "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?"),
-        ("math", #"Find all real numbers $x$ such that $\frac{x^2 - 4}{x - 2} = \sqrt{x + 7}$, and prove that no other solution exists. What is the sum of all such $x$?"#),
-        ("prose", "The village sits at the edge of a quiet valley. In spring the orchards bloom, and visitors walk along the old stone paths to the chapel, where a small museum tells the story of the families who lived there."),
+        (
+            "gsm8k",
+            "Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did Natalia sell altogether in April and May?"
+        ),
+        (
+            "math",
+            #"Find all real numbers $x$ such that $\frac{x^2 - 4}{x - 2} = \sqrt{x + 7}$, and prove that no other solution exists. What is the sum of all such $x$?"#
+        ),
+        (
+            "prose",
+            "The village sits at the edge of a quiet valley. In spring the orchards bloom, and visitors walk along the old stone paths to the chapel, where a small museum tells the story of the families who lived there."
+        ),
     ]
 
     static func writeCorpus() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("score-\(UUID()).jsonl").path
         let lines = try documents.map { document in
-            String(decoding: try JSONSerialization.data(withJSONObject: ["id": document.id, "text": document.text]), as: UTF8.self)
+            String(
+                decoding: try JSONSerialization.data(withJSONObject: ["id": document.id, "text": document.text]),
+                as: UTF8.self)
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -45,7 +56,8 @@ struct ScoreCommandTests {
         let file = try GGUFFile(path: model)
         let estimator = DifficultyEstimator(
             backend: engine, tokenizer: tokenizer,
-            chatTemplate: ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: tokenizer.vocabulary))
+            chatTemplate: ChatTemplate(
+                templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: tokenizer.vocabulary))
         let weights = DifficultyWeights.forGenerator(fileName: "SmolLM2-135M-Instruct.Q4_1.gguf", sha256: nil)
         #expect(weights.fittedForGenerator)
         let scorer = DifficultyScorer(weights: weights.weights)

@@ -30,7 +30,8 @@ extension ModelTests {
         @Test
         func chunkedLongPromptsEqualOnePassPrefill() async throws {
             let whole = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
-            let chunked = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024, maxBatchTokens: 37))
+            let chunked = InferenceEngine(
+                configuration: InferenceConfiguration(contextTokens: 1024, maxBatchTokens: 37))
             try await chunked.load(path: try TestPaths.modelPath(TestPaths.smolLM2))
             let text = String(repeating: "The river carries silt to the delta, where it settles in layers. ", count: 8)
             let requests = (0..<3).map {
@@ -87,9 +88,12 @@ extension ModelTests {
         func sampledGenerationIsReproducibleFromTheSeed() async throws {
             let engine = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
             let sampling = SamplingParameters(temperature: 0.9, topK: 40, topP: 0.95, minP: 0.05, seed: 1234)
-            let request = GenerationRequest(id: "r", prompt: .text("Once upon a time"), maxNewTokens: 24, sampling: sampling)
+            let request = GenerationRequest(
+                id: "r", prompt: .text("Once upon a time"), maxNewTokens: 24, sampling: sampling)
             let a = try await engine.generateAll([request])[0]
-            let b = try await engine.generateAll([request, GenerationRequest(id: "other", prompt: .text("Hi"), maxNewTokens: 5)])[0]
+            let b = try await engine.generateAll([
+                request, GenerationRequest(id: "other", prompt: .text("Hi"), maxNewTokens: 5),
+            ])[0]
             #expect(a.tokens == b.tokens)
         }
     }

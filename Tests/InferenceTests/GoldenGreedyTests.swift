@@ -24,7 +24,8 @@ extension ModelTests {
             let requests = try prompts.map { prompt in
                 let expected = try #require(prompt["generated_tokens"] as? [Int])
                 return GenerationRequest(
-                    id: try #require(prompt["id"] as? String), prompt: .tokens(try #require(prompt["prompt_tokens"] as? [Int])),
+                    id: try #require(prompt["id"] as? String),
+                    prompt: .tokens(try #require(prompt["prompt_tokens"] as? [Int])),
                     maxNewTokens: expected.count)
             }
             let results = try await engine.generateAll(requests)
@@ -33,7 +34,9 @@ extension ModelTests {
             for (prompt, result) in zip(prompts, results) {
                 let expected = prompt["generated_tokens"] as! [Int]
                 let steps = prompt["steps"] as! [[String: Any]]
-                guard let step = zip(result.tokens, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset
+                guard
+                    let step = zip(result.tokens, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?
+                        .offset
                 else {
                     #expect(result.tokens == expected, "\(model) \(result.id): lengths differ")
                     if result.tokens == expected { fullMatches += 1 }
@@ -43,10 +46,15 @@ extension ModelTests {
                 let gap = (steps[step]["top1_top2_gap"] as! NSNumber).doubleValue
                 let top5 = (steps[step]["top5"] as! [Any]).idValuePairs.map(\.0)
                 notes.append("\(result.id): differs at step \(step) (golden gap \(String(format: "%.4f", gap)))")
-                #expect(gap < Self.margin, "\(model) \(result.id): differs at step \(step) where llama.cpp's gap is \(gap)")
-                #expect(top5.contains(result.tokens[step]), "\(model) \(result.id): token \(result.tokens[step]) not in golden top-5")
+                #expect(
+                    gap < Self.margin, "\(model) \(result.id): differs at step \(step) where llama.cpp's gap is \(gap)")
+                #expect(
+                    top5.contains(result.tokens[step]),
+                    "\(model) \(result.id): token \(result.tokens[step]) not in golden top-5")
             }
-            print("\(model): greedy \(fullMatches)/\(prompts.count) prompts identical for all steps; \(notes.joined(separator: "; "))")
+            print(
+                "\(model): greedy \(fullMatches)/\(prompts.count) prompts identical for all steps; \(notes.joined(separator: "; "))"
+            )
         }
     }
 }

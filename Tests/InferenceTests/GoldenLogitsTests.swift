@@ -36,9 +36,13 @@ extension ModelTests {
                 #expect(actual.count == expected.count)
                 for (a, e) in zip(actual, expected) { worstPrompt = max(worstPrompt, abs(Double(a) - e)) }
             }
-            print("\(model): top-100 logits max diff \(worstLogit), logprob max diff \(worstLogProbability), prompt logprob max diff \(worstPrompt)")
-            #expect(worstLogProbability < Self.logProbabilityTolerance, "\(model): logprob max diff \(worstLogProbability)")
-            #expect(worstPrompt < Self.promptLogProbabilityTolerance, "\(model): prompt logprob max diff \(worstPrompt)")
+            print(
+                "\(model): top-100 logits max diff \(worstLogit), logprob max diff \(worstLogProbability), prompt logprob max diff \(worstPrompt)"
+            )
+            #expect(
+                worstLogProbability < Self.logProbabilityTolerance, "\(model): logprob max diff \(worstLogProbability)")
+            #expect(
+                worstPrompt < Self.promptLogProbabilityTolerance, "\(model): prompt logprob max diff \(worstPrompt)")
         }
     }
 }

@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test func penaltiesLookOnlyAtTheWindow() {
-        let sampler = Sampler(parameters: SamplingParameters(temperature: 1, presencePenalty: 1, penaltyWindowTokens: 2))
+        let sampler = Sampler(
+            parameters: SamplingParameters(temperature: 1, presencePenalty: 1, penaltyWindowTokens: 2))
         var logits: [Float] = [0, 0, 0]
         sampler.applyPenalties(to: &logits, history: [0, 1, 2])
         #expect(logits == [0, -1, -1])

@@ -69,7 +69,8 @@ struct SamplerTests {
             for parameters in [
                 SamplingParameters(temperature: 0.6, topP: 0.9), SamplingParameters(temperature: 1, topP: 0.5),
                 SamplingParameters(temperature: 1, topK: 40), SamplingParameters(temperature: 1, topK: 40, topP: 0.8),
-                SamplingParameters(temperature: 1, minP: 0.05), SamplingParameters(temperature: 1, topP: 0.95, minP: 0.1),
+                SamplingParameters(temperature: 1, minP: 0.05),
+                SamplingParameters(temperature: 1, topP: 0.95, minP: 0.1),
             ] {
                 let ids = logits.withUnsafeBufferPointer { Sampler(parameters: parameters).candidates($0).map(\.id) }
                 #expect(ids == Self.referenceCandidateIDs(logits, parameters), "scale \(scale), \(parameters)")

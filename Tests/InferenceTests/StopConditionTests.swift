@@ -11,7 +11,8 @@ extension ModelTests {
         func stopStringSpanningTokensEndsGenerationAndIsRemoved() async throws {
             let engine = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
             let prompt = GenerationRequest.Prompt.text("The capital of France is")
-            let free = try await engine.generateAll([GenerationRequest(id: "free", prompt: prompt, maxNewTokens: 24)])[0]
+            let free = try await engine.generateAll([GenerationRequest(id: "free", prompt: prompt, maxNewTokens: 24)])[
+                0]
             let tokenizer = try #require(await engine.tokenizer)
             // A stop string made of the end of token 2 and the start of token 3.
             let piece2 = tokenizer.decode([free.tokens[1]]), piece3 = tokenizer.decode([free.tokens[2]])
@@ -30,7 +31,9 @@ extension ModelTests {
         func endOfGenerationTokenEndsWithEog() async throws {
             let engine = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
             let prompt = "<|im_start|>user\nSay hi.<|im_end|>\n<|im_start|>assistant\n"
-            let result = try await engine.generateAll([GenerationRequest(id: "chat", prompt: .text(prompt), maxNewTokens: 64)])[0]
+            let result = try await engine.generateAll([
+                GenerationRequest(id: "chat", prompt: .text(prompt), maxNewTokens: 64)
+            ])[0]
             #expect(result.finishReason == .eog)
             let tokenizer = try #require(await engine.tokenizer)
             #expect(tokenizer.isEndOfGeneration(try #require(result.tokens.last)))
@@ -41,7 +44,8 @@ extension ModelTests {
         func maxNewTokensEndsWithLength() async throws {
             let engine = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
             let result = try await engine.generateAll([
-                GenerationRequest(id: "l", prompt: .text("Once upon a time"), maxNewTokens: 5, stopAtEndOfGeneration: false)
+                GenerationRequest(
+                    id: "l", prompt: .text("Once upon a time"), maxNewTokens: 5, stopAtEndOfGeneration: false)
             ])[0]
             #expect(result.finishReason == .length)
             #expect(result.tokens.count == 5)

@@ -14,7 +14,9 @@ struct BrokerProfileTests {
         #expect(consumer.client.profile == .cluster)
         #expect(consumer.properties["session.timeout.ms"] == "45000")
         #expect(consumer.properties["heartbeat.interval.ms"] == "3000")
-        #expect(try #require(Int(consumer.properties["session.timeout.ms"] ?? "")) >= Self.apacheKafkaMinimumSessionMilliseconds)
+        #expect(
+            try #require(Int(consumer.properties["session.timeout.ms"] ?? ""))
+                >= Self.apacheKafkaMinimumSessionMilliseconds)
         try consumer.validate()
     }
 
@@ -29,9 +31,12 @@ struct BrokerProfileTests {
             #expect(properties["socket.timeout.ms"] == nil)
             #expect(properties["message.timeout.ms"] == nil)
         }
-        let embedded = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:19092", profile: .embedded, requestTimeout: .seconds(2))
+        let embedded = KafkaClientConfiguration(
+            bootstrapServers: "127.0.0.1:19092", profile: .embedded, requestTimeout: .seconds(2))
         #expect(KafkaConsumerConfiguration(client: embedded, groupID: "g").properties["socket.timeout.ms"] == "2000")
-        #expect(KafkaProducerConfiguration(client: cluster, deliveryTimeout: .seconds(5)).properties["message.timeout.ms"] == "5000")
+        #expect(
+            KafkaProducerConfiguration(client: cluster, deliveryTimeout: .seconds(5)).properties["message.timeout.ms"]
+                == "5000")
     }
 
     @Test func theEmbeddedProfileGetsTheFastJoinTimings() throws {
@@ -70,7 +75,8 @@ struct BrokerProfileTests {
         #expect(KafkaClientConfiguration.BrokerProfile.cluster.topicReplicationFactor == -1)
         #expect(KafkaClientConfiguration.BrokerProfile.embedded.topicReplicationFactor == 1)
         try await withBroker { servers in
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .cluster), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .cluster), logger: TestLogging.logger)
             let created = try admin.createTopics(["replication-check"], partitions: 2)
             #expect(created == ["replication-check"])
             #expect(try admin.metadata().topics.first { $0.name == "replication-check" }?.partitions.count == 2)

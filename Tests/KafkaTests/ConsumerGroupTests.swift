@@ -11,12 +11,15 @@ struct ConsumerGroupTests {
         var processed: [String] = []
         init(servers: String, group: String, topic: String) throws {
             consumer = try KafkaConsumer(
-                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: group), logger: TestLogging.logger)
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: group),
+                logger: TestLogging.logger)
             try consumer!.subscribe([topic])
         }
 
         func step() throws {
-            guard let consumer, case .message(let message)? = try consumer.poll(timeout: .milliseconds(20)) else { return }
+            guard let consumer, case .message(let message)? = try consumer.poll(timeout: .milliseconds(20)) else {
+                return
+            }
             processed.append(String(decoding: message.value, as: UTF8.self))
             try consumer.commit([message.nextOffset])
         }
@@ -47,13 +50,20 @@ struct ConsumerGroupTests {
             try second.step()
             firstPartitions = try first.consumer!.assignment()
             secondPartitions = try second.consumer!.assignment()
-            if !firstPartitions.isEmpty, !secondPartitions.isEmpty, firstPartitions.count + secondPartitions.count == 4 { break }
+            if !firstPartitions.isEmpty, !secondPartitions.isEmpty, firstPartitions.count + secondPartitions.count == 4
+            {
+                break
+            }
         }
         #expect(firstPartitions.count == 2 && secondPartitions.count == 2)
         #expect(Set(firstPartitions).isDisjoint(with: secondPartitions))
 
-        let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
-        for index in 0..<400 { try producer.send(topic: topic, partition: Int32(index % 4), key: nil, value: Array("record-\(index)".utf8)) }
+        let producer = try KafkaProducer(
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+            logger: TestLogging.logger)
+        for index in 0..<400 {
+            try producer.send(topic: topic, partition: Int32(index % 4), key: nil, value: Array("record-\(index)".utf8))
+        }
         try producer.flush(timeout: .seconds(10))
         producer.close()
 

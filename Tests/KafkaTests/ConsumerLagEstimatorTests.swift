@@ -58,7 +58,8 @@ struct ConsumerLagEstimatorTests {
     /// Commits `offset` for partition 0 as a member of `group` would.
     static func commit(group: String, topic: String, offset: Int64, servers: String) throws {
         let member = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: group), logger: TestLogging.logger)
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: group),
+            logger: TestLogging.logger)
         defer { member.close() }
         try member.commit([KafkaPartitionOffset(topic: topic, partition: 0, offset: offset)])
     }

@@ -16,7 +16,8 @@ struct KafkaRoundTripTests {
         try await withBroker { servers in
             try await withTestTopic(bootstrapServers: servers, partitions: 2) { topic in
                 let producer = try KafkaProducer(
-                    configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+                    configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                    logger: TestLogging.logger)
                 for index in 0..<50 {
                     try producer.send(
                         topic: topic, key: Array("key-\(index)".utf8), value: Array("value-\(index)".utf8),
@@ -37,7 +38,9 @@ struct KafkaRoundTripTests {
                 #expect(keyed.allSatisfy { $0.header("schema") == "test/1" })
                 for message in keyed {
                     let key = String(decoding: message.key!, as: UTF8.self)
-                    #expect(String(decoding: message.value, as: UTF8.self) == key.replacingOccurrences(of: "key", with: "value"))
+                    #expect(
+                        String(decoding: message.value, as: UTF8.self)
+                            == key.replacingOccurrences(of: "key", with: "value"))
                 }
             }
         }
@@ -47,12 +50,16 @@ struct KafkaRoundTripTests {
         try await withBroker { servers in
             try await withTestTopic(bootstrapServers: servers, partitions: 3) { topic in
                 let producer = try KafkaProducer(
-                    configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
-                for index in 0..<30 { try producer.send(topic: topic, partition: Int32(index % 3), key: nil, value: [UInt8(index)]) }
+                    configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                    logger: TestLogging.logger)
+                for index in 0..<30 {
+                    try producer.send(topic: topic, partition: Int32(index % 3), key: nil, value: [UInt8(index)])
+                }
                 try producer.send(topic: topic, partition: 0, key: nil, value: [99])
                 try producer.flush(timeout: .seconds(10))
                 producer.close()
-                let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+                let admin = try KafkaAdmin(
+                    configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
                 let counts = try admin.countRecords(topic: topic)
                 #expect(counts.map(\.records) == [11, 10, 10])
                 #expect(counts.map(\.endOffset) == [11, 10, 10])
@@ -64,7 +71,8 @@ struct KafkaRoundTripTests {
     @Test func unreachableBrokerFailsWithinTheRequestTimeout() throws {
         let port = EmbeddedBroker.freePort()
         let admin = try KafkaAdmin(
-            configuration: .init(bootstrapServers: "127.0.0.1:\(port)", profile: .embedded, requestTimeout: .seconds(1)),
+            configuration: .init(
+                bootstrapServers: "127.0.0.1:\(port)", profile: .embedded, requestTimeout: .seconds(1)),
             logger: TestLogging.logger)
         let error = #expect(throws: KafkaError.self) { try admin.metadata() }
         #expect(error?.code == .brokerUnreachable)
@@ -80,4 +88,3 @@ struct KafkaRoundTripTests {
         #expect(error?.message.contains("no.such.property") == true)
     }
 }
-

@@ -8,10 +8,12 @@ import ThinkStreamTesting
     @Test func saslOverTLSMapsToLibrdkafkaProperties() {
         let security = KafkaSecurity(
             sasl: (.scramSHA512, "ingest", "s3cret"), tls: true, caLocation: "/etc/ca.pem", verifyHostName: false)
-        #expect(security.properties == [
-            "security.protocol": "sasl_ssl", "sasl.mechanisms": "SCRAM-SHA-512", "sasl.username": "ingest",
-            "sasl.password": "s3cret", "ssl.ca.location": "/etc/ca.pem", "ssl.endpoint.identification.algorithm": "none",
-        ])
+        #expect(
+            security.properties == [
+                "security.protocol": "sasl_ssl", "sasl.mechanisms": "SCRAM-SHA-512", "sasl.username": "ingest",
+                "sasl.password": "s3cret", "ssl.ca.location": "/etc/ca.pem",
+                "ssl.endpoint.identification.algorithm": "none",
+            ])
         #expect(KafkaSecurity(sasl: (.plain, "u", "p")).properties["security.protocol"] == "sasl_plaintext")
         #expect(KafkaSecurity.plaintext.properties == ["security.protocol": "plaintext"])
     }
@@ -27,24 +29,31 @@ struct TLSTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let certificate = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
-        #expect(try run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ]).terminationStatus == 0)
+        #expect(
+            try run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                ]
+            ).terminationStatus == 0)
 
         var broker = try EmbeddedBroker(port: EmbeddedBroker.freePort(), stateDirectory: folder.path)
         let tlsPort = EmbeddedBroker.freePort()
         broker.advertisedPort = tlsPort
         try broker.start(logger: TestLogging.logger)
         defer { broker.stop() }
-        let terminator = try run("/usr/bin/socat", [
-            "OPENSSL-LISTEN:\(tlsPort),bind=127.0.0.1,reuseaddr,fork,cert=\(certificate),key=\(key),verify=0",
-            "TCP:127.0.0.1:\(broker.port)",
-        ], wait: false)
+        let terminator = try run(
+            "/usr/bin/socat",
+            [
+                "OPENSSL-LISTEN:\(tlsPort),bind=127.0.0.1,reuseaddr,fork,cert=\(certificate),key=\(key),verify=0",
+                "TCP:127.0.0.1:\(broker.port)",
+            ], wait: false)
         defer { terminator.terminate() }
 
         let secure = KafkaClientConfiguration(
-            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, security: KafkaSecurity(tls: true, caLocation: certificate),
+            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded,
+            security: KafkaSecurity(tls: true, caLocation: certificate),
             requestTimeout: .seconds(5))
         let admin = try KafkaAdmin(configuration: secure, logger: TestLogging.logger)
         var ready = false
@@ -60,14 +69,20 @@ struct TLSTests {
         producer.close()
         #expect(producer.deliveryTally.delivered == 1)
 
-        let plaintext = KafkaClientConfiguration(bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, requestTimeout: .seconds(2))
-        let error = #expect(throws: KafkaError.self) { try KafkaAdmin(configuration: plaintext, logger: TestLogging.logger).metadata() }
+        let plaintext = KafkaClientConfiguration(
+            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, requestTimeout: .seconds(2))
+        let error = #expect(throws: KafkaError.self) {
+            try KafkaAdmin(configuration: plaintext, logger: TestLogging.logger).metadata()
+        }
         #expect(error?.code == .brokerUnreachable)
 
         let untrusted = KafkaClientConfiguration(
-            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded, security: KafkaSecurity(tls: true, caLocation: "/dev/null"),
+            bootstrapServers: "127.0.0.1:\(tlsPort)", profile: .embedded,
+            security: KafkaSecurity(tls: true, caLocation: "/dev/null"),
             requestTimeout: .seconds(2))
-        #expect(throws: KafkaError.self) { try KafkaAdmin(configuration: untrusted, logger: TestLogging.logger).metadata() }
+        #expect(throws: KafkaError.self) {
+            try KafkaAdmin(configuration: untrusted, logger: TestLogging.logger).metadata()
+        }
     }
 
     @discardableResult

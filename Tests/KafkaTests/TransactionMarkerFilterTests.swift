@@ -6,10 +6,13 @@ import Testing
         _ offset: Int64, partition: Int32 = 0, transaction: String? = nil, end: String? = nil, timestamp: Int64 = 1_000
     ) -> KafkaMessage {
         var headers: [KafkaHeader] = []
-        if let transaction { headers.append(.init(name: TransactionMarkerFilter.transactionHeader, string: transaction)) }
+        if let transaction {
+            headers.append(.init(name: TransactionMarkerFilter.transactionHeader, string: transaction))
+        }
         if let end { headers.append(.init(name: TransactionMarkerFilter.endMarkerHeader, string: end)) }
         return KafkaMessage(
-            topic: "t", partition: partition, offset: offset, key: nil, value: Array("r\(offset)".utf8), headers: headers,
+            topic: "t", partition: partition, offset: offset, key: nil, value: Array("r\(offset)".utf8),
+            headers: headers,
             timestampMilliseconds: timestamp)
     }
 

@@ -15,16 +15,24 @@ struct TransactionTests {
 
     private func abortThenCommit(servers: String, topic: String) throws {
         let producer = try KafkaProducer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), transactionalID: "tx-\(UUID().uuidString.prefix(8))"),
+            configuration: .init(
+                client: .init(bootstrapServers: servers, profile: .embedded),
+                transactionalID: "tx-\(UUID().uuidString.prefix(8))"),
             logger: TestLogging.logger)
         defer { producer.close() }
         try producer.initTransactions()
         try producer.beginTransaction()
-        for index in 0..<4 { try producer.send(topic: topic, partition: Int32(index % 2), key: nil, value: Array("aborted-\(index)".utf8)) }
+        for index in 0..<4 {
+            try producer.send(
+                topic: topic, partition: Int32(index % 2), key: nil, value: Array("aborted-\(index)".utf8))
+        }
         try producer.flush(timeout: .seconds(10))
         try producer.abortTransaction()
         try producer.beginTransaction()
-        for index in 0..<2 { try producer.send(topic: topic, partition: Int32(index % 2), key: nil, value: Array("committed-\(index)".utf8)) }
+        for index in 0..<2 {
+            try producer.send(
+                topic: topic, partition: Int32(index % 2), key: nil, value: Array("committed-\(index)".utf8))
+        }
         try producer.commitTransaction()
 
         let committedView = try read(servers: servers, topic: topic, isolation: .readCommitted, atLeast: 2)
@@ -38,7 +46,8 @@ struct TransactionTests {
         #expect(rawView.filter { $0.isEmpty }.count == 2)
 
         // Counting tells the markers apart: `topics` must not show 2 committed records as 4.
-        let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+        let admin = try KafkaAdmin(
+            configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
         let counts = try admin.countRecords(topic: topic)
         #expect(counts.map(\.transactionMarkers) == [1, 1])
         #expect(counts.reduce(0) { $0 + $1.records } == rawView.count - 2)
@@ -48,7 +57,9 @@ struct TransactionTests {
         servers: String, topic: String, isolation: KafkaConsumerConfiguration.IsolationLevel, atLeast expected: Int
     ) throws -> [String] {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "view-\(UUID())", isolationLevel: isolation),
+            configuration: .init(
+                client: .init(bootstrapServers: servers, profile: .embedded), groupID: "view-\(UUID())",
+                isolationLevel: isolation),
             logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe([topic])

@@ -37,7 +37,8 @@ enum CommandRunner {
         process.executableURL = FixturePaths.thinkstreamExecutable
         process.arguments = arguments
         process.environment = FixturePaths.childEnvironment(
-            base: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("THINKSTREAM_") }, explicit: environment)
+            base: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("THINKSTREAM_") },
+            explicit: environment)
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdout)

@@ -32,7 +32,9 @@ struct ComposeSmokeTests {
     /// `${NAME:-default}` → default (the variables are unset here).
     static func expand(_ text: String) -> String {
         var result = text
-        while let start = result.range(of: "${"), let end = result.range(of: "}", range: start.upperBound..<result.endIndex) {
+        while let start = result.range(of: "${"),
+            let end = result.range(of: "}", range: start.upperBound..<result.endIndex)
+        {
             let inner = result[start.upperBound..<end.lowerBound]
             let fallback = inner.range(of: ":-").map { String(inner[$0.upperBound...]) } ?? ""
             result.replaceSubrange(start.lowerBound..<end.upperBound, with: fallback)
@@ -45,12 +47,15 @@ struct ComposeSmokeTests {
         let root = try #require(try Yams.load(yaml: text) as? [String: Any])
         let services = try #require(root["services"] as? [String: Any])
         return services.keys.sorted().compactMap { name -> Service? in
-            guard let service = services[name] as? [String: Any], (service["image"] as? String) == "thinkstream:latest" else { return nil }
+            guard let service = services[name] as? [String: Any], (service["image"] as? String) == "thinkstream:latest"
+            else { return nil }
             let environment = (service["environment"] as? [String: Any] ?? [:]).mapValues { expand("\($0)") }
             let volumes = (service["volumes"] as? [String] ?? []).map { entry -> (String, String?) in
                 let parts = expand(entry).split(separator: ":").map(String.init)
                 let isBind = parts[0].hasPrefix(".") || parts[0].hasPrefix("/")
-                return (parts[1], isBind ? composeDirectory.appendingPathComponent(parts[0]).standardizedFileURL.path : nil)
+                return (
+                    parts[1], isBind ? composeDirectory.appendingPathComponent(parts[0]).standardizedFileURL.path : nil
+                )
             }
             let healthTest = (service["healthcheck"] as? [String: Any])?["test"] as? [String]
             return Service(
@@ -66,7 +71,8 @@ struct ComposeSmokeTests {
         var home: URL { root.appendingPathComponent("home/thinkstream") }
 
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("compose-\(UUID().uuidString.prefix(8))")
+            root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "compose-\(UUID().uuidString.prefix(8))")
             let manager = FileManager.default
             for folder in ["usr/local/bin", "usr/local/lib/thinkstream", "home/thinkstream"] {
                 try manager.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
@@ -74,7 +80,8 @@ struct ComposeSmokeTests {
             try manager.copyItem(at: FixturePaths.thinkstreamExecutable, to: binary)
             try manager.createSymbolicLink(
                 at: root.appendingPathComponent("usr/local/lib/thinkstream/librdkafka.so.1"),
-                withDestinationURL: FixturePaths.packageRoot.appendingPathComponent(".deps/lib/librdkafka.so.1").resolvingSymlinksInPath())
+                withDestinationURL: FixturePaths.packageRoot.appendingPathComponent(".deps/lib/librdkafka.so.1")
+                    .resolvingSymlinksInPath())
         }
 
         /// Mounts a service's volumes: host folders linked at their container paths, named volumes as empty folders.
@@ -82,9 +89,11 @@ struct ComposeSmokeTests {
             for (target, source) in volumes {
                 let path = root.appendingPathComponent(String(target.dropFirst()))
                 guard !FileManager.default.fileExists(atPath: path.path) else { continue }
-                try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
                 if let source {
-                    try FileManager.default.createSymbolicLink(at: path, withDestinationURL: URL(fileURLWithPath: source))
+                    try FileManager.default.createSymbolicLink(
+                        at: path, withDestinationURL: URL(fileURLWithPath: source))
                 } else {
                     try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
                 }
@@ -119,12 +128,14 @@ struct ComposeSmokeTests {
     /// Docker sends them, hold every file `Package.swift` declares (SwiftPM loads the package there as `swift build`
     /// in the image would; a target folder left out fails it, as `Benchmarks/` and `scripts/` once did).
     @Test func theBuildStagesCopiesHoldEveryTargetThePackageDeclares() throws {
-        let dockerfile = try String(contentsOf: Self.composeDirectory.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let dockerfile = try String(
+            contentsOf: Self.composeDirectory.appendingPathComponent("Dockerfile"), encoding: .utf8)
         let buildStage = try #require(dockerfile.components(separatedBy: "\nFROM ").first { $0.contains(" AS build") })
         let copies = buildStage.split(separator: "\n").filter { $0.hasPrefix("COPY ") && !$0.contains("--from") }
             .map { $0.split(separator: " ").dropFirst().dropLast().map(String.init) }.flatMap { $0 }
         #expect(copies.contains("Package.swift") && copies.contains("Sources"))
-        let context = FileManager.default.temporaryDirectory.appendingPathComponent("docker-context-\(UUID().uuidString.prefix(8))")
+        let context = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "docker-context-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: context) }
         for path in copies {
@@ -156,14 +167,17 @@ struct ComposeSmokeTests {
         }
         let arguments = service.command.map { portMap[$0] ?? tree.translate($0, volumes: service.volumes) }
         var environment = service.environment.mapValues { portMap[$0] ?? tree.translate($0, volumes: service.volumes) }
-        #expect(environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092", "\(service.name) is pointed at the compose broker")
+        #expect(
+            environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092",
+            "\(service.name) is pointed at the compose broker")
         environment["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS"] = servers
         environment["THINKSTREAM_KAFKA_PROFILE"] = "embedded"
         environment["PATH"] = "/usr/local/bin:/usr/bin:/bin"
         environment["HOME"] = tree.home.path
         environment["OPENBLAS_CORETYPE"] = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "Haswell"
         let process = try BackgroundCommand(
-            arguments, environment: environment, inheritEnvironment: false, executable: tree.binary, workingDirectory: tree.home)
+            arguments, environment: environment, inheritEnvironment: false, executable: tree.binary,
+            workingDirectory: tree.home)
         if service.isJob {
             let status = await process.waitForExit(timeout: .seconds(120))
             #expect(status == 0, "\(service.name) exited \(status): \(process.standardErrorLines.suffix(5))")
@@ -173,13 +187,16 @@ struct ComposeSmokeTests {
         let deadline = ContinuousClock.now + .seconds(240)
         var healthy = false
         while !healthy, process.isRunning, ContinuousClock.now < deadline {
-            if let (_, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 {
+            if let (_, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
                 healthy = true
             } else {
                 try await Task.sleep(for: .milliseconds(250))
             }
         }
-        #expect(healthy, "\(service.name) never passed its health check \(url): \(process.standardErrorLines.suffix(8))")
+        #expect(
+            healthy, "\(service.name) never passed its health check \(url): \(process.standardErrorLines.suffix(8))")
         let status = await process.terminate(timeout: .seconds(60))
         #expect(status != 137, "\(service.name) did not stop on SIGTERM within 60 s")
     }

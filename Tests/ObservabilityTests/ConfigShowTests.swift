@@ -81,18 +81,25 @@ struct ConfigShowTests {
                 """)
             defer { try? FileManager.default.removeItem(at: file) }
             let entries = try Self.show(["--config", file.path])
-            #expect(entries["kafka.bootstrapServers"]?.value == servers && entries["kafka.bootstrapServers"]?.source == "file")
+            #expect(
+                entries["kafka.bootstrapServers"]?.value == servers
+                    && entries["kafka.bootstrapServers"]?.source == "file")
             #expect(entries["topics.prefix"]?.value == "fromfile")
             let topics = try CommandRunner.run(["topics", "--create", "--config", file.path], timeout: .seconds(60))
             #expect(topics.status == 0, "\(topics.stderr)")
             #expect(topics.stdout.contains("fromfile.raw: 0 records"), "\(topics.stdout)")
 
-            let unreachable = ["THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "THINKSTREAM_KAFKA_REQUEST_TIMEOUT": "2"]
+            let unreachable = [
+                "THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "THINKSTREAM_KAFKA_REQUEST_TIMEOUT": "2",
+            ]
             let shown = try Self.show(["--config", file.path], environment: unreachable)
             #expect(shown["kafka.bootstrapServers"]?.value == "127.0.0.1:1")
             #expect(shown["kafka.bootstrapServers"]?.source == "env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS")
-            let refused = try CommandRunner.run(["topics", "--config", file.path], environment: unreachable, timeout: .seconds(60))
-            #expect(refused.status == 69, "the environment's broker wins over the file's, as config show says: \(refused.stderr)")
+            let refused = try CommandRunner.run(
+                ["topics", "--config", file.path], environment: unreachable, timeout: .seconds(60))
+            #expect(
+                refused.status == 69,
+                "the environment's broker wins over the file's, as config show says: \(refused.stderr)")
             #expect(refused.stderr.contains("127.0.0.1:1"), "\(refused.stderr)")
         }
     }
@@ -129,7 +136,9 @@ struct ConfigShowTests {
         #expect(entries["kafka.saslPassword"]?.source == "env THINKSTREAM_KAFKA_SASL_PASSWORD")
         #expect(entries["kafka.librdkafka.sasl.password"]?.value == "******")
         #expect(entries["kafka.librdkafka.sasl.password"]?.source == "env THINKSTREAM_KAFKA_LIBRDKAFKA_SASL_PASSWORD")
-        for key in ["ssl.key.password", "ssl.key.pem", "sasl.oauthbearer.config", "ssl.keystore.password", "client.secret"] {
+        for key in [
+            "ssl.key.password", "ssl.key.pem", "sasl.oauthbearer.config", "ssl.keystore.password", "client.secret",
+        ] {
             #expect(entries["kafka.librdkafka.\(key)"]?.value == "******", "\(key)")
         }
         #expect(entries["serve.apiSecret"]?.value == "******")
@@ -137,11 +146,14 @@ struct ConfigShowTests {
     }
 
     @Test func aSecretOnTheCommandLineIsRefusedWithoutEchoingIt() throws {
-        for command in [["config", "show"], ["topics", "--bootstrap-servers", "127.0.0.1:1", "--request-timeout", "1"]] {
+        for command in [
+            ["config", "show"], ["topics", "--bootstrap-servers", "127.0.0.1:1", "--request-timeout", "1"],
+        ] {
             let result = try CommandRunner.run(
                 command + ["--kafka-property", "ssl.key.password=argv-key-password"], timeout: .seconds(30))
             #expect(result.status == 64, "\(command): \(result.stderr)")
-            #expect(result.stderr.contains("THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD"), "\(command): \(result.stderr)")
+            #expect(
+                result.stderr.contains("THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD"), "\(command): \(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains("argv-key-password"), "\(command) echoed the secret")
         }
     }
@@ -149,7 +161,8 @@ struct ConfigShowTests {
     @Test func aRefusedSecretPropertyIsNamedButItsValueIsNot() throws {
         let result = try CommandRunner.run(
             ["topics", "--bootstrap-servers", "127.0.0.1:1", "--request-timeout", "1"],
-            environment: ["THINKSTREAM_KAFKA_LIBRDKAFKA_NO_SUCH_PASSWORD": "env-unknown-password"], timeout: .seconds(30))
+            environment: ["THINKSTREAM_KAFKA_LIBRDKAFKA_NO_SUCH_PASSWORD": "env-unknown-password"],
+            timeout: .seconds(30))
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains("no.such.password=******"), "\(result.stderr)")
         #expect(!(result.stdout + result.stderr).contains("env-unknown-password"))

@@ -97,7 +97,8 @@ struct DashboardBrowserTests {
                     #"<td class="count">1</td>"#) == true)
             try DashboardPageExpectations.expectPageShows(events, in: dom)
             for (reason, count) in synthetic.augmentDeadLetters {
-                let published = augmentLast.counter("thinkstream_augment_dead_letters_total", labels: ["reason": reason])
+                let published = augmentLast.counter(
+                    "thinkstream_augment_dead_letters_total", labels: ["reason": reason])
                 #expect(published == count, "\(reason)")
             }
             let trained = synthetic.trainedSamplesByLevel.values.reduce(0, +)
@@ -120,7 +121,8 @@ struct DashboardBrowserTests {
     @Test func topOncePrintsTheOverviewTheTopicHolds() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "top-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
             let synthetic = try await SyntheticPipeline.publish(servers: servers, topics: topics)
             let result = try CommandRunner.run(

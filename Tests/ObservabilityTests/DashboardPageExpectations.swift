@@ -88,7 +88,8 @@ enum DashboardPageExpectations {
             #expect(
                 values(of: "data-count", ofClass: "bin", in: chart) == histogram.counts.map(String.init), "\(chart)")
             #expect(texts(ofClass: "axis-title", in: chart).contains { $0.hasPrefix("thinking tokens") }, "\(chart)")
-            #expect(texts(ofClass: "y-label", in: chart) == ["\(max(1, histogram.counts.max() ?? 0))", "0"], "\(chart)")
+            #expect(
+                texts(ofClass: "y-label", in: chart) == ["\(max(1, histogram.counts.max() ?? 0))", "0"], "\(chart)")
         }
     }
 

@@ -51,7 +51,8 @@ extension PipelineAcceptanceTests {
         let deadLetters = DashboardPageExpectations.totals(
             "thinkstream_augment_dead_letters_total", by: "reason", of: "augment", in: events)
         #expect(deadLetters == ["malformed_record": 1], "augment's dead letters on the topic: \(deadLetters)")
-        let trained = DashboardPageExpectations.totals("thinkstream_train_samples_total", by: "level", of: "train", in: events)
+        let trained = DashboardPageExpectations.totals(
+            "thinkstream_train_samples_total", by: "level", of: "train", in: events)
         #expect(trained.values.reduce(0, +) > 0, "the trainer published no trained samples: \(trained)")
         #expect(state.lineage.trained == trained.values.reduce(0, +))
         #expect(augmentLast.gauge("thinkstream_augment_in_flight_documents") == 0, "augment exited with work in flight")

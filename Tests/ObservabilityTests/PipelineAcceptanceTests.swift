@@ -93,7 +93,8 @@ struct PipelineAcceptanceTests {
     /// One record that is not a raw document, for augment to refuse as `malformed_record`.
     static func produceMalformedRawRecord(servers: String, topic: String) throws {
         let producer = try KafkaProducer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+            logger: TestLogging.logger)
         defer { producer.close() }
         try producer.send(topic: topic, key: Array("malformed".utf8), value: Array("{not a raw document".utf8))
         try producer.flush(timeout: .seconds(20))
@@ -110,7 +111,8 @@ struct PipelineAcceptanceTests {
         let augment = try start(
             "augment",
             ["augment"] + common + [
-                "--transactional-id", "acceptance-augment", "--model", try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"),
+                "--transactional-id", "acceptance-augment", "--model",
+                try ModelFixtures.modelPath("SmolLM2-135M-Instruct.Q4_1"),
                 "--max-thinking-tokens", "16", "--max-documents-in-flight",
                 "2",
                 "--shard-max-samples", "1", "--stop-when-idle", "3", "--metrics-interval", "1",

@@ -26,7 +26,8 @@ enum SyntheticPipeline {
     static func publish(servers: String, topics: TopicNames) async throws -> Expected {
         var expected = Expected()
         let producer = try KafkaProducer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+            logger: TestLogging.logger)
         defer { producer.close() }
         let augmentRegistry = MetricsRegistry(
             identity: MetricsIdentity(component: "augment", instanceID: expected.augmentInstance, host: "synthetic"))

@@ -15,19 +15,27 @@ struct RestatingAugmenter: DocumentAugmenting {
     func augment(_ inputs: [AugmentInput]) async throws -> [AugmentOutcome] {
         try await Task.sleep(for: .milliseconds(20))
         return inputs.map { input in
-            if input.document.text.contains("FAIL") { return .failed(reason: .engineFailed, message: "refused by test") }
+            if input.document.text.contains("FAIL") {
+                return .failed(reason: .engineFailed, message: "refused by test")
+            }
             let thinking = "The document says: \(input.document.text.prefix(40))"
             let text = input.document.text + "\n\n<think>\n" + thinking + "\n</think>\n"
             let documentBytes = input.document.text.utf8.count
             let thinkingStart = documentBytes + 10
-            return .samples([ShardSample(
-                sampleID: String(repeating: "0", count: 64 - input.document.id.utf8.count) + input.document.id,
-                documentID: input.document.id, source: input.source, text: text, tokenIDs: text.utf8.map(Int.init),
-                documentSpan: .init(byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: documentBytes),
-                thinkingSpan: .init(byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: thinkingStart,
-                                    tokenEnd: thinkingStart + thinking.utf8.count),
-                difficultyScore: 0.5, level: "basic", trajectoryIndex: 0, seed: 1, templateID: "test", templateVersion: 1,
-                thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1, focusCharacterOffset: nil)])
+            return .samples([
+                ShardSample(
+                    sampleID: String(repeating: "0", count: 64 - input.document.id.utf8.count) + input.document.id,
+                    documentID: input.document.id, source: input.source, text: text, tokenIDs: text.utf8.map(Int.init),
+                    documentSpan: .init(byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: documentBytes),
+                    thinkingSpan: .init(
+                        byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count,
+                        tokenStart: thinkingStart,
+                        tokenEnd: thinkingStart + thinking.utf8.count),
+                    difficultyScore: 0.5, level: "basic", trajectoryIndex: 0, seed: 1, templateID: "test",
+                    templateVersion: 1,
+                    thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1,
+                    focusCharacterOffset: nil)
+            ])
         }
     }
 }
@@ -48,14 +56,23 @@ struct AugmentServiceTests {
     @Test func twoWorkersAccountForEveryDocumentExactlyOnceInCommittedShardsOrDeadLetters() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "aug-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 4, admin: admin)
-            let producer = try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+            let producer = try KafkaProducer(
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                logger: TestLogging.logger)
             var expected: Set<String> = []
             for index in 0..<120 {
-                let text = index % 17 == 0 ? "Document \(index) asks the engine to FAIL." : "Document number \(index) about topic \(index % 7)."
-                let document = RawDocument(id: "doc-\(index)", text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
-                try producer.send(topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(), headers: [RecordSchema.rawDocument.header])
+                let text =
+                    index % 17 == 0
+                    ? "Document \(index) asks the engine to FAIL."
+                    : "Document number \(index) about topic \(index % 7)."
+                let document = RawDocument(
+                    id: "doc-\(index)", text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
+                try producer.send(
+                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(),
+                    headers: [RecordSchema.rawDocument.header])
                 expected.insert(document.id)
             }
             try producer.send(topic: topics.raw, key: nil, value: Array("not json".utf8))
@@ -73,12 +90,15 @@ struct AugmentServiceTests {
             }
             let first = try worker("a", shardSamples: 5)
             let second = try worker("b", shardSamples: 7)
-            async let firstSummary = first.run(isCancelled: { flags.stop.load(ordering: .relaxed) || flags.stopFirst.load(ordering: .relaxed) }) {
+            async let firstSummary = first.run(isCancelled: {
+                flags.stop.load(ordering: .relaxed) || flags.stopFirst.load(ordering: .relaxed)
+            }) {
                 _, _, summary in
                 if summary.documentsIn >= 20 { flags.stopFirst.store(true, ordering: .relaxed) }
             }
             async let secondSummary = second.run(isCancelled: { flags.stop.load(ordering: .relaxed) })
-            let (shards, letters) = try await Self.collect(servers: servers, topics: topics, expected: expected.count + 1)
+            let (shards, letters) = try await Self.collect(
+                servers: servers, topics: topics, expected: expected.count + 1)
             flags.stop.store(true, ordering: .relaxed)
             let summaries = try await [firstSummary, secondSummary]
             #expect(summaries[0].documentsIn >= 20 && summaries[0].documentsIn < 121)
@@ -99,7 +119,9 @@ struct AugmentServiceTests {
         -> (shards: [(manifest: ShardManifest, samples: [ShardSample])], letters: [JSONValue])
     {
         let consumer = try KafkaConsumer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded), groupID: "collector-\(UUID())"), logger: TestLogging.logger)
+            configuration: .init(
+                client: .init(bootstrapServers: servers, profile: .embedded), groupID: "collector-\(UUID())"),
+            logger: TestLogging.logger)
         defer { consumer.close() }
         try consumer.subscribe([topics.shards, topics.deadLetters])
         var shards: [String: (manifest: ShardManifest, samples: [ShardSample])] = [:]
@@ -110,7 +132,8 @@ struct AugmentServiceTests {
             if accounted >= expected { break }
             guard case .message(let message)? = try consumer.poll(timeout: .milliseconds(100)) else { continue }
             if message.topic == topics.shards {
-                let shard = try ShardCodec.decode(message.value, source: "\(message.topic)[\(message.partition)]@\(message.offset)")
+                let shard = try ShardCodec.decode(
+                    message.value, source: "\(message.topic)[\(message.partition)]@\(message.offset)")
                 shards[shard.manifest.shardID] = shard
             } else {
                 letters.append(try JSONParser.parse(message.value))

@@ -30,7 +30,10 @@ enum BadLineFixture {
         ([UInt8](#"{"id": "latin1", "text": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8), "invalid_utf8"),
         (Array(#"{"id": "no-text", "body": "text is under the wrong key"}"#.utf8), "missing_text"),
         (Array(#"{"id": "empty", "text": "  \n "}"#.utf8), "empty_text"),
-        (Array(#"{"id": "huge", "text": ""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 2000) + Array(#""}"#.utf8), "document_too_large"),
+        (
+            Array(#"{"id": "huge", "text": ""#.utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 2000)
+                + Array(#""}"#.utf8), "document_too_large"
+        ),
         (Array(#"["an", "array"]"#.utf8), "not_an_object"),
         (Array(#"{"id": "good-2", "text": "The second good document.", "lang": "en"}"#.utf8), nil),
         (Array(#"{"id": "good-1", "text": "A different text reusing the first id."}"#.utf8), "conflicting_id"),

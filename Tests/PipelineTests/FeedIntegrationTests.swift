@@ -13,7 +13,9 @@ struct FeedIntegrationTests {
     ]
 
     private func makeProducer(_ servers: String) throws -> KafkaProducer {
-        try KafkaProducer(configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+        try KafkaProducer(
+            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+            logger: TestLogging.logger)
     }
 
     @Test func everySharedCorpusReadsBackByteIdenticalExactlyOnce() async throws {
@@ -33,11 +35,14 @@ struct FeedIntegrationTests {
     private func corpusRoundTrip(servers: String, expected: [String: String]) throws {
         do {
             let topics = TopicNames(prefix: "corpus-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
             let producer = try makeProducer(servers)
-            let service = try FeedService(configuration: .init(topics: topics), producer: producer, logger: TestLogging.logger)
-            let inputs = try FeedInput.expand(Self.corpora.map { FixturePaths.dataDirectory.appendingPathComponent($0).path })
+            let service = try FeedService(
+                configuration: .init(topics: topics), producer: producer, logger: TestLogging.logger)
+            let inputs = try FeedInput.expand(
+                Self.corpora.map { FixturePaths.dataDirectory.appendingPathComponent($0).path })
             let summary = try service.run(inputs: inputs)
             producer.close()
             #expect(summary.read == 5007)
@@ -68,23 +73,30 @@ struct FeedIntegrationTests {
         let folder = try FeedFixtureFolder()
         defer { folder.cleanUp() }
         let plain = try folder.write("bad-lines.jsonl", BadLineFixture.fileBytes)
-        let compressed = try folder.write("nested/more.jsonl.zst", try ZstdCompressor.compress(
-            Array(#"{"id": "zst-1", "text": "A document inside a zstd frame."}"#.utf8) + [0x0A]))
+        let compressed = try folder.write(
+            "nested/more.jsonl.zst",
+            try ZstdCompressor.compress(
+                Array(#"{"id": "zst-1", "text": "A document inside a zstd frame."}"#.utf8) + [0x0A]))
         try folder.write("nested/deeper/note.txt", Array("A plain text file is one document.\n".utf8))
-        try await withBroker { servers in try badLines(servers: servers, folder: folder, plain: plain, compressed: compressed) }
+        try await withBroker { servers in
+            try badLines(servers: servers, folder: folder, plain: plain, compressed: compressed)
+        }
     }
 
     private func badLines(servers: String, folder: FeedFixtureFolder, plain: String, compressed: String) throws {
         do {
             let topics = TopicNames(prefix: "bad-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let producer = try makeProducer(servers)
             let service = try FeedService(
-                configuration: .init(topics: topics, maxDocumentBytes: BadLineFixture.maxDocumentBytes), producer: producer,
+                configuration: .init(topics: topics, maxDocumentBytes: BadLineFixture.maxDocumentBytes),
+                producer: producer,
                 logger: TestLogging.logger)
             var printed: [DeadLetter] = []
-            let summary = try service.run(inputs: try FeedInput.expand([folder.url.path]), onDeadLetter: { printed.append($0) })
+            let summary = try service.run(
+                inputs: try FeedInput.expand([folder.url.path]), onDeadLetter: { printed.append($0) })
             producer.close()
 
             let expectedReasons = BadLineFixture.lines.compactMap(\.reason).sorted()
@@ -96,16 +108,22 @@ struct FeedIntegrationTests {
             #expect(printed.map(\.reason.rawValue).sorted() == expectedReasons)
             #expect(printed.allSatisfy { $0.sourceFile == plain && $0.sourceLine != nil })
 
-            let documents = try TopicReader.readAll(servers: servers, topic: topics.raw, expected: 5).map { try RawDocument.decode($0.value) }
-            #expect(Set(documents.map(\.text)) == [
-                "The first good document.", "The second good document.", "A third good document without an id.",
-                "A document inside a zstd frame.", "A plain text file is one document.\n",
-            ])
+            let documents = try TopicReader.readAll(servers: servers, topic: topics.raw, expected: 5).map {
+                try RawDocument.decode($0.value)
+            }
+            #expect(
+                Set(documents.map(\.text)) == [
+                    "The first good document.", "The second good document.", "A third good document without an id.",
+                    "A document inside a zstd frame.", "A plain text file is one document.\n",
+                ])
             let zstdDocument = documents.first { $0.id == "zst-1" }
             #expect(zstdDocument?.sourceFile == compressed && zstdDocument?.sourceLine == 1)
-            #expect(documents.first { $0.id == "good-2" }.map { JSONValue.object($0.metadata) } == .object([("lang", .string("en"))]))
+            #expect(
+                documents.first { $0.id == "good-2" }.map { JSONValue.object($0.metadata) }
+                    == .object([("lang", .string("en"))]))
 
-            let letters = try TopicReader.readAll(servers: servers, topic: topics.deadLetters, expected: expectedReasons.count)
+            let letters = try TopicReader.readAll(
+                servers: servers, topic: topics.deadLetters, expected: expectedReasons.count)
             #expect(letters.count == expectedReasons.count)
             let validator = try JSONSchemaValidator(schemaFile: RecordSchema.deadLetter.fileName)
             var reasons: [String] = []
@@ -117,7 +135,9 @@ struct FeedIntegrationTests {
                 reasons.append(value["reason"]!.stringValue!)
                 if value["reason"]?.stringValue == "invalid_utf8" {
                     #expect(value["raw_encoding"]?.stringValue == "base64")
-                    #expect(Data(base64Encoded: value["raw"]!.stringValue!).map(Array.init) == BadLineFixture.lines[2].bytes)
+                    #expect(
+                        Data(base64Encoded: value["raw"]!.stringValue!).map(Array.init) == BadLineFixture.lines[2].bytes
+                    )
                 }
             }
             #expect(reasons.sorted() == expectedReasons)
@@ -130,11 +150,15 @@ struct FeedIntegrationTests {
     @Test func oversizedLinesBinaryBlobsAndZstdBombsAreDeadLettersNotMemory() async throws {
         let folder = try FeedFixtureFolder()
         defer { folder.cleanUp() }
-        func line(_ id: String) -> [UInt8] { Array(#"{"id": "\#(id)", "text": "Good document \#(id)."}"#.utf8) + [0x0A] }
+        func line(_ id: String) -> [UInt8] {
+            Array(#"{"id": "\#(id)", "text": "Good document \#(id)."}"#.utf8) + [0x0A]
+        }
         var random = SystemRandomNumberGenerator()
         let blob = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &random) }.map { $0 == 0x0A ? 0 : $0 }
-        let longJSON = Array(#"{"id": "long", "text": ""#.utf8) + [UInt8](repeating: 0x61, count: 50_000) + Array(#""}"#.utf8)
-        let hostile = try folder.write("hostile.jsonl", line("h1") + blob + [0x0A] + line("h2") + longJSON + [0x0A] + line("h3"))
+        let longJSON =
+            Array(#"{"id": "long", "text": ""#.utf8) + [UInt8](repeating: 0x61, count: 50_000) + Array(#""}"#.utf8)
+        let hostile = try folder.write(
+            "hostile.jsonl", line("h1") + blob + [0x0A] + line("h2") + longJSON + [0x0A] + line("h3"))
         // Concatenated zstd frames decompress to their concatenation: 64 frames of 16 MiB of 'a' = one 1 GiB line.
         let frame = try ZstdCompressor.compress([UInt8](repeating: 0x61, count: 16 << 20))
         let bomb = try folder.write(
@@ -147,9 +171,11 @@ struct FeedIntegrationTests {
             let topics = TopicNames(prefix: "hostile-\(UUID().uuidString.prefix(6).lowercased())")
             let producer = try makeProducer(servers)
             let service = try FeedService(
-                configuration: .init(topics: topics, maxDocumentBytes: 1000), producer: producer, logger: TestLogging.logger)
+                configuration: .init(topics: topics, maxDocumentBytes: 1000), producer: producer,
+                logger: TestLogging.logger)
             var letters: [DeadLetter] = []
-            let summary = try service.run(inputs: try FeedInput.expand([folder.url.path]), onDeadLetter: { letters.append($0) })
+            let summary = try service.run(
+                inputs: try FeedInput.expand([folder.url.path]), onDeadLetter: { letters.append($0) })
             producer.close()
             #expect(summary.produced == 5, "h1 h2 h3 z1 z2")
             #expect(summary.deadLettered == 4)
@@ -162,7 +188,9 @@ struct FeedIntegrationTests {
             #expect(byFile["bomb.jsonl.zst"]?.first?.sourceLine == 2)
             #expect(byFile["big.txt"]?.map(\.reason.rawValue) == ["document_too_large"])
             #expect(byFile["big.txt"]?.first?.message.contains("5000 bytes") == true)
-            let documents = try TopicReader.readAll(servers: servers, topic: topics.raw, expected: 5).map { try RawDocument.decode($0.value) }
+            let documents = try TopicReader.readAll(servers: servers, topic: topics.raw, expected: 5).map {
+                try RawDocument.decode($0.value)
+            }
             #expect(documents.map(\.id).sorted() == ["h1", "h2", "h3", "z1", "z2"])
         }
         // Whatever the process peaked at before, the 1 GiB line did not raise the peak by anything like its size.
@@ -187,11 +215,15 @@ struct FeedIntegrationTests {
     private func strict(servers: String, folder: FeedFixtureFolder) throws {
         do {
             let topics = TopicNames(prefix: "strict-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let producer = try makeProducer(servers)
-            let service = try FeedService(configuration: .init(topics: topics, strict: true), producer: producer, logger: TestLogging.logger)
-            let error = #expect(throws: PipelineError.self) { try service.run(inputs: try FeedInput.expand([folder.url.path])) }
+            let service = try FeedService(
+                configuration: .init(topics: topics, strict: true), producer: producer, logger: TestLogging.logger)
+            let error = #expect(throws: PipelineError.self) {
+                try service.run(inputs: try FeedInput.expand([folder.url.path]))
+            }
             producer.close()
             #expect(error?.code == .badRecord)
             #expect(error?.message.contains("bad-lines.jsonl:2") == true)

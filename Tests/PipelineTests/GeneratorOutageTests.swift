@@ -50,7 +50,8 @@ final class FaultInjectingBackend: GenerationBackend {
             }
             state.failedDuringOutage += 1
             return state.failedDuringOutage % 2 == 1
-                ? RemoteGenerationError(.unreachable, "POST http://127.0.0.1:1/v1/completions: Could not connect to the server")
+                ? RemoteGenerationError(
+                    .unreachable, "POST http://127.0.0.1:1/v1/completions: Could not connect to the server")
                 : RemoteGenerationError(.httpStatus, "POST http://127.0.0.1:1/v1/completions: HTTP 503", status: 503)
         }
         if let failure { throw failure }
@@ -97,7 +98,8 @@ struct GeneratorOutageTests {
     /// One short natural trajectory per document, gates open: these tests are about failures, not quality.
     static func method(maxThinkingTokens: Int) -> TPTAugmenterConfiguration {
         TPTAugmenterConfiguration(
-            upsampling: UpsamplingPolicy(mode: .natural, naturalPlan: .init(trajectories: 1, maxThinkingTokens: maxThinkingTokens)),
+            upsampling: UpsamplingPolicy(
+                mode: .natural, naturalPlan: .init(trajectories: 1, maxThinkingTokens: maxThinkingTokens)),
             gate: TrajectoryGateConfiguration(
                 maxRepeatedNGramFraction: 1, maxCopiedNGramFraction: 1, minThinkingTokens: 1, maxAttempts: 1))
     }
@@ -107,23 +109,29 @@ struct GeneratorOutageTests {
         let backend = FaultInjectingBackend(engine: engine, outageStartsAtCall: 4, outageDuration: .seconds(3))
         let retry = GeneratorOutageRetry(initialBackoff: .milliseconds(100), maximumBackoff: .milliseconds(400))
         let augmenter = try TPTDocumentAugmenter(
-            model: try GeneratorModel(modelPath: modelPath), configuration: Self.method(maxThinkingTokens: 6), backend: backend, outageRetry: retry)
+            model: try GeneratorModel(modelPath: modelPath), configuration: Self.method(maxThinkingTokens: 6),
+            backend: backend, outageRetry: retry)
 
         try await withBroker { servers in
             let topics = TopicNames(prefix: "outage-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let producer = try KafkaProducer(
-                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                logger: TestLogging.logger)
             let documentCount = 16
             let poisoned = "doc-7"
             for index in 0..<documentCount {
-                let text = "doc-\(index)" == poisoned
+                let text =
+                    "doc-\(index)" == poisoned
                     ? "A note that says \(FaultInjectingBackend.poisonMarker) in the middle of its text."
                     : "Water boils at \(90 + index) degrees when the pressure drops; explain why in step \(index)."
-                let document = RawDocument(id: "doc-\(index)", text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
+                let document = RawDocument(
+                    id: "doc-\(index)", text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
                 try producer.send(
-                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(), headers: [RecordSchema.rawDocument.header])
+                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(),
+                    headers: [RecordSchema.rawDocument.header])
             }
             try producer.flush(timeout: .seconds(10))
             producer.close()
@@ -143,24 +151,33 @@ struct GeneratorOutageTests {
             #expect(summary.documentsIn == documentCount)
 
             // Raw records, before any de-duplication: every document exactly once, in a shard or as a dead letter.
-            let shardRecords = try TopicReader.readAll(servers: servers, topic: topics.shards, expected: 4, timeout: .seconds(30))
-                .filter { !$0.value.isEmpty }
+            let shardRecords = try TopicReader.readAll(
+                servers: servers, topic: topics.shards, expected: 4, timeout: .seconds(30)
+            )
+            .filter { !$0.value.isEmpty }
             var samplesByDocument: [String: Int] = [:]
             for record in shardRecords {
                 let shard = try ShardCodec.decode(record.value, source: "\(record.topic)@\(record.offset)")
                 for sample in shard.samples { samplesByDocument[sample.documentID, default: 0] += 1 }
             }
-            let letters = try TopicReader.readAll(servers: servers, topic: topics.deadLetters, expected: 1, timeout: .seconds(30))
-                .filter { !$0.value.isEmpty }
-            #expect(samplesByDocument.count == documentCount - 1, "documents with samples: \(samplesByDocument.keys.sorted())")
-            #expect(samplesByDocument.values.allSatisfy { $0 == 1 }, "duplicated: \(samplesByDocument.filter { $0.value > 1 })")
+            let letters = try TopicReader.readAll(
+                servers: servers, topic: topics.deadLetters, expected: 1, timeout: .seconds(30)
+            )
+            .filter { !$0.value.isEmpty }
+            #expect(
+                samplesByDocument.count == documentCount - 1,
+                "documents with samples: \(samplesByDocument.keys.sorted())")
+            #expect(
+                samplesByDocument.values.allSatisfy { $0 == 1 },
+                "duplicated: \(samplesByDocument.filter { $0.value > 1 })")
             #expect(samplesByDocument[poisoned] == nil)
             #expect(letters.count == 1, "only the poisoned document is a dead letter; got \(letters.count)")
             let letter = try #require(letters.first)
             #expect(letter.key.map { String(decoding: $0, as: UTF8.self) } == poisoned)
             #expect(letter.header("error.code") == "generation_failed")
             let message = letter.header("error.message") ?? ""
-            #expect(message.contains("thinking generation failed") && message.contains("beyond the context"), "\(message)")
+            #expect(
+                message.contains("thinking generation failed") && message.contains("beyond the context"), "\(message)")
         }
     }
 
@@ -168,20 +185,25 @@ struct GeneratorOutageTests {
         let (modelPath, engine) = try await Self.loadedEngine()
         func augmenter(_ backend: FaultInjectingBackend, _ retry: GeneratorOutageRetry) throws -> TPTDocumentAugmenter {
             try TPTDocumentAugmenter(
-                model: try GeneratorModel(modelPath: modelPath), configuration: Self.method(maxThinkingTokens: 4), backend: backend, outageRetry: retry)
+                model: try GeneratorModel(modelPath: modelPath), configuration: Self.method(maxThinkingTokens: 4),
+                backend: backend, outageRetry: retry)
         }
         try await withBroker { servers in
             let topics = TopicNames(prefix: "stop-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let producer = try KafkaProducer(
-                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)), logger: TestLogging.logger)
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                logger: TestLogging.logger)
             for index in 0..<4 {
                 let document = RawDocument(
-                    id: "doc-\(index)", text: "Ice melts at zero degrees; document \(index) explains why.", sourceFile: "test",
+                    id: "doc-\(index)", text: "Ice melts at zero degrees; document \(index) explains why.",
+                    sourceFile: "test",
                     sourceLine: index + 1, metadata: [])
                 try producer.send(
-                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(), headers: [RecordSchema.rawDocument.header])
+                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(),
+                    headers: [RecordSchema.rawDocument.header])
             }
             try producer.flush(timeout: .seconds(10))
             producer.close()
@@ -197,7 +219,9 @@ struct GeneratorOutageTests {
             // The first worker's generator is down for good; it is asked to stop once it waits for it.
             let downRetry = GeneratorOutageRetry(initialBackoff: .milliseconds(100), maximumBackoff: .milliseconds(200))
             let down = FaultInjectingBackend(engine: engine, outageStartsAtCall: 1, outageDuration: .seconds(3600))
-            let stopped = try await service(try augmenter(down, downRetry), "down").run(isCancelled: { downRetry.isWaiting })
+            let stopped = try await service(try augmenter(down, downRetry), "down").run(isCancelled: {
+                downRetry.isWaiting
+            })
             #expect(stopped.documentsIn == 0 && stopped.shardsCommitted == 0 && stopped.deadLetters == 0)
             #expect(down.failedDuringOutage >= 1)
 
@@ -206,8 +230,10 @@ struct GeneratorOutageTests {
             let summary = try await service(try augmenter(healthy, GeneratorOutageRetry()), "up").run(
                 stopWhenIdle: .seconds(3), isCancelled: { false })
             #expect(summary.documentsIn == 4 && summary.samplesOut == 4 && summary.deadLetters == 0)
-            let shardRecords = try TopicReader.readAll(servers: servers, topic: topics.shards, expected: 1, timeout: .seconds(30))
-                .filter { !$0.value.isEmpty }
+            let shardRecords = try TopicReader.readAll(
+                servers: servers, topic: topics.shards, expected: 1, timeout: .seconds(30)
+            )
+            .filter { !$0.value.isEmpty }
             let documents = try shardRecords.flatMap {
                 try ShardCodec.decode($0.value, source: "shard").samples.map(\.documentID)
             }
@@ -224,8 +250,13 @@ struct GeneratorOutageTests {
         #expect(!GeneratorOutage.isOutage(InferenceError(.promptTooLong, "too long")))
         #expect(!GeneratorOutage.isOutage(CancellationError()))
         // Through a wrapping error: the difficulty estimator reports a failed scoring call with its cause.
-        #expect(GeneratorOutage.isOutage(AugmentationError(.engineFailure, "scoring failed", cause: RemoteGenerationError(.unreachable, "refused"))))
-        #expect(!GeneratorOutage.isOutage(AugmentationError(.engineFailure, "scoring failed", cause: InferenceError(.promptTooLong, "long"))))
+        #expect(
+            GeneratorOutage.isOutage(
+                AugmentationError(
+                    .engineFailure, "scoring failed", cause: RemoteGenerationError(.unreachable, "refused"))))
+        #expect(
+            !GeneratorOutage.isOutage(
+                AugmentationError(.engineFailure, "scoring failed", cause: InferenceError(.promptTooLong, "long"))))
     }
 
     @Test func stoppingDuringAnOutageEndsTheWaitWithoutCommittingTheBatch() async throws {
@@ -238,7 +269,9 @@ struct GeneratorOutageTests {
             }
         }
         let deadline = ContinuousClock.now + .seconds(10)
-        while attempts.load(ordering: .relaxed) < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        while attempts.load(ordering: .relaxed) < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(retry.isWaiting)
         waiting.cancel()
         let result = await waiting.result

@@ -17,7 +17,8 @@ import Testing
 
     @Test(arguments: [
         (#"{"a": }"#, "expected a value"), (#"{"a" 1}"#, "expected ':'"), (#"[1, 2"#, "unexpected end"),
-        (#""\ud800""#, "unpaired high surrogate"), (#"{"a": 1} x"#, "after the JSON value"), ("01", "after the JSON value"),
+        (#""\ud800""#, "unpaired high surrogate"), (#"{"a": 1} x"#, "after the JSON value"),
+        ("01", "after the JSON value"),
         ("\"a\u{01}\"", "control character"), (#""\q""#, "invalid escape"),
     ])
     func rejectsMalformedInputNamingThePosition(input: String, reason: String) {

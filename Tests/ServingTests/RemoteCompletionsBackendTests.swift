@@ -54,7 +54,9 @@ struct RemoteCompletionsBackendTests {
         let served = try #require(try await remote.generateAll([request]).first)
         #expect(served.text == penalizedLocal.text)
         let generated = penalizedLocal.tokens
-        let trigrams = (0..<max(0, generated.count - 2)).map { generated[$0..<($0 + 3)].map(String.init).joined(separator: ",") }
+        let trigrams = (0..<max(0, generated.count - 2)).map {
+            generated[$0..<($0 + 3)].map(String.init).joined(separator: ",")
+        }
         #expect(Set(trigrams).count == trigrams.count, "no 3-token n-gram repeats under blocking")
     }
 

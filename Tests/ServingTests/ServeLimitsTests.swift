@@ -13,7 +13,8 @@ import ThinkStreamTesting
 @Suite(.serialized, .tags(.integration))
 struct ServeLimitsTests {
     /// Greedy SmolLM2 keeps counting for hundreds of tokens: a request that runs long on purpose.
-    static let longRequest = CompletionRequest(prompt: .text("Count from 1 to 1000: 1, 2, 3, 4,"), maxTokens: 480, temperature: 0)
+    static let longRequest = CompletionRequest(
+        prompt: .text("Count from 1 to 1000: 1, 2, 3, 4,"), maxTokens: 480, temperature: 0)
 
     static func body(_ request: CompletionRequest) throws -> Data { try JSONEncoder().encode(request) }
 
@@ -29,7 +30,8 @@ struct ServeLimitsTests {
     }
 
     @Test func aRequestPastTheAdmissionLimitIsAnswered429WithRetryAfter() async throws {
-        try await ServerFixture.withServer(limits: ServeLimits(maxConcurrentRequests: 1, retryAfterSeconds: 2)) { base, _ in
+        try await ServerFixture.withServer(limits: ServeLimits(maxConcurrentRequests: 1, retryAfterSeconds: 2)) {
+            base, _ in
             let long = Task { try await ServerFixture.post(base, body: try Self.body(Self.longRequest)) }
             #expect(try await Self.waitForRunning { $0 == 1 })
             var request = URLRequest(url: base.appendingPathComponent("v1/completions"))
@@ -42,7 +44,8 @@ struct ServeLimitsTests {
             let error = try JSONDecoder().decode(CompletionsErrorBody.self, from: data)
             #expect(error.error.type == "overloaded" && error.error.message.contains("1 requests are in flight"))
             #expect(try await long.value.status == 200)
-            let after = try await ServerFixture.post(base, body: try Self.body(CompletionRequest(prompt: .text("Hi"), maxTokens: 2, temperature: 0)))
+            let after = try await ServerFixture.post(
+                base, body: try Self.body(CompletionRequest(prompt: .text("Hi"), maxTokens: 2, temperature: 0)))
             #expect(after.status == 200, "admitted again once the first finished")
         }
     }
@@ -58,7 +61,9 @@ struct ServeLimitsTests {
                 task.cancel()
                 let started = ContinuousClock.now
                 // 480 tokens take several seconds; a freed engine is idle within a step or two.
-                #expect(try await Self.waitForRunning({ $0 == 0 }, timeout: .seconds(1.5)), "stream \(stream): still generating after the client left")
+                #expect(
+                    try await Self.waitForRunning({ $0 == 0 }, timeout: .seconds(1.5)),
+                    "stream \(stream): still generating after the client left")
                 #expect(ContinuousClock.now - started < .seconds(1.5))
             }
         }
@@ -74,7 +79,8 @@ struct ServeLimitsTests {
         let clients = Int(environment["SERVE_LOAD_CLIENTS"] ?? "") ?? 64
         let seconds = Int(environment["SERVE_LOAD_SECONDS"] ?? "") ?? 8
         try await ServerFixture.withServer(limits: ServeLimits(maxConcurrentRequests: 16)) { base, _ in
-            let body = try Self.body(CompletionRequest(prompt: .text("The capital of France is"), maxTokens: 4, temperature: 0))
+            let body = try Self.body(
+                CompletionRequest(prompt: .text("The capital of France is"), maxTokens: 4, temperature: 0))
             let configuration = URLSessionConfiguration.ephemeral
             configuration.httpMaximumConnectionsPerHost = clients
             configuration.timeoutIntervalForRequest = 60
@@ -94,7 +100,10 @@ struct ServeLimitsTests {
                             request.httpMethod = "POST"
                             request.httpBody = body
                             let sent = ContinuousClock.now
-                            let status = (try? await session.data(for: request)).flatMap { ($0.1 as? HTTPURLResponse)?.statusCode } ?? -1
+                            let status =
+                                (try? await session.data(for: request)).flatMap {
+                                    ($0.1 as? HTTPURLResponse)?.statusCode
+                                } ?? -1
                             mine.append((status, ContinuousClock.now - sent))
                             if status == 429 { try? await Task.sleep(for: .milliseconds(50)) }
                         }
@@ -118,11 +127,15 @@ struct ServeLimitsTests {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print(
                 "serve load: \(clients) clients × \(seconds) s: \(outcomes.count) requests, statuses \(byStatus.sorted { $0.key < $1.key }), "
-                    + String(format: "%.1f completions/s, p50 %.0f ms, p99 %.0f ms, ", Double(answered.count) / seconds, percentile(0.5), percentile(0.99))
+                    + String(
+                        format: "%.1f completions/s, p50 %.0f ms, p99 %.0f ms, ", Double(answered.count) / seconds,
+                        percentile(0.5), percentile(0.99))
                     + "resident \(memoryAtQuarter >> 20) MiB at a quarter, \(memoryAtEnd >> 20) MiB at the end")
             #expect(Set(byStatus.keys).isSubset(of: [200, 429]), "statuses \(byStatus)")
             #expect((byStatus[200] ?? 0) >= clients, "the server kept answering: \(byStatus)")
-            #expect(memoryAtEnd - memoryAtQuarter < 64 << 20, "resident memory grew \((memoryAtEnd - memoryAtQuarter) >> 20) MiB")
+            #expect(
+                memoryAtEnd - memoryAtQuarter < 64 << 20,
+                "resident memory grew \((memoryAtEnd - memoryAtQuarter) >> 20) MiB")
             let after = try await ServerFixture.post(base, body: body)
             #expect(after.status == 200)
         }
@@ -136,14 +149,17 @@ struct ServeLimitsTests {
     }
 
     @Test func idleAndSlowConnectionsAreClosed() async throws {
-        try await ServerFixture.withServer(limits: ServeLimits(idleTimeout: .seconds(1), bodyTimeout: .seconds(1))) { base, _ in
+        try await ServerFixture.withServer(limits: ServeLimits(idleTimeout: .seconds(1), bodyTimeout: .seconds(1))) {
+            base, _ in
             let port = try #require(base.port)
             // Idle: connected, nothing sent.
             let idle = try LoopbackSocket(port: port)
             #expect(idle.secondsUntilClosed(limit: 10) ?? 99 < 5, "an idle connection stays open")
             // Slowloris: the head, then a body that never completes.
             let slow = try LoopbackSocket(port: port)
-            slow.send("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"prompt\"")
+            slow.send(
+                "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"prompt\""
+            )
             #expect(slow.secondsUntilClosed(limit: 10) ?? 99 < 5, "a slow body holds its connection open")
         }
     }
@@ -160,9 +176,13 @@ final class LoopbackSocket {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard connected == 0 else { throw MissingFixture(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
+        guard connected == 0 else {
+            throw MissingFixture(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)")
+        }
     }
 
     deinit { close(descriptor) }

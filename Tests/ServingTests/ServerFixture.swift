@@ -35,7 +35,8 @@ enum ServerFixture {
         let handler = try await CompletionsHandler(
             engine: engine, modelName: modelName, metrics: ServeMetrics(registry: registry))
         let port = EmbeddedBroker.freePort()
-        let server = CompletionsServer(handler: handler, registry: registry, port: port, limits: limits, logger: TestLogging.logger)
+        let server = CompletionsServer(
+            handler: handler, registry: registry, port: port, limits: limits, logger: TestLogging.logger)
         let task = Task { try await server.run() }
         defer { task.cancel() }
         let base = URL(string: "http://127.0.0.1:\(port)")!

@@ -14,8 +14,10 @@ import ThinkStreamTesting
         return ShardSample(
             sampleID: String(repeating: String(index % 10), count: 64), documentID: "doc-\(index)",
             source: .init(topic: "t.raw", partition: Int32(index % 2), offset: Int64(index)), text: text,
-            tokenIDs: Array(0..<12), documentSpan: .init(byteStart: 0, byteEnd: documentEnd, tokenStart: 0, tokenEnd: 4),
-            thinkingSpan: .init(byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: 6, tokenEnd: 11),
+            tokenIDs: Array(0..<12),
+            documentSpan: .init(byteStart: 0, byteEnd: documentEnd, tokenStart: 0, tokenEnd: 4),
+            thinkingSpan: .init(
+                byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: 6, tokenEnd: 11),
             difficultyScore: 0.42, level: level, trajectoryIndex: 0, seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15,
             templateID: "tpt-default", templateVersion: 1, thinkingTokenCount: 9, finishReason: "stop", capHit: false,
             attempts: 1, focusCharacterOffset: nil)
@@ -43,13 +45,17 @@ import ThinkStreamTesting
         #expect(decoded == manifest)
         #expect(samples == (0..<7).map { Self.sample($0, level: $0.isMultiple(of: 3) ? "advanced" : "basic") })
         #expect(manifest.difficultyHistogram == ["advanced": 3, "basic": 4])
-        #expect(manifest.inputs.map { [$0.partition, Int32($0.firstOffset), Int32($0.lastOffset)] } == [[0, 0, 40], [1, 1, 5]])
+        #expect(
+            manifest.inputs.map { [$0.partition, Int32($0.firstOffset), Int32($0.lastOffset)] } == [
+                [0, 0, 40], [1, 1, 5],
+            ])
         #expect(manifest.tokenCounts == .init(document: 28, thinking: 35, total: 84))
         #expect(manifest.deadLetterCount == 1)
 
         let payload = try ZstdDecompressor.decompress(value, source: "test")
         let lines = payload.split(separator: 0x0A).map(Array.init)
-        let manifestProblems = try JSONSchemaValidator(schemaFile: "shard-manifest.v1.json").validate(try JSONParser.parse(lines[0]))
+        let manifestProblems = try JSONSchemaValidator(schemaFile: "shard-manifest.v1.json").validate(
+            try JSONParser.parse(lines[0]))
         #expect(manifestProblems.isEmpty, "\(manifestProblems)")
         let sampleValidator = try JSONSchemaValidator(schemaFile: "shard-sample.v1.json")
         for line in lines.dropFirst() {
@@ -71,7 +77,8 @@ import ThinkStreamTesting
         #expect(try ShardCodec.decode(value, source: "test").manifest == manifest)
         let lines = try ZstdDecompressor.decompress(value, source: "test").split(separator: 0x0A).map(Array.init)
         let text = String(decoding: lines[0], as: UTF8.self)
-        #expect(text.contains(#""no_repeat_n_gram_tokens":8"#) && text.contains(#""difficulty_weights":"*""#), "\(text)")
+        #expect(
+            text.contains(#""no_repeat_n_gram_tokens":8"#) && text.contains(#""difficulty_weights":"*""#), "\(text)")
         let validator = try JSONSchemaValidator(schemaFile: "shard-manifest.v1.json")
         #expect(validator.validate(try JSONParser.parse(lines[0])).isEmpty)
         // The schema refuses a non-positive repetition penalty.
@@ -97,9 +104,13 @@ import ThinkStreamTesting
         let mismatch = #expect(throws: ShardsError.self) { try ShardCodec.decode(tampered, source: "shards[0]@7") }
         #expect(mismatch?.code == .checksumMismatch)
         #expect(mismatch?.message.hasPrefix("shards[0]@7") == true)
-        let truncated = #expect(throws: ShardsError.self) { try ShardCodec.decode(Array(value.dropLast(9)), source: "x") }
+        let truncated = #expect(throws: ShardsError.self) {
+            try ShardCodec.decode(Array(value.dropLast(9)), source: "x")
+        }
         #expect(truncated?.code == .truncatedCompressedData || truncated?.code == .corruptCompressedData)
-        let garbage = #expect(throws: ShardsError.self) { try ShardCodec.decode([1, 2, 3, 4, 5, 6, 7, 8], source: "x") }
+        let garbage = #expect(throws: ShardsError.self) {
+            try ShardCodec.decode([1, 2, 3, 4, 5, 6, 7, 8], source: "x")
+        }
         #expect(garbage?.code == .corruptCompressedData)
     }
 
@@ -126,7 +137,9 @@ import ThinkStreamTesting
         #expect(error?.code == .decompressedTooLarge)
         #expect(error?.message.contains("shards[0]@7") == true && error?.message.contains("1048576-byte limit") == true)
         // Under the cap the same bytes decompress (and then fail as a shard, having no manifest line).
-        let malformed = #expect(throws: ShardsError.self) { _ = try ShardCodec.decode(bomb, source: "s", maxDecompressedBytes: 128 << 20) }
+        let malformed = #expect(throws: ShardsError.self) {
+            _ = try ShardCodec.decode(bomb, source: "s", maxDecompressedBytes: 128 << 20)
+        }
         #expect(malformed?.code == .malformedShard)
         #expect(ShardCodec.defaultMaxDecompressedBytes == 256 << 20)
     }

@@ -3,7 +3,6 @@ import GGUF
 import Inference  // GGUFMetadata: VocabularyMetadataSource
 import Tokenization
 
-
 /// The three models' tokenizers and chat templates, loaded once per test process.
 enum ModelTokenizers {
     struct Loaded: Sendable {

@@ -48,7 +48,8 @@ struct EvalCommandTests {
         #expect(double(json["tokens"]) == Double(domain.tokens))
         let loss = try #require(double(json["loss"]))
         #expect(
-            abs(loss - domain.loss) <= relativeTolerance * abs(domain.loss), "\(name): CLI \(loss), in process \(domain.loss)")
+            abs(loss - domain.loss) <= relativeTolerance * abs(domain.loss),
+            "\(name): CLI \(loss), in process \(domain.loss)")
         #expect(abs(double(json["perplexity"])! - domain.perplexity) <= relativeTolerance * domain.perplexity)
     }
 
@@ -58,7 +59,8 @@ struct EvalCommandTests {
         for name in ["maths", "general"] {
             guard let domain = json[name], let loss = double(domain["loss"]) else { continue }
             let (documents, tokens) = (Int(double(domain["documents"])!), Int(double(domain["tokens"])!))
-            text += String(format: " %@ loss %.4f ppl %.2f (%d docs, %d tokens)", name, loss, exp(loss), documents, tokens)
+            text += String(
+                format: " %@ loss %.4f ppl %.2f (%d docs, %d tokens)", name, loss, exp(loss), documents, tokens)
         }
         return text
     }
@@ -67,13 +69,16 @@ struct EvalCommandTests {
         try await withBroker { servers in
             let prefix = "evc-\(UUID().uuidString.prefix(6).lowercased())"
             let topics = TopicNames(prefix: prefix)
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
-            let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 30, maxBytes: 600)
+            let documents =
+                try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 30, maxBytes: 600)
                 + TrainFixtures.documents("math_train_sample.jsonl", count: 30, maxBytes: 400)
             let shards = try TrainFixtures.shards(documents, samplesPerShard: 10)
             try TrainFixtures.produce(
-                servers: servers, topic: topics.shards, values: shards.map(\.value), keys: shards.map(\.manifest.shardID))
+                servers: servers, topic: topics.shards, values: shards.map(\.value),
+                keys: shards.map(\.manifest.shardID))
             let directory = TrainFixtures.temporaryDirectory("eval-train")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let heldOut = directory + "/heldout.jsonl"
@@ -117,7 +122,10 @@ struct EvalCommandTests {
             #expect(table.exitCode == 0, "\(table.standardError)")
             let mathsRow = try #require(table.standardOutput.split(separator: "\n").first { $0.hasPrefix("maths ") })
             let maths = try #require(expected.maths)
-            let cells = ["maths", "6", "\(maths.tokens)", String(format: "%.4f", maths.loss), String(format: "%.2f", maths.perplexity)]
+            let cells = [
+                "maths", "6", "\(maths.tokens)", String(format: "%.4f", maths.loss),
+                String(format: "%.2f", maths.perplexity),
+            ]
             #expect(mathsRow.split(separator: " ").map(String.init) == cells)
         }
     }
@@ -159,7 +167,8 @@ struct EvalCommandTests {
     @Test(.tags(.integration)) func checkpointOfAGGUFStartedRunNeedsTheTokenizerModelOnceTheGGUFMoved() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "evg-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let directory = TrainFixtures.temporaryDirectory("eval-moved")
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -171,13 +180,15 @@ struct EvalCommandTests {
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 12, maxBytes: 300)
             let shards = try TrainFixtures.shards(documents, samplesPerShard: 6, tokenizer: "thinkstream-fresh")
             try TrainFixtures.produce(
-                servers: servers, topic: topics.shards, values: shards.map(\.value), keys: shards.map(\.manifest.shardID))
+                servers: servers, topic: topics.shards, values: shards.map(\.value),
+                keys: shards.map(\.manifest.shardID))
             let configuration = TrainConfiguration(
                 topics: topics, groupID: "eval-moved", start: .gguf(path: start), contextTokens: 32, microBatchSize: 2,
                 maxSteps: 3, checkpointDirectory: directory + "/checkpoints", checkpointEverySteps: 3,
                 stopWhenIdle: .seconds(5))
             let service = try TrainService(
-                configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+                configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
+                logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
             #expect(summary.progress.step == 3)
 
@@ -191,7 +202,8 @@ struct EvalCommandTests {
             let missing = try CommandRunner.run(arguments)
             #expect(missing.exitCode == 64)
             #expect(
-                missing.standardError.contains("started from \(start)") && missing.standardError.contains("--tokenizer-model"),
+                missing.standardError.contains("started from \(start)")
+                    && missing.standardError.contains("--tokenizer-model"),
                 "\(missing.standardError)")
             let after = try CommandRunner.run(arguments + ["--tokenizer-model", moved])
             #expect(after.exitCode == 0, "\(after.standardError)")
@@ -214,17 +226,23 @@ struct EvalCommandTests {
         let checkpoints = directory + "/checkpoints"
         let model = LlamaModel(config: .tiny, seed: 3)
         try CheckpointStore(directory: checkpoints).save(
-            TrainingCheckpoint(model: model, optimizer: AdamW(layout: model.layout), step: 4, random: SplitMix64(seed: 1)))
-        let good = #"{"id": "gsm8k-1", "text": "Two plus two is four."}"# + "\n\n"
+            TrainingCheckpoint(
+                model: model, optimizer: AdamW(layout: model.layout), step: 4, random: SplitMix64(seed: 1)))
+        let good =
+            #"{"id": "gsm8k-1", "text": "Two plus two is four."}"# + "\n\n"
             + #"{"id": "web-1", "text": "Rain fell all day."}"# + "\n"
         try good.write(toFile: directory + "/good.jsonl", atomically: true, encoding: .utf8)
-        try (good + #"{"text": "an unterminated"# + "\n").write(toFile: directory + "/bad.jsonl", atomically: true, encoding: .utf8)
+        try (good + #"{"text": "an unterminated"# + "\n").write(
+            toFile: directory + "/bad.jsonl", atomically: true, encoding: .utf8)
 
         // A checkpoint without trainer state and with a 256-token vocabulary is read with the byte tokenizer.
-        let eval = try CommandRunner.run(["eval", "--checkpoint", checkpoints, "--file", directory + "/good.jsonl", "--json"])
+        let eval = try CommandRunner.run([
+            "eval", "--checkpoint", checkpoints, "--file", directory + "/good.jsonl", "--json",
+        ])
         #expect(eval.exitCode == 0, "\(eval.standardError)")
         let set = try TrainEvaluationSet(
-            path: directory + "/good.jsonl", tokenizer: TrainModelSource.byteTokenizer(), maxDocuments: 64, maxTokens: 1024)
+            path: directory + "/good.jsonl", tokenizer: TrainModelSource.byteTokenizer(), maxDocuments: 64,
+            maxTokens: 1024)
         let expected = set.evaluate(model: model, step: 4, B: 4, T: 256, eosTokenID: 0)
         let json = try Self.parseOutput(eval)
         try Self.expectSame(json["maths"], expected.maths, "maths")
@@ -238,14 +256,17 @@ struct EvalCommandTests {
         let absent = try CommandRunner.run(["eval", "--checkpoint", checkpoints, "--file", directory + "/absent.jsonl"])
         #expect(absent.exitCode == 64)
         #expect(absent.standardError.contains("\(directory)/absent.jsonl: cannot read"), "\(absent.standardError)")
-        let noCheckpoint = try CommandRunner.run(["eval", "--checkpoint", directory + "/none", "--file", directory + "/good.jsonl"])
+        let noCheckpoint = try CommandRunner.run([
+            "eval", "--checkpoint", directory + "/none", "--file", directory + "/good.jsonl",
+        ])
         #expect(noCheckpoint.exitCode == 64 && noCheckpoint.standardError.contains("\(directory)/none"))
 
         for sources in [[], ["--model", "m.gguf", "--checkpoint", checkpoints]] {
             let usage = try CommandRunner.run(["eval", "--file", directory + "/good.jsonl"] + sources)
             #expect(usage.exitCode == 64)
             #expect(
-                usage.standardError.contains("give exactly one of --model <gguf> and --checkpoint <dir>"), "\(usage.standardError)")
+                usage.standardError.contains("give exactly one of --model <gguf> and --checkpoint <dir>"),
+                "\(usage.standardError)")
         }
     }
 }

@@ -14,7 +14,9 @@ import Testing
         #expect(Self.insert(["b"], into: &filter) == [false], "a duplicate inside the window")
         #expect(Self.insert(["d"], into: &filter) == [true], "a new id evicts the oldest, a")
         #expect(filter.count == 3)
-        #expect(Self.insert(["a"], into: &filter) == [true], "a is beyond the window now, so it is taken as new (the stated trade-off)")
+        #expect(
+            Self.insert(["a"], into: &filter) == [true],
+            "a is beyond the window now, so it is taken as new (the stated trade-off)")
         #expect(Self.insert(["d", "a"], into: &filter) == [false, false])
         filter.removeAll()
         #expect(filter.count == 0)
@@ -28,7 +30,9 @@ import Testing
         #expect(serialized.count == (4 * 16 + 2) / 3 * 4, "4 keys of 16 bytes, base64")
         var restored = try RecentSampleFilter(capacity: 4, serialized: serialized)
         #expect(restored.serialized == serialized)
-        #expect(Self.insert(["s3", "s6", "s7", "s3"], into: &restored) == [false, false, true, true], "s7 evicts s3, the oldest")
+        #expect(
+            Self.insert(["s3", "s6", "s7", "s3"], into: &restored) == [false, false, true, true],
+            "s7 evicts s3, the oldest")
         // Restored into a smaller window, the newest keys are the ones kept.
         var smaller = try RecentSampleFilter(capacity: 2, serialized: serialized)
         #expect(Self.insert(["s6", "s5", "s4"], into: &smaller) == [false, false, true])
@@ -45,6 +49,7 @@ import Testing
         #expect(filter.count == 1 << 18)
         let again = Self.insert(((500_000 - 1000)..<500_000).map { "sample-\($0)" }, into: &filter)
         #expect(again.filter { !$0 }.count == 1000, "recent duplicates caught")
-        #expect(filter.serialized.utf8.count == ((1 << 18) * 16 + 2) / 3 * 4, "checkpoint space is bounded by the window")
+        #expect(
+            filter.serialized.utf8.count == ((1 << 18) * 16 + 2) / 3 * 4, "checkpoint space is bounded by the window")
     }
 }

@@ -51,7 +51,8 @@ import Testing
         var resumedRows: [[Int]] = []
         if let step = first.nextStep(rows: 3) { resumedRows += step.rows }
         let saved = try JSONEncoder().encode(first.state)
-        var second = SequencePacker(contextTokens: 5, eosTokenID: 0, state: try JSONDecoder().decode(SequencePacker.State.self, from: saved))
+        var second = SequencePacker(
+            contextTokens: 5, eosTokenID: 0, state: try JSONDecoder().decode(SequencePacker.State.self, from: saved))
         second.append(samples[2])
         while let step = second.nextStep(rows: 3) { resumedRows += step.rows }
         #expect(!straightRows.isEmpty)

@@ -10,20 +10,27 @@ import ThinkStreamTesting
 /// exactly the samples it trains on the original, in the same order.
 @Suite(.serialized, .tags(.integration))
 struct ShardReplayTests {
-    static func produceMixedStream(servers: String, topic: String, shards: [[UInt8]], aborted: [UInt8], keys: [String]) throws {
+    static func produceMixedStream(servers: String, topic: String, shards: [[UInt8]], aborted: [UInt8], keys: [String])
+        throws
+    {
         try TrainFixtures.produce(servers: servers, topic: topic, values: [shards[0]], keys: [keys[0]])
         let producer = try KafkaProducer(
             configuration: .init(
-                client: .init(bootstrapServers: servers, profile: .embedded, properties: ["message.max.bytes": "16777216"]),
+                client: .init(
+                    bootstrapServers: servers, profile: .embedded, properties: ["message.max.bytes": "16777216"]),
                 transactionalID: "replay-\(UUID().uuidString.prefix(8))"),
             logger: TestLogging.logger)
         defer { producer.close() }
         try producer.initTransactions()
         try producer.beginTransaction()
-        try producer.send(topic: topic, partition: 0, key: Array(keys[1].utf8), value: shards[1], headers: [RecordSchema.shard.header])
+        try producer.send(
+            topic: topic, partition: 0, key: Array(keys[1].utf8), value: shards[1], headers: [RecordSchema.shard.header]
+        )
         try producer.commitTransaction()
         try producer.beginTransaction()
-        try producer.send(topic: topic, partition: 0, key: Array("aborted".utf8), value: aborted, headers: [RecordSchema.shard.header])
+        try producer.send(
+            topic: topic, partition: 0, key: Array("aborted".utf8), value: aborted, headers: [RecordSchema.shard.header]
+        )
         try producer.flush(timeout: .seconds(10))
         try producer.abortTransaction()
         try TrainFixtures.produce(servers: servers, topic: topic, values: [shards[2]], keys: [keys[2]])
@@ -32,7 +39,9 @@ struct ShardReplayTests {
     static func train(servers: String, topics: TopicNames, directory: String) async throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let configuration = TrainServiceTests.configuration(topics: topics, directory: directory)
-        let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+        let service = try TrainService(
+            configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
+            logger: TestLogging.logger)
         let summary = try await service.runOnDedicatedThread(isCancelled: { false })
         #expect(summary.stopReason == "idle")
         return TrainFixtures.stepLogIDs(directory + "/steps.log")
@@ -42,20 +51,23 @@ struct ShardReplayTests {
         try await withBroker { servers in
             let original = TopicNames(prefix: "rpo-\(UUID().uuidString.prefix(6).lowercased())")
             let copy = TopicNames(prefix: "rpc-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(original, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 16, maxBytes: 200)
             let shards = try TrainFixtures.shards(Array(documents[0..<12]), samplesPerShard: 4)
             let aborted = try TrainFixtures.shards(Array(documents[12..<16]), samplesPerShard: 4)[0]
             let keys = shards.map(\.manifest.shardID)
             try Self.produceMixedStream(
-                servers: servers, topic: original.shards, shards: shards.map(\.value), aborted: aborted.value, keys: keys)
+                servers: servers, topic: original.shards, shards: shards.map(\.value), aborted: aborted.value,
+                keys: keys)
 
             let directory = TrainFixtures.temporaryDirectory("shard-replay")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let archive = directory + "/archive"
             let kafka = ["--bootstrap-servers", servers]
-            let export = try CommandRunner.run(["shards", "export", "--topic-prefix", original.prefix, "--out", archive] + kafka)
+            let export = try CommandRunner.run(
+                ["shards", "export", "--topic-prefix", original.prefix, "--out", archive] + kafka)
             #expect(export.exitCode == 0, "\(export.standardError)")
             #expect(export.standardOutput.contains("exported 3 shard records"), "\(export.standardOutput)")
 
@@ -65,19 +77,24 @@ struct ShardReplayTests {
             #expect(entries.map { $0.key.map { String(decoding: $0, as: UTF8.self) } } == keys)
             #expect(entries.allSatisfy { $0.headers.map(\.name) == ["schema"] }, "no transaction tags kept")
 
-            let refused = try CommandRunner.run(["shards", "export", "--topic-prefix", original.prefix, "--out", archive] + kafka)
+            let refused = try CommandRunner.run(
+                ["shards", "export", "--topic-prefix", original.prefix, "--out", archive] + kafka)
             #expect(refused.exitCode == 64, "a non-empty --out is refused: \(refused.standardError)")
             let forced = try CommandRunner.run(
                 ["shards", "export", "--topic-prefix", original.prefix, "--out", archive, "--force"] + kafka)
             #expect(forced.exitCode == 0, "\(forced.standardError)")
 
-            let imported = try CommandRunner.run(["shards", "import", archive, "--topic-prefix", copy.prefix, "--partitions", "1"] + kafka)
+            let imported = try CommandRunner.run(
+                ["shards", "import", archive, "--topic-prefix", copy.prefix, "--partitions", "1"] + kafka)
             #expect(imported.exitCode == 0, "\(imported.standardError)")
             #expect(imported.standardOutput.contains("imported 3 shard records"), "\(imported.standardOutput)")
-            let replayed = try ShardTopicReader.readAll(topic: copy.shards, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let replayed = try ShardTopicReader.readAll(
+                topic: copy.shards, client: .init(bootstrapServers: servers, profile: .embedded),
+                logger: TestLogging.logger)
             #expect(replayed.records.map(\.value) == shards.map(\.value))
 
-            let originalIDs = try await Self.train(servers: servers, topics: original, directory: directory + "/original")
+            let originalIDs = try await Self.train(
+                servers: servers, topics: original, directory: directory + "/original")
             let copyIDs = try await Self.train(servers: servers, topics: copy, directory: directory + "/copy")
             #expect(originalIDs.sorted() == shards.flatMap(\.samples).map(\.sampleID).sorted())
             #expect(copyIDs == originalIDs, "the replayed topic trains the same samples in the same order")
@@ -95,6 +112,8 @@ struct ShardReplayTests {
         #expect(try ShardArchive.load(from: directory).entries.map(\.value) == [message.value])
         try Data("shard bytEs".utf8).write(to: URL(fileURLWithPath: directory + "/" + archive.records[0].file))
         #expect(throws: PipelineError.self) { try ShardArchive.load(from: directory) }
-        #expect(throws: PipelineError.self) { try ShardArchive.write([message], topic: "t.shards", to: directory, force: false) }
+        #expect(throws: PipelineError.self) {
+            try ShardArchive.write([message], topic: "t.shards", to: directory, force: false)
+        }
     }
 }

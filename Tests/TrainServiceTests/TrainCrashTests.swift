@@ -13,8 +13,10 @@ struct TrainCrashTests {
     static func arguments(servers: String, prefix: String, group: String, directory: String) -> [String] {
         [
             "train", "--bootstrap-servers", servers, "--topic-prefix", prefix, "--fresh", "tiny", "--seed", "7",
-            "--max-steps", "100000", "--checkpoint-dir", directory + "/checkpoints", "--context", "64", "--micro-batch", "8",
-            "--checkpoint-every", "5", "--stop-when-idle", "2", "--step-log", directory + "/steps.log", "--log-every", "1000",
+            "--max-steps", "100000", "--checkpoint-dir", directory + "/checkpoints", "--context", "64", "--micro-batch",
+            "8",
+            "--checkpoint-every", "5", "--stop-when-idle", "2", "--step-log", directory + "/steps.log", "--log-every",
+            "1000",
             "--group-id", group, "--learning-rate", "1e-3", "--warmup-steps", "10", "--partitions", "3",
         ]
     }
@@ -44,15 +46,18 @@ struct TrainCrashTests {
         try await withBroker { servers in
             let prefix = "trc-\(UUID().uuidString.prefix(6).lowercased())"
             let topics = TopicNames(prefix: prefix)
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 3, admin: admin)
-            let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 100, maxBytes: 700)
+            let documents =
+                try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 100, maxBytes: 700)
                 + TrainFixtures.documents("math_train_sample.jsonl", count: 100, maxBytes: 500)
             let shards = try TrainFixtures.shards(documents, samplesPerShard: 10)
             // The stream repeats one shard, as a failed transaction commit can on the embedded broker.
             let values = shards.map(\.value) + [shards[3].value]
             try TrainFixtures.produce(
-                servers: servers, topic: topics.shards, values: values, keys: shards.map(\.manifest.shardID) + [shards[3].manifest.shardID])
+                servers: servers, topic: topics.shards, values: values,
+                keys: shards.map(\.manifest.shardID) + [shards[3].manifest.shardID])
             let allIDs = shards.flatMap(\.samples).map(\.sampleID)
 
             let reference = TrainFixtures.temporaryDirectory("train-reference")
@@ -62,7 +67,8 @@ struct TrainCrashTests {
                 try? FileManager.default.removeItem(atPath: crashed)
             }
             let uninterrupted = try CommandRunner.run(
-                Self.arguments(servers: servers, prefix: prefix, group: "reference", directory: reference), timeout: .seconds(120))
+                Self.arguments(servers: servers, prefix: prefix, group: "reference", directory: reference),
+                timeout: .seconds(120))
             #expect(uninterrupted.exitCode == 0, "\(uninterrupted.standardError)")
             let referenceIDs = TrainFixtures.stepLogIDs(reference + "/steps.log")
             let referenceSteps = Self.lastLoggedStep(reference + "/steps.log") + 1
@@ -75,7 +81,9 @@ struct TrainCrashTests {
                 let extraSteps = Int.random(in: 3...max(4, referenceSteps / 5), using: &random)
                 let process = try Self.launch(arguments)
                 let deadline = ContinuousClock.now + .seconds(30)
-                while process.isRunning, Self.lastLoggedStep(crashed + "/steps.log") < before + extraSteps, ContinuousClock.now < deadline {
+                while process.isRunning, Self.lastLoggedStep(crashed + "/steps.log") < before + extraSteps,
+                    ContinuousClock.now < deadline
+                {
                     try await Task.sleep(for: .milliseconds(Int.random(in: 1...15, using: &random)))
                 }
                 #expect(process.isRunning, "the run ended before its kill; make the stream longer")
@@ -86,12 +94,16 @@ struct TrainCrashTests {
             let final = try CommandRunner.run(arguments, timeout: .seconds(120))
             #expect(final.exitCode == 0, "\(final.standardError)")
             let crashedIDs = TrainFixtures.stepLogIDs(crashed + "/steps.log")
-            print("crash test: \(allIDs.count) samples, reference \(referenceIDs.count) ids in \(referenceSteps) steps; killed after logged steps \(killedAt); final run: \(final.standardOutput.split(separator: "\n").last ?? "")")
+            print(
+                "crash test: \(allIDs.count) samples, reference \(referenceIDs.count) ids in \(referenceSteps) steps; killed after logged steps \(killedAt); final run: \(final.standardOutput.split(separator: "\n").last ?? "")"
+            )
 
             #expect(killedAt.allSatisfy { $0 < referenceSteps - 1 })
             #expect(referenceIDs.count == allIDs.count)
             #expect(Set(referenceIDs) == Set(allIDs))
-            #expect(crashedIDs.sorted() == referenceIDs.sorted(), "the multiset of trained sample ids differs after kill -9")
+            #expect(
+                crashedIDs.sorted() == referenceIDs.sorted(), "the multiset of trained sample ids differs after kill -9"
+            )
             #expect(Self.lastLoggedStep(crashed + "/steps.log") + 1 == referenceSteps)
         }
     }

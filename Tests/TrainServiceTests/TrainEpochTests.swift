@@ -15,7 +15,9 @@ struct TrainEpochTests {
         let cut = try sample.documentOnly()
         #expect(cut.tokenIDs == document.utf8.map(Int.init))
         #expect(cut.text == document)
-        #expect(cut.documentSpan == .init(byteStart: 0, byteEnd: document.utf8.count, tokenStart: 0, tokenEnd: document.utf8.count))
+        #expect(
+            cut.documentSpan
+                == .init(byteStart: 0, byteEnd: document.utf8.count, tokenStart: 0, tokenEnd: document.utf8.count))
         #expect(cut.thinkingSpan.tokenStart == cut.thinkingSpan.tokenEnd)
         #expect(cut.sampleID == sample.sampleID && cut.documentID == sample.documentID && cut.level == sample.level)
 
@@ -25,7 +27,8 @@ struct TrainEpochTests {
         foreign.documentSpan.tokenEnd = 2
         foreign.thinkingSpan.tokenStart = 3
         foreign.thinkingSpan.tokenEnd = 4
-        let retokenized = try SampleRetokenizer(tokenizer: TrainModelSource.byteTokenizer()).retokenize(foreign).documentOnly()
+        let retokenized = try SampleRetokenizer(tokenizer: TrainModelSource.byteTokenizer()).retokenize(foreign)
+            .documentOnly()
         #expect(retokenized.tokenIDs == document.utf8.map(Int.init))
 
         var broken = sample
@@ -34,35 +37,43 @@ struct TrainEpochTests {
     }
 
     /// Shards of `documents` (one sample each) plus a shard of second trajectories of the first `repeated` documents.
-    static func shardsWithSecondTrajectories(_ documents: [(id: String, text: String)], repeated: Int) throws -> [[UInt8]] {
+    static func shardsWithSecondTrajectories(_ documents: [(id: String, text: String)], repeated: Int) throws
+        -> [[UInt8]]
+    {
         let first = try TrainFixtures.shards(documents, samplesPerShard: 3)
         var builder = ShardBuilder(limits: .init(maxSamples: repeated))
         for (index, document) in documents.prefix(repeated).enumerated() {
-            var sample = TrainFixtures.sample(id: document.id, text: document.text, level: "basic", offset: Int64(index))
+            var sample = TrainFixtures.sample(
+                id: document.id, text: document.text, level: "basic", offset: Int64(index))
             sample.sampleID = "1" + sample.sampleID.dropFirst()
             sample.trajectoryIndex = 1
             builder.add(sample)
             builder.cover(topic: "test.raw", partition: 0, offset: Int64(index))
         }
-        let second = try builder.build(generator: TrainFixtures.generator, tokenizer: "bytes", createdAt: Date(timeIntervalSince1970: 99))
+        let second = try builder.build(
+            generator: TrainFixtures.generator, tokenizer: "bytes", createdAt: Date(timeIntervalSince1970: 99))
         return first.map(\.value) + [second.value]
     }
 
     @Test func documentOnlyEpochsTrainEachDocumentOncePerEpoch() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "tep-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let documents = try TrainFixtures.documents("gsm8k_train_sample.jsonl", count: 9, maxBytes: 200)
             let values = try Self.shardsWithSecondTrajectories(documents, repeated: 3)
-            try TrainFixtures.produce(servers: servers, topic: topics.shards, values: values, keys: values.indices.map { "k\($0)" })
+            try TrainFixtures.produce(
+                servers: servers, topic: topics.shards, values: values, keys: values.indices.map { "k\($0)" })
 
             let directory = TrainFixtures.temporaryDirectory("train-epochs")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             var configuration = TrainServiceTests.configuration(topics: topics, directory: directory)
             configuration.documentOnly = true
             configuration.epochs = 3
-            let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let service = try TrainService(
+                configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
+                logger: TestLogging.logger)
             let summary = try await service.runOnDedicatedThread(isCancelled: { false })
 
             let documentOf = Dictionary(
@@ -73,7 +84,9 @@ struct TrainEpochTests {
             let trained = TrainFixtures.stepLogIDs(directory + "/steps.log").map { documentOf[$0] ?? "unknown \($0)" }
             #expect(summary.stopReason == "idle")
             #expect(summary.progress.epoch == 2)
-            #expect(Dictionary(trained.map { ($0, 1) }, uniquingKeysWith: +) == Dictionary(uniqueKeysWithValues: documents.map { ($0.id, 3) }))
+            #expect(
+                Dictionary(trained.map { ($0, 1) }, uniquingKeysWith: +)
+                    == Dictionary(uniqueKeysWithValues: documents.map { ($0.id, 3) }))
             #expect(summary.progress.totals.duplicateSamples == 3 * 3, "second trajectories dropped in every epoch")
             // Every packed target is a document byte or a closing EOS: no thinking or separator tokens.
             let documentTokens = documents.reduce(0) { $0 + $1.text.utf8.count + 1 }
@@ -85,28 +98,39 @@ struct TrainEpochTests {
     @Test func resumeInsideALaterEpochTrainsTheSameSequence() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "ter-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
             let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 12, maxBytes: 240)
             let shards = try TrainFixtures.shards(documents, samplesPerShard: 4)
-            try TrainFixtures.produce(servers: servers, topic: topics.shards, values: shards.map(\.value), keys: shards.map(\.manifest.shardID))
+            try TrainFixtures.produce(
+                servers: servers, topic: topics.shards, values: shards.map(\.value),
+                keys: shards.map(\.manifest.shardID))
 
             let directory = TrainFixtures.temporaryDirectory("train-epoch-resume")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             func run(_ name: String, maxSteps: Int) async throws -> TrainSummary {
-                try FileManager.default.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: true)
-                var configuration = TrainServiceTests.configuration(topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
+                try FileManager.default.createDirectory(
+                    atPath: directory + "/" + name, withIntermediateDirectories: true)
+                var configuration = TrainServiceTests.configuration(
+                    topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
                 configuration.epochs = 2
                 configuration.groupID = "group-\(name)"
-                let service = try TrainService(configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+                let service = try TrainService(
+                    configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
+                    logger: TestLogging.logger)
                 return try await service.runOnDedicatedThread(isCancelled: { false })
             }
             let whole = try await run("whole", maxSteps: 1000)
             let wholeIDs = TrainFixtures.stepLogIDs(directory + "/whole/steps.log")
-            #expect(wholeIDs.sorted() == (shards.flatMap(\.samples).map(\.sampleID) + shards.flatMap(\.samples).map(\.sampleID)).sorted())
+            #expect(
+                wholeIDs.sorted()
+                    == (shards.flatMap(\.samples).map(\.sampleID) + shards.flatMap(\.samples).map(\.sampleID)).sorted())
             let stopAt = whole.progress.step * 3 / 4  // inside the second epoch
             let first = try await run("resumed", maxSteps: stopAt)
-            #expect(first.stopReason == "max_steps" && first.progress.epoch == 1, "stopped inside epoch 2 at step \(stopAt)")
+            #expect(
+                first.stopReason == "max_steps" && first.progress.epoch == 1, "stopped inside epoch 2 at step \(stopAt)"
+            )
             let second = try await run("resumed", maxSteps: 1000)
             #expect(second.resumedFromStep == stopAt)
             #expect(second.progress.step == whole.progress.step)

@@ -41,18 +41,25 @@ enum TrainFixtures {
         // Byte tokens: token offsets = byte offsets. A real tokenizer: spans from the token counts of the prefixes.
         let tokenIDs = encode?(text) ?? text.utf8.map(Int.init)
         let documentTokens = encode?(document).count ?? documentBytes
-        let thinkingTokenStart = encode?(String(decoding: text.utf8.prefix(thinkingStart), as: UTF8.self)).count ?? thinkingStart
-        let thinkingTokenEnd = encode?(String(decoding: text.utf8.prefix(thinkingStart + thinking.utf8.count), as: UTF8.self)).count
+        let thinkingTokenStart =
+            encode?(String(decoding: text.utf8.prefix(thinkingStart), as: UTF8.self)).count ?? thinkingStart
+        let thinkingTokenEnd =
+            encode?(String(decoding: text.utf8.prefix(thinkingStart + thinking.utf8.count), as: UTF8.self)).count
             ?? thinkingStart + thinking.utf8.count
         return ShardSample(
-            sampleID: sampleID, documentID: id, source: .init(topic: "test.raw", partition: 0, offset: offset), text: text,
+            sampleID: sampleID, documentID: id, source: .init(topic: "test.raw", partition: 0, offset: offset),
+            text: text,
             tokenIDs: tokenIDs,
-            documentSpan: .init(byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: min(documentTokens, tokenIDs.count)),
+            documentSpan: .init(
+                byteStart: 0, byteEnd: documentBytes, tokenStart: 0, tokenEnd: min(documentTokens, tokenIDs.count)),
             thinkingSpan: .init(
-                byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: min(thinkingTokenStart, tokenIDs.count),
+                byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count,
+                tokenStart: min(thinkingTokenStart, tokenIDs.count),
                 tokenEnd: min(thinkingTokenEnd, tokenIDs.count)),
-            difficultyScore: 0.5, level: level, trajectoryIndex: 0, seed: 1, templateID: "train-test", templateVersion: 1,
-            thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1, focusCharacterOffset: nil)
+            difficultyScore: 0.5, level: level, trajectoryIndex: 0, seed: 1, templateID: "train-test",
+            templateVersion: 1,
+            thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1,
+            focusCharacterOffset: nil)
     }
 
     /// Shards of `samplesPerShard` samples each, levels alternating "basic"/"advanced".
@@ -65,11 +72,15 @@ enum TrainFixtures {
             var builder = ShardBuilder(limits: .init(maxSamples: samplesPerShard))
             for (index, document) in documents[first..<min(documents.count, first + samplesPerShard)].enumerated() {
                 let offset = Int64(first + index)
-                builder.add(sample(id: document.id, text: document.text, level: (first + index) % 2 == 0 ? "basic" : "advanced", offset: offset,
-                    encode: encode))
+                builder.add(
+                    sample(
+                        id: document.id, text: document.text, level: (first + index) % 2 == 0 ? "basic" : "advanced",
+                        offset: offset,
+                        encode: encode))
                 builder.cover(topic: "test.raw", partition: 0, offset: offset)
             }
-            let (manifest, value) = try builder.build(generator: generator, tokenizer: tokenizer, createdAt: Date(timeIntervalSince1970: Double(shardIndex)))
+            let (manifest, value) = try builder.build(
+                generator: generator, tokenizer: tokenizer, createdAt: Date(timeIntervalSince1970: Double(shardIndex)))
             result.append((manifest, value, builder.samples))
         }
         return result
@@ -86,7 +97,9 @@ enum TrainFixtures {
 
     static func produce(servers: String, topic: String, values: [[UInt8]], keys: [String]) throws {
         let producer = try KafkaProducer(
-            configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded, properties: ["message.max.bytes": "16777216"])),
+            configuration: .init(
+                client: .init(
+                    bootstrapServers: servers, profile: .embedded, properties: ["message.max.bytes": "16777216"])),
             logger: TestLogging.logger)
         defer { producer.close() }
         for (value, key) in zip(values, keys) {
@@ -98,11 +111,15 @@ enum TrainFixtures {
     /// The sample ids listed in a step log, one entry per trained sample.
     static func stepLogIDs(_ path: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").flatMap { $0.split(separator: " ").dropFirst(2).map(String.init) }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").flatMap {
+            $0.split(separator: " ").dropFirst(2).map(String.init)
+        }
     }
 
     static func temporaryDirectory(_ name: String) -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(name)-\(UUID().uuidString.prefix(8))"
+        ).path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

@@ -39,7 +39,8 @@ struct TrainRetokenizeTests {
         try await withBroker { servers in
             let prefix = "trt-\(UUID().uuidString.prefix(6).lowercased())"
             let topics = TopicNames(prefix: prefix)
-            let admin = try KafkaAdmin(configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
             _ = try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
             let documents = try TrainFixtures.documents("fineweb_edu_excerpts.jsonl", count: 12, maxBytes: 300)
             let shards = try Self.shards(documents, samplesPerShard: 4, tokenizer: smol)

@@ -29,7 +29,8 @@ import Training
         var random = SplitMix64(seed: 99)
         _ = train(model, optimizer, &random, steps: 3)
         let offsets: [String: Int64] = ["tokens/0": 1234, "tokens/1": -1]
-        try store.save(TrainingCheckpoint(model: model, optimizer: optimizer, step: 3, random: random, consumedOffsets: offsets))
+        try store.save(
+            TrainingCheckpoint(model: model, optimizer: optimizer, step: 3, random: random, consumedOffsets: offsets))
         let continued = train(model, optimizer, &random, steps: 4)
 
         let loaded = try #require(try store.loadNewestValid())
@@ -52,7 +53,8 @@ import Training
         let model = LlamaModel(config: .tiny, seed: 1)
         let optimizer = AdamW(layout: model.layout)
         for step in [1, 2, 3] {
-            try store.save(TrainingCheckpoint(model: model, optimizer: optimizer, step: step, random: SplitMix64(seed: 0)))
+            try store.save(
+                TrainingCheckpoint(model: model, optimizer: optimizer, step: step, random: SplitMix64(seed: 0)))
         }
         let names = try store.checkpointPaths().map { URL(fileURLWithPath: $0).lastPathComponent }
         #expect(names == [CheckpointStore.fileName(step: 2), CheckpointStore.fileName(step: 3)])
@@ -64,8 +66,10 @@ import Training
         defer { try? FileManager.default.removeItem(atPath: store.directory) }
         let model = LlamaModel(config: .tiny, seed: 1)
         let optimizer = AdamW(layout: model.layout)
-        let older = try store.save(TrainingCheckpoint(model: model, optimizer: optimizer, step: 5, random: SplitMix64(seed: 1)))
-        let newer = try store.save(TrainingCheckpoint(model: model, optimizer: optimizer, step: 6, random: SplitMix64(seed: 2)))
+        let older = try store.save(
+            TrainingCheckpoint(model: model, optimizer: optimizer, step: 5, random: SplitMix64(seed: 1)))
+        let newer = try store.save(
+            TrainingCheckpoint(model: model, optimizer: optimizer, step: 6, random: SplitMix64(seed: 2)))
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: newer)))
         if damage == "truncated" { bytes.removeLast(bytes.count / 3) } else { bytes[bytes.count / 2] ^= 0x10 }
         try Data(bytes).write(to: URL(fileURLWithPath: newer))

@@ -52,7 +52,8 @@ struct GoldenGGUF {
             var values = [Float](repeating: 0, count: count)
             for i in 0..<count {
                 let b = start + 4 * i
-                let bits = UInt32(cursor.bytes[b]) | UInt32(cursor.bytes[b + 1]) << 8
+                let bits =
+                    UInt32(cursor.bytes[b]) | UInt32(cursor.bytes[b + 1]) << 8
                     | UInt32(cursor.bytes[b + 2]) << 16 | UInt32(cursor.bytes[b + 3]) << 24
                 values[i] = Float(bitPattern: bits)
             }

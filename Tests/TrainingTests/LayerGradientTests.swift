@@ -19,12 +19,18 @@ import Training
         var random = TestRandom(seed: 1)
         let inputs = [random.floats(N * C, in: -2...2), random.floats(C, in: 0.5...1.5)]
         let results = FiniteDifference(eps: 1e-2).check(inputs: inputs, outputCount: N * C) { values in
-            let (x, weight, out, rstd) = (FloatBuffer(values[0]), FloatBuffer(values[1]), FloatBuffer(count: N * C), FloatBuffer(count: N))
-            RMSNorm.forward(out: out.pointer, rstd: rstd.pointer, x: x.pointer, weight: weight.pointer, N: N, C: C, eps: 1e-5)
+            let (x, weight, out, rstd) = (
+                FloatBuffer(values[0]), FloatBuffer(values[1]), FloatBuffer(count: N * C), FloatBuffer(count: N)
+            )
+            RMSNorm.forward(
+                out: out.pointer, rstd: rstd.pointer, x: x.pointer, weight: weight.pointer, N: N, C: C, eps: 1e-5)
             return withExtendedLifetime((x, weight, rstd)) { out.array }
         } backward: { values, probe in
-            let (x, weight, out, rstd) = (FloatBuffer(values[0]), FloatBuffer(values[1]), FloatBuffer(count: N * C), FloatBuffer(count: N))
-            RMSNorm.forward(out: out.pointer, rstd: rstd.pointer, x: x.pointer, weight: weight.pointer, N: N, C: C, eps: 1e-5)
+            let (x, weight, out, rstd) = (
+                FloatBuffer(values[0]), FloatBuffer(values[1]), FloatBuffer(count: N * C), FloatBuffer(count: N)
+            )
+            RMSNorm.forward(
+                out: out.pointer, rstd: rstd.pointer, x: x.pointer, weight: weight.pointer, N: N, C: C, eps: 1e-5)
             let (dx, dweight, dout) = (FloatBuffer(count: N * C), FloatBuffer(count: C), FloatBuffer(probe))
             RMSNorm.backward(
                 dx: dx.pointer, dweight: dweight.pointer, dout: dout.pointer, x: x.pointer, weight: weight.pointer,
@@ -44,7 +50,9 @@ import Training
             return withExtendedLifetime((x, weight)) { out.array }
         } backward: { values, probe in
             let (x, weight) = (FloatBuffer(values[0]), FloatBuffer(values[1]))
-            let (dx, dweight, dout) = (FloatBuffer(count: N * inDim), FloatBuffer(count: outDim * inDim), FloatBuffer(probe))
+            let (dx, dweight, dout) = (
+                FloatBuffer(count: N * inDim), FloatBuffer(count: outDim * inDim), FloatBuffer(probe)
+            )
             Linear.backward(
                 dx: dx.pointer, dweight: dweight.pointer, dout: dout.pointer, x: x.pointer, weight: weight.pointer,
                 N: N, inDim: inDim, outDim: outDim)
@@ -88,10 +96,14 @@ import Training
             run(values).0.array
         } backward: { values, probe in
             let (_, att, buffers) = run(values)
-            let (dq, dk, dv, dout) = (FloatBuffer(count: N * qDim), FloatBuffer(count: N * kvDim), FloatBuffer(count: N * kvDim), FloatBuffer(probe))
+            let (dq, dk, dv, dout) = (
+                FloatBuffer(count: N * qDim), FloatBuffer(count: N * kvDim), FloatBuffer(count: N * kvDim),
+                FloatBuffer(probe)
+            )
             let dAtt = FloatBuffer(count: shape.B * shape.nHeads * shape.T * shape.T)
             CausalAttention.backward(
-                dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, dAtt: dAtt.pointer, dout: dout.pointer, att: att.pointer,
+                dq: dq.pointer, dk: dk.pointer, dv: dv.pointer, dAtt: dAtt.pointer, dout: dout.pointer,
+                att: att.pointer,
                 q: buffers[0].pointer, k: buffers[1].pointer, v: buffers[2].pointer, shape: shape)
             return withExtendedLifetime((att, buffers, dout, dAtt)) { [dq.array, dk.array, dv.array] }
         }
@@ -109,7 +121,9 @@ import Training
         } backward: { values, probe in
             let (dgate, dup) = (FloatBuffer(count: count), FloatBuffer(count: count))
             let (gate, up, dout) = (FloatBuffer(values[0]), FloatBuffer(values[1]), FloatBuffer(probe))
-            SwiGLU.backward(dgate: dgate.pointer, dup: dup.pointer, dout: dout.pointer, gate: gate.pointer, up: up.pointer, count: count)
+            SwiGLU.backward(
+                dgate: dgate.pointer, dup: dup.pointer, dout: dout.pointer, gate: gate.pointer, up: up.pointer,
+                count: count)
             return withExtendedLifetime((gate, up, dout)) { [dgate.array, dup.array] }
         }
         expectClose(results, ["gate", "up"], layer: "SwiGLU")
@@ -131,7 +145,8 @@ import Training
             let logits = FloatBuffer(values[0])
             targets.withUnsafeBufferPointer {
                 _ = CrossEntropy.forward(logits: logits.pointer, targets: $0.baseAddress!, N: N, V: V)
-                CrossEntropy.backward(probabilities: logits.pointer, targets: $0.baseAddress!, N: N, V: V, scale: probe[0])
+                CrossEntropy.backward(
+                    probabilities: logits.pointer, targets: $0.baseAddress!, N: N, V: V, scale: probe[0])
             }
             return [logits.array]
         }

@@ -19,7 +19,9 @@ import Training
             let shape = try #require(info["shape"] as? [Int])
             let offsets = try #require(info["data_offsets"] as? [Int])
             let data = Array(bytes[(8 + headerLength + offsets[0])..<(8 + headerLength + offsets[1])])
-            let values = data.withUnsafeBytes { raw in (0..<(data.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+            let values = data.withUnsafeBytes { raw in
+                (0..<(data.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
+            }
             #expect(values.count == shape.reduce(1, *))
             result[name] = (shape, values)
         }
@@ -43,7 +45,8 @@ import Training
             for i in 0..<(headDim / 2) {
                 for j in 0..<2 {
                     for c in 0..<columns {
-                        gguf[(h * headDim + 2 * i + j) * columns + c] = hf[(h * headDim + j * headDim / 2 + i) * columns + c]
+                        gguf[(h * headDim + 2 * i + j) * columns + c] =
+                            hf[(h * headDim + j * headDim / 2 + i) * columns + c]
                     }
                 }
             }
@@ -61,26 +64,36 @@ import Training
         #expect(parsed["lm_head.weight"] == nil)
         let embedding = try #require(parsed["model.embed_tokens.weight"])
         #expect(embedding.shape == [256, 64])
-        #expect(embedding.values == Array(UnsafeBufferPointer(start: model.parameterPointer("token_embd.weight"), count: 256 * 64)))
+        #expect(
+            embedding.values
+                == Array(UnsafeBufferPointer(start: model.parameterPointer("token_embd.weight"), count: 256 * 64)))
         let config = model.config
         for (hfName, ggufName, heads) in [
             ("model.layers.1.self_attn.q_proj.weight", "blk.1.attn_q.weight", config.nHeads),
             ("model.layers.1.self_attn.k_proj.weight", "blk.1.attn_k.weight", config.nKVHeads),
         ] {
             let hf = try #require(parsed[hfName])
-            let gguf = Array(UnsafeBufferPointer(start: model.parameterPointer(ggufName), count: heads * config.headDim * config.dModel))
+            let gguf = Array(
+                UnsafeBufferPointer(
+                    start: model.parameterPointer(ggufName), count: heads * config.headDim * config.dModel))
             #expect(hf.shape == [heads * config.headDim, config.dModel])
             #expect(hf.values != gguf)
-            #expect(permuteLikeConvertHFToGGUF(hf.values, heads: heads, headDim: config.headDim, columns: config.dModel) == gguf)
+            #expect(
+                permuteLikeConvertHFToGGUF(hf.values, heads: heads, headDim: config.headDim, columns: config.dModel)
+                    == gguf)
         }
         let v = try #require(parsed["model.layers.0.self_attn.v_proj.weight"])
-        #expect(v.values == Array(UnsafeBufferPointer(start: model.parameterPointer("blk.0.attn_v.weight"), count: v.values.count)))
+        #expect(
+            v.values
+                == Array(
+                    UnsafeBufferPointer(start: model.parameterPointer("blk.0.attn_v.weight"), count: v.values.count)))
         let json = try JSONSerialization.jsonObject(with: Data(model.huggingFaceConfigJSON().utf8)) as? [String: Any]
         #expect(json?["num_key_value_heads"] as? Int == 2 && json?["tie_word_embeddings"] as? Bool == true)
         #expect(json?["rms_norm_eps"] as? Double == 1e-5)
         #expect(json?["eos_token_id"] == nil)
-        let special = try JSONSerialization.jsonObject(
-            with: Data(model.huggingFaceConfigJSON(bosTokenID: 1, eosTokenID: 0).utf8)) as? [String: Any]
+        let special =
+            try JSONSerialization.jsonObject(
+                with: Data(model.huggingFaceConfigJSON(bosTokenID: 1, eosTokenID: 0).utf8)) as? [String: Any]
         #expect(special?["bos_token_id"] as? Int == 1 && special?["eos_token_id"] as? Int == 0)
         #expect(special?["vocab_size"] as? Int == config.vocab)
     }

@@ -42,18 +42,23 @@ import Training
         }
         var changedTargets = plain.targets
         for index in [3, 7, 12] { changedTargets[index] = 200 }
-        let (lossA, gradientA) = gradient(TokenBatch(B: 2, T: 8, inputs: plain.inputs, targets: plain.targets, targetWeights: weights))
-        let (lossB, gradientB) = gradient(TokenBatch(B: 2, T: 8, inputs: plain.inputs, targets: changedTargets, targetWeights: weights))
+        let (lossA, gradientA) = gradient(
+            TokenBatch(B: 2, T: 8, inputs: plain.inputs, targets: plain.targets, targetWeights: weights))
+        let (lossB, gradientB) = gradient(
+            TokenBatch(B: 2, T: 8, inputs: plain.inputs, targets: changedTargets, targetWeights: weights))
         #expect(lossA == lossB)
         #expect(gradientA == gradientB)
         let (plainLoss, plainGradient) = gradient(plain)
         let (onesLoss, onesGradient) = gradient(
-            TokenBatch(B: 2, T: 8, inputs: plain.inputs, targets: plain.targets, targetWeights: [Float](repeating: 1, count: 16)))
+            TokenBatch(
+                B: 2, T: 8, inputs: plain.inputs, targets: plain.targets,
+                targetWeights: [Float](repeating: 1, count: 16)))
         #expect(abs(plainLoss - onesLoss) < 1e-6)
         #expect(zip(plainGradient, onesGradient).allSatisfy { abs($0 - $1) < 1e-6 })
         let kept = model.lastPositionLosses.enumerated().filter { weights[$0.offset] > 0 }.map(\.element)
         _ = gradient(TokenBatch(B: 2, T: 8, inputs: plain.inputs, targets: plain.targets, targetWeights: weights))
-        let keptMean = model.lastPositionLosses.enumerated().filter { weights[$0.offset] > 0 }.map(\.element).reduce(0, +) / 13
+        let keptMean =
+            model.lastPositionLosses.enumerated().filter { weights[$0.offset] > 0 }.map(\.element).reduce(0, +) / 13
         #expect(kept.count == 13 && abs(keptMean - lossA) < 1e-5)
     }
 

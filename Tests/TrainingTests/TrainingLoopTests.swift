@@ -13,7 +13,8 @@ import Training
     @Test func lossFallsWhenOverfittingOneBatch() {
         let model = LlamaModel(config: .tiny, seed: 42)
         let optimizer = AdamW(layout: model.layout, configuration: AdamWConfiguration(weightDecay: 0.0))
-        let schedule = LearningRateSchedule(maxLearningRate: 3e-3, minLearningRate: 3e-4, warmupSteps: 10, totalSteps: 100)
+        let schedule = LearningRateSchedule(
+            maxLearningRate: 3e-3, minLearningRate: 3e-4, warmupSteps: 10, totalSteps: 100)
         let batch = fixedBatch(B: 2, T: 16, seed: 3)
         var losses: [Float] = []
         for step in 0..<100 {
@@ -51,7 +52,8 @@ import Training
     }
 
     @Test func scheduleWarmsUpThenFollowsCosine() {
-        let schedule = LearningRateSchedule(maxLearningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 10, totalSteps: 110)
+        let schedule = LearningRateSchedule(
+            maxLearningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 10, totalSteps: 110)
         #expect(abs(schedule.learningRate(atStep: 0) - 1e-4) < 1e-9)
         #expect(abs(schedule.learningRate(atStep: 9) - 1e-3) < 1e-9)
         #expect(abs(schedule.learningRate(atStep: 10) - 1e-3) < 1e-9)

@@ -45,13 +45,16 @@ enum BakeoffSample {
             }
             let chosen = pool.sorted { fnv1a($0["id"] as! String) < fnv1a($1["id"] as! String) }.prefix(stratum.count)
             guard chosen.count == stratum.count else {
-                throw BakeoffError("\(directory)/\(stratum.file).jsonl: stratum \(stratum.name) has \(chosen.count) records, needs \(stratum.count)")
+                throw BakeoffError(
+                    "\(directory)/\(stratum.file).jsonl: stratum \(stratum.name) has \(chosen.count) records, needs \(stratum.count)"
+                )
             }
             for record in chosen {
                 documents.append(
                     BakeoffDocument(
                         id: record["id"] as! String, stratum: stratum.name, level: stratum.level,
-                        text: record["text"] as! String, referenceNumber: (record["final_answer_num"] as? NSNumber)?.doubleValue,
+                        text: record["text"] as! String,
+                        referenceNumber: (record["final_answer_num"] as? NSNumber)?.doubleValue,
                         referenceAnswer: stratum.file.hasPrefix("math") ? record["answer"] as? String : nil))
             }
         }

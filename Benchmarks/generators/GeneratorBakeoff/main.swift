@@ -148,9 +148,11 @@ do {
         sampling: sampling, wallSeconds: seconds, cpuSeconds: cpuSeconds)
     output.write(try encoder.encode(run) + Data("\n".utf8))
     try output.close()
-    print(String(format: "%@ %@: %d trajectories in %.0f s wall, %.0f CPU s", modelName, label, results.count, seconds, cpuSeconds))
+    print(
+        String(
+            format: "%@ %@: %d trajectories in %.0f s wall, %.0f CPU s", modelName, label, results.count, seconds,
+            cpuSeconds))
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(70)
 }
-

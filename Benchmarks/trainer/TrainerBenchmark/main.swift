@@ -2,9 +2,9 @@
 // training tokens/s and peak RSS in the same RESULT line format as pytorch_baseline.py.
 // Usage: TrainerBenchmark {tiny|smol} B T STEPS [THREADS]
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Tensors
 import Training

@@ -100,7 +100,8 @@ extension RDKafkaClient {
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             let transport = context.lastTransportError.withLock { $0 }
             throw KafkaError(
-                .timedOut, "flush: \(remaining) records still in flight after \(timeout)"
+                .timedOut,
+                "flush: \(remaining) records still in flight after \(timeout)"
                     + (transport.map { " (\($0))" } ?? ""), librdkafkaError: RDKafkaErrors.name(code))
         }
     }

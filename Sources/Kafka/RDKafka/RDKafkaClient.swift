@@ -25,7 +25,8 @@ final class RDKafkaClient: @unchecked Sendable {
         case .consumer: rd_kafka_conf_set_rebalance_cb(conf, rdKafkaRebalanceCallback)
         }
         var reason = [CChar](repeating: 0, count: 512)
-        let created = rd_kafka_new(kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, &reason, reason.count)
+        let created = rd_kafka_new(
+            kind == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER, conf, &reason, reason.count)
         guard let created else {
             rd_kafka_conf_destroy(conf)
             let why = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

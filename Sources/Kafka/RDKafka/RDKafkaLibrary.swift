@@ -37,7 +37,8 @@ public enum RDKafkaLibrary {
         defer { fclose(maps) }
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), maps) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let text = String(
+                decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if text.contains("librdkafka"), let slash = text.firstIndex(of: "/") { return String(text[slash...]) }
         }
         return nil

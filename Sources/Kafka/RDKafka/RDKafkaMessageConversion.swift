@@ -14,7 +14,8 @@ extension KafkaMessage {
             var name: UnsafePointer<CChar>?
             var valuePointer: UnsafeRawPointer?
             var size = 0
-            while rd_kafka_header_get_all(headerList, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            while rd_kafka_header_get_all(headerList, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR
+            {
                 let bytes = valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
                 headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: bytes))
                 index += 1

@@ -35,7 +35,9 @@ public struct DashboardState: Sendable {
                     || event.timestampMilliseconds > known.latest.timestampMilliseconds
             else { return }
             var earlier = known.earlier + [known.latest]
-            while earlier.count > 1, event.timestampMilliseconds - earlier[0].timestampMilliseconds > rateSpanMilliseconds {
+            while earlier.count > 1,
+                event.timestampMilliseconds - earlier[0].timestampMilliseconds > rateSpanMilliseconds
+            {
                 earlier.removeFirst()
             }
             instances[event.instanceID] = Instance(latest: event, earlier: earlier)

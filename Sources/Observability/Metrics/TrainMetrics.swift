@@ -12,14 +12,20 @@ public struct TrainMetrics: Sendable {
     public static let deadLetters = MetricDefinition.counter(
         "dead_letters_total", help: "Shards refused to the dead-letter topic, by reason.")
 
-    public static let lossAll = MetricDefinition.gauge("loss_nats", help: "Mean cross-entropy over all tokens at the last step.")
+    public static let lossAll = MetricDefinition.gauge(
+        "loss_nats", help: "Mean cross-entropy over all tokens at the last step.")
     public static let lossByLevel = MetricDefinition.gauge(
         "loss_by_level_nats", help: "Mean cross-entropy at the last step, by the samples' reasoning level.")
-    public static let learningRate = MetricDefinition.gauge("learning_rate_ratio", help: "Learning rate of the last step.")
-    public static let gradientNorm = MetricDefinition.gauge("gradient_norm_ratio", help: "Global gradient norm before clipping.")
-    public static let stepTime = MetricDefinition.gauge("step_duration_seconds", help: "Wall time of the last optimizer step.")
-    public static let throughput = MetricDefinition.gauge("throughput_tokens_per_second", help: "Tokens per second of the last step.")
-    public static let samplesSeen = MetricDefinition.counter("samples_total", help: "Samples trained on, by reasoning level.")
+    public static let learningRate = MetricDefinition.gauge(
+        "learning_rate_ratio", help: "Learning rate of the last step.")
+    public static let gradientNorm = MetricDefinition.gauge(
+        "gradient_norm_ratio", help: "Global gradient norm before clipping.")
+    public static let stepTime = MetricDefinition.gauge(
+        "step_duration_seconds", help: "Wall time of the last optimizer step.")
+    public static let throughput = MetricDefinition.gauge(
+        "throughput_tokens_per_second", help: "Tokens per second of the last step.")
+    public static let samplesSeen = MetricDefinition.counter(
+        "samples_total", help: "Samples trained on, by reasoning level.")
 
     public let registry: MetricsRegistry
 

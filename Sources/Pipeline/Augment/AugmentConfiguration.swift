@@ -37,7 +37,8 @@ public struct AugmentConfiguration: Sendable {
     public func validate() throws {
         if transactionalID.isEmpty { throw PipelineError(.invalidConfiguration, "augment.transactionalID is empty") }
         if maxDocumentsInFlight < 1 {
-            throw PipelineError(.invalidConfiguration, "augment.maxDocumentsInFlight must be ≥ 1, got \(maxDocumentsInFlight)")
+            throw PipelineError(
+                .invalidConfiguration, "augment.maxDocumentsInFlight must be ≥ 1, got \(maxDocumentsInFlight)")
         }
     }
 }

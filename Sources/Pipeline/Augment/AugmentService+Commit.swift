@@ -7,7 +7,8 @@ import Synchronization
 extension AugmentService {
     /// Adds one record's outcome to the open shard: its samples, or a dead letter; either way its offset is covered.
     func record(
-        _ record: KafkaMessage, _ outcome: AugmentOutcome, consumedAt: ContinuousClock.Instant, into state: inout ShardState,
+        _ record: KafkaMessage, _ outcome: AugmentOutcome, consumedAt: ContinuousClock.Instant,
+        into state: inout ShardState,
         summary: inout AugmentSummary
     ) {
         summary.documentsIn += 1
@@ -30,12 +31,13 @@ extension AugmentService {
                 component: "augment", reason: reason, message: explanation,
                 sourceFile: "\(record.topic)[\(record.partition)]@\(record.offset)", sourceLine: nil, raw: record.value,
                 rawLimitBytes: configuration.deadLetterRawLimitBytes)
-            state.deadLetters.append(PendingRecord(
-                topic: configuration.topics.deadLetters, key: record.key ?? [], value: letter.encoded(),
-                headers: [
-                    RecordSchema.deadLetter.header, KafkaHeader(name: "error.code", string: reason.rawValue),
-                    KafkaHeader(name: "error.message", string: explanation),
-                ]))
+            state.deadLetters.append(
+                PendingRecord(
+                    topic: configuration.topics.deadLetters, key: record.key ?? [], value: letter.encoded(),
+                    headers: [
+                        RecordSchema.deadLetter.header, KafkaHeader(name: "error.code", string: reason.rawValue),
+                        KafkaHeader(name: "error.message", string: explanation),
+                    ]))
             state.builder.addDeadLetter()
             summary.deadLetters += 1
             summary.deadLettersByReason[reason.rawValue, default: 0] += 1
@@ -60,19 +62,24 @@ extension AugmentService {
         _ state: inout ShardState, summary: inout AugmentSummary,
         onShard: @Sendable (ShardManifest, [ShardSample], AugmentSummary) -> Void
     ) async throws {
-        let (manifest, value) = try state.builder.build(generator: augmenter.generator, tokenizer: augmenter.tokenizerName)
-        let offsets = state.builder.offsetsToCommit.map { KafkaPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset) }
+        let (manifest, value) = try state.builder.build(
+            generator: augmenter.generator, tokenizer: augmenter.tokenizerName)
+        let offsets = state.builder.offsetsToCommit.map {
+            KafkaPartitionOffset(topic: $0.topic, partition: $0.partition, offset: $0.offset)
+        }
         var backoff = Duration.seconds(1)
         for attempt in 1...Self.transactionAttempts {
             do {
-                try commitTransaction(manifest: manifest, value: value, deadLetters: state.deadLetters, offsets: offsets)
+                try commitTransaction(
+                    manifest: manifest, value: value, deadLetters: state.deadLetters, offsets: offsets)
                 break
             } catch let error as KafkaError where attempt < Self.transactionAttempts && !Self.isFenced(error) {
                 logger.warning(
                     "shard transaction failed and was aborted; redoing it",
                     metadata: [
                         "shard.id": "\(manifest.shardID)", "transaction.attempt": "\(attempt)",
-                        "error.code": "\(error.code)", "error.message": "\(error.message)", "retry.in_seconds": "\(backoff)",
+                        "error.code": "\(error.code)", "error.message": "\(error.message)",
+                        "retry.in_seconds": "\(backoff)",
                     ])
                 try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(16))

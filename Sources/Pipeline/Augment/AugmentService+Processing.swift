@@ -20,13 +20,17 @@ extension AugmentService {
             if message.value.count > configuration.maxDocumentBytes {
                 outcomes[position] = .failed(
                     reason: .documentTooLarge,
-                    message: "record is \(message.value.count) bytes, over augment.maxDocumentBytes \(configuration.maxDocumentBytes)")
+                    message:
+                        "record is \(message.value.count) bytes, over augment.maxDocumentBytes \(configuration.maxDocumentBytes)"
+                )
                 continue
             }
             do {
                 let document = try RawDocument.decode(message.value)
-                inputs.append(AugmentInput(
-                    document: document, source: .init(topic: message.topic, partition: message.partition, offset: message.offset)))
+                inputs.append(
+                    AugmentInput(
+                        document: document,
+                        source: .init(topic: message.topic, partition: message.partition, offset: message.offset)))
                 inputPositions.append(position)
             } catch {
                 outcomes[position] = .failed(reason: .malformedRecord, message: "not a raw-document/1 record: \(error)")
@@ -45,7 +49,8 @@ extension AugmentService {
                         try? await Task.sleep(for: .milliseconds(100))
                         if case .message(let message)? = try? consumer.poll(timeout: .zero) {
                             arrived.records.withLock {
-                                $0.append(Collected(message: message, generation: generation.value.load(ordering: .relaxed)))
+                                $0.append(
+                                    Collected(message: message, generation: generation.value.load(ordering: .relaxed)))
                             }
                         }
                     }
@@ -59,7 +64,8 @@ extension AugmentService {
             }
             try? consumer.resume((try? consumer.assignment()) ?? paused)
             for (index, position) in inputPositions.enumerated() {
-                outcomes[position] = index < results.count
+                outcomes[position] =
+                    index < results.count
                     ? results[index] : .failed(reason: .engineFailed, message: "the augmenter returned no outcome")
             }
         }

@@ -56,7 +56,8 @@ public final class AugmentService: Sendable {
         var producerClient = client
         producerClient.properties["message.max.bytes"] = producerClient.properties["message.max.bytes"] ?? "16777216"
         producer = try KafkaProducer(
-            configuration: .init(client: producerClient, transactionalID: configuration.transactionalID), logger: logger)
+            configuration: .init(client: producerClient, transactionalID: configuration.transactionalID), logger: logger
+        )
         consumer.onRebalance { [generation] event in
             generation.value.add(1, ordering: .relaxed)
             logger.info("augment rebalance", metadata: ["kafka.rebalance": "\(event)"])
@@ -101,7 +102,9 @@ public final class AugmentService: Sendable {
             }
             load.set(inFlightDocuments: state.consumedAt.count + batch.count)
             if batch.isEmpty {
-                if !state.builder.isEmpty, ContinuousClock.now - lastInput >= configuration.idleFlush || state.builder.isFull() {
+                if !state.builder.isEmpty,
+                    ContinuousClock.now - lastInput >= configuration.idleFlush || state.builder.isFull()
+                {
                     try await commit(&state, summary: &summary, onShard: onShard)
                 }
                 if let stopWhenIdle, state.builder.isEmpty, ContinuousClock.now - lastInput >= stopWhenIdle { break }
@@ -112,7 +115,8 @@ public final class AugmentService: Sendable {
             let arrivedMeanwhile: [Collected]
             load.set(batchDocuments: batch.count)
             do {
-                (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(batch.map(\.message), isCancelled: isCancelled)
+                (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(
+                    batch.map(\.message), isCancelled: isCancelled)
             } catch is StoppedDuringOutage {
                 logger.warning(
                     "stopping while the generator is unavailable; the documents in flight stay uncommitted and are read again by the next worker",

@@ -15,7 +15,9 @@ public enum CrashHook {
     }
 
     private static let armed: (point: String, occurrence: Int)? = {
-        guard let value = ProcessInfo.processInfo.environment["THINKSTREAM_TEST_CRASH_AT"], !value.isEmpty else { return nil }
+        guard let value = ProcessInfo.processInfo.environment["THINKSTREAM_TEST_CRASH_AT"], !value.isEmpty else {
+            return nil
+        }
         let parts = value.split(separator: "@", maxSplits: 1)
         return (String(parts[0]), parts.count > 1 ? Int(parts[1]) ?? 1 : 1)
     }()

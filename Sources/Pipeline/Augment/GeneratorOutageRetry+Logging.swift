@@ -10,7 +10,9 @@ extension GeneratorOutageRetry {
             case .started(let call, let error, let nextTry):
                 logger.warning(
                     "generator unavailable; documents wait and retry with backoff (nothing is dead-lettered or committed meanwhile)",
-                    metadata: ["generator.call": "\(call)", "error.message": "\(error)", "retry.in_seconds": "\(nextTry)"])
+                    metadata: [
+                        "generator.call": "\(call)", "error.message": "\(error)", "retry.in_seconds": "\(nextTry)",
+                    ])
             case .ended(let outage):
                 logger.info("generator back; documents resume", metadata: ["outage.seconds": "\(outage)"])
             }

@@ -11,7 +11,9 @@ extension DeadLetter {
         guard let component = value["component"]?.stringValue, let reason = value["reason"]?.stringValue,
             let message = value["message"]?.stringValue, let file = value["source"]?["file"]?.stringValue,
             let rawText = value["raw"]?.stringValue
-        else { throw PipelineError(.malformedRecord, "dead letter lacks component, reason, message, source.file or raw") }
+        else {
+            throw PipelineError(.malformedRecord, "dead letter lacks component, reason, message, source.file or raw")
+        }
         let raw: [UInt8]
         switch value["raw_encoding"]?.stringValue {
         case "utf8"?: raw = Array(rawText.utf8)
@@ -25,7 +27,8 @@ extension DeadLetter {
         var line: Int?
         if case .number(let number)? = value["source"]?["line"] { line = Int(number) }
         var letter = DeadLetter(
-            component: component, reason: Reason(reason), message: message, sourceFile: file, sourceLine: line, raw: raw,
+            component: component, reason: Reason(reason), message: message, sourceFile: file, sourceLine: line,
+            raw: raw,
             rawLimitBytes: .max)
         if case .number(let size)? = value["raw_size_bytes"], let size = Int(size) { letter.rawSizeBytes = size }
         return letter

@@ -59,6 +59,7 @@ public struct DeadLetterFilter: Sendable {
             return now.addingTimeInterval(-count * unit)
         }
         throw PipelineError(
-            .invalidConfiguration, "--since '\(text)': give an ISO 8601 time (2026-12-05T06:00:00Z) or an age (45s, 30m, 2h, 7d)")
+            .invalidConfiguration,
+            "--since '\(text)': give an ISO 8601 time (2026-12-05T06:00:00Z) or an age (45s, 30m, 2h, 7d)")
     }
 }

@@ -26,7 +26,8 @@ public final class DeadLetterRedriver {
         let ledger = try readLedger()
         let byDeadLetter = Dictionary(ledger.map { ($0.deadLetter, $0) }, uniquingKeysWith: { first, _ in first })
         let records = try CommittedTopicReader.readAll(
-            topic: topics.deadLetters, schema: .deadLetter, client: client, logger: logger).records
+            topic: topics.deadLetters, schema: .deadLetter, client: client, logger: logger
+        ).records
         return records.compactMap { record in
             let coordinate = "\(record.topic)[\(record.partition)]@\(record.offset)"
             guard let letter = try? DeadLetter.decode(record.value) else {
@@ -34,7 +35,8 @@ public final class DeadLetterRedriver {
                 return nil
             }
             let timestamp = record.timestampMilliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) }
-            return DeadLetterEntry(coordinate: coordinate, timestamp: timestamp, letter: letter, redrive: byDeadLetter[coordinate])
+            return DeadLetterEntry(
+                coordinate: coordinate, timestamp: timestamp, letter: letter, redrive: byDeadLetter[coordinate])
         }
     }
 
@@ -75,14 +77,19 @@ public final class DeadLetterRedriver {
             if entry.redrive != nil {
                 summary.alreadyRedriven.append(entry.coordinate)
             } else if entry.letter.isRawTruncated {
-                summary.refused.append((entry.coordinate, "only \(entry.letter.raw.count) of its \(entry.letter.rawSizeBytes) bytes were kept"))
+                summary.refused.append(
+                    (
+                        entry.coordinate,
+                        "only \(entry.letter.raw.count) of its \(entry.letter.rawSizeBytes) bytes were kept"
+                    ))
             } else if let document = try? RawDocument.decode(entry.letter.raw) {
                 chosen.append((entry, document))
             } else {
-                summary.refused.append((
-                    entry.coordinate,
-                    "its bytes are not a raw-document record (a \(entry.letter.component) dead letter of \(entry.letter.sourceFile); fix the input and feed it again)"
-                ))
+                summary.refused.append(
+                    (
+                        entry.coordinate,
+                        "its bytes are not a raw-document record (a \(entry.letter.component) dead letter of \(entry.letter.sourceFile); fix the input and feed it again)"
+                    ))
             }
         }
         guard !chosen.isEmpty else { return summary }
@@ -109,7 +116,8 @@ public final class DeadLetterRedriver {
                         KafkaHeader(name: "redrive.dead_letter", string: entry.coordinate),
                     ])
                 let redrive = DeadLetterEntry.Redrive(
-                    deadLetter: entry.coordinate, raw: "\(report.topic)[\(report.partition)]@\(report.offset)", attempt: attempt,
+                    deadLetter: entry.coordinate, raw: "\(report.topic)[\(report.partition)]@\(report.offset)",
+                    attempt: attempt,
                     original: original)
                 try producer.send(
                     topic: topics.redriveLedger, key: Array(entry.coordinate.utf8), value: Self.encode(redrive),
@@ -122,19 +130,22 @@ public final class DeadLetterRedriver {
             throw error
         }
         logger.info(
-            "dead letters re-driven", metadata: ["dlq.redriven": "\(summary.redriven.count)", "dlq.topic": "\(topics.raw)"])
+            "dead letters re-driven",
+            metadata: ["dlq.redriven": "\(summary.redriven.count)", "dlq.topic": "\(topics.raw)"])
         return summary
     }
 
     private func readLedger() throws -> [DeadLetterEntry.Redrive] {
-        try CommittedTopicReader.readAll(topic: topics.redriveLedger, schema: Self.ledgerSchema, client: client, logger: logger)
-            .records.compactMap { record in
-                guard let value = try? JSONParser.parse(record.value), let deadLetter = value["dead_letter"]?.stringValue,
-                    let raw = value["raw"]?.stringValue, let original = value["original"]?.stringValue,
-                    case .number(let attempt)? = value["attempt"], let attemptNumber = Int(attempt)
-                else { return nil }
-                return .init(deadLetter: deadLetter, raw: raw, attempt: attemptNumber, original: original)
-            }
+        try CommittedTopicReader.readAll(
+            topic: topics.redriveLedger, schema: Self.ledgerSchema, client: client, logger: logger
+        )
+        .records.compactMap { record in
+            guard let value = try? JSONParser.parse(record.value), let deadLetter = value["dead_letter"]?.stringValue,
+                let raw = value["raw"]?.stringValue, let original = value["original"]?.stringValue,
+                case .number(let attempt)? = value["attempt"], let attemptNumber = Int(attempt)
+            else { return nil }
+            return .init(deadLetter: deadLetter, raw: raw, attempt: attemptNumber, original: original)
+        }
     }
 
     static func encode(_ redrive: DeadLetterEntry.Redrive) -> [UInt8] {

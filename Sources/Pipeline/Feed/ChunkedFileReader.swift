@@ -66,8 +66,10 @@ final class ChunkedFileReader {
                 return try buffer.withUnsafeBufferPointer { bytes in
                     let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<newline])
                     guard line.count > maxLineBytes else { return try body(.complete(line)) }
-                    return try body(.oversized(
-                        prefix: UnsafeBufferPointer(rebasing: line.prefix(Self.oversizedPrefixBytes)), byteCount: line.count))
+                    return try body(
+                        .oversized(
+                            prefix: UnsafeBufferPointer(rebasing: line.prefix(Self.oversizedPrefixBytes)),
+                            byteCount: line.count))
                 }
             }
             if buffer.count - start > maxLineBytes { return try skipOversizedLine(body) }
@@ -76,7 +78,9 @@ final class ChunkedFileReader {
                 let lineStart = start
                 start = buffer.count
                 scanned = start
-                return try buffer.withUnsafeBufferPointer { try body(.complete(UnsafeBufferPointer(rebasing: $0[lineStart...]))) }
+                return try buffer.withUnsafeBufferPointer {
+                    try body(.complete(UnsafeBufferPointer(rebasing: $0[lineStart...])))
+                }
             }
             try fill()
         }
@@ -96,7 +100,8 @@ final class ChunkedFileReader {
     private func findNewline() -> Int? {
         let from = max(scanned, start)
         let found: Int? = buffer.withUnsafeBufferPointer { bytes in
-            guard from < bytes.count, let base = bytes.baseAddress, let hit = memchr(base + from, 0x0A, bytes.count - from)
+            guard from < bytes.count, let base = bytes.baseAddress,
+                let hit = memchr(base + from, 0x0A, bytes.count - from)
             else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }

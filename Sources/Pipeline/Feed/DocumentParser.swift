@@ -40,7 +40,8 @@ struct DocumentParser {
             default: return .refused(.invalidID, "'\(configuration.idField)' must be a non-empty string or a number")
             }
         }
-        let metadata = configuration.keepMetadata
+        let metadata =
+            configuration.keepMetadata
             ? members.filter { $0.key != configuration.textField && $0.key != configuration.idField } : []
         return document(text: text, id: id, file: file, line: line, metadata: metadata)
     }
@@ -59,11 +60,14 @@ struct DocumentParser {
         let size = text.utf8.count
         if size > configuration.maxDocumentBytes {
             return .refused(
-                .documentTooLarge, "text is \(size) bytes, over the \(configuration.maxDocumentBytes)-byte limit "
+                .documentTooLarge,
+                "text is \(size) bytes, over the \(configuration.maxDocumentBytes)-byte limit "
                     + "(feed.maxDocumentBytes)")
         }
         let normalized = Self.normalize(text)
-        if normalized.isEmpty { return .refused(.emptyText, "'\(configuration.textField)' is empty or whitespace only") }
+        if normalized.isEmpty {
+            return .refused(.emptyText, "'\(configuration.textField)' is empty or whitespace only")
+        }
         let digest = SHA256.hash(data: normalized)
         let documentID = id ?? Self.hexString(digest)
         return .document(

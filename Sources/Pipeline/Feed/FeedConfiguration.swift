@@ -36,7 +36,9 @@ public struct FeedConfiguration: Sendable, Equatable {
 
     /// - Throws: `PipelineError` `.invalidConfiguration` naming the key and value.
     public func validate() throws {
-        if partitions < 1 { throw PipelineError(.invalidConfiguration, "feed.partitions must be ≥ 1, got \(partitions)") }
+        if partitions < 1 {
+            throw PipelineError(.invalidConfiguration, "feed.partitions must be ≥ 1, got \(partitions)")
+        }
         if maxDocumentBytes < 1 {
             throw PipelineError(.invalidConfiguration, "feed.maxDocumentBytes must be ≥ 1, got \(maxDocumentBytes)")
         }

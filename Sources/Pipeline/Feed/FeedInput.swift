@@ -54,7 +54,8 @@ public struct FeedInput: Sendable, Equatable {
                 while let relative = walker.nextObject() as? String {
                     let full = (path as NSString).appendingPathComponent(relative)
                     var childIsDirectory: ObjCBool = false
-                    if fileManager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue,
+                    if fileManager.fileExists(atPath: full, isDirectory: &childIsDirectory),
+                        !childIsDirectory.boolValue,
                         !(relative as NSString).lastPathComponent.hasPrefix(".")
                     {
                         files.append(full)

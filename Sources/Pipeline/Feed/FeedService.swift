@@ -36,7 +36,8 @@ public final class FeedService {
         onDeadLetter: (DeadLetter) -> Void = { _ in }, onProgress: (FeedProgress) -> Void = { _ in }
     ) throws -> FeedSummary {
         let started = ContinuousClock.now
-        let totalBytes: Int64? = inputs.allSatisfy { $0.sizeBytes != nil } ? inputs.reduce(0) { $0 + $1.sizeBytes! } : nil
+        let totalBytes: Int64? =
+            inputs.allSatisfy { $0.sizeBytes != nil } ? inputs.reduce(0) { $0 + $1.sizeBytes! } : nil
         var completedBytes: Int64 = 0
         var failure: (any Error)?
         inputLoop: for input in inputs {
@@ -51,7 +52,8 @@ public final class FeedService {
                     if let contents = try reader.readAll(maxBytes: configuration.maxDocumentBytes) {
                         try contents.withUnsafeBufferPointer { bytes in
                             try accept(
-                                parser.parseTextFile(contents, file: input.path), raw: bytes, file: input.path, line: nil,
+                                parser.parseTextFile(contents, file: input.path), raw: bytes, file: input.path,
+                                line: nil,
                                 onDeadLetter: onDeadLetter)
                         }
                     } else {
@@ -60,8 +62,10 @@ public final class FeedService {
                         let size = input.sizeBytes.map { "\($0) bytes" } ?? "over \(reader.bytesConsumed) bytes"
                         try deadLetter(
                             reason: .documentTooLarge,
-                            message: "text file is \(size), over the \(configuration.maxDocumentBytes)-byte limit (feed.maxDocumentBytes)",
-                            raw: UnsafeBufferPointer(start: nil, count: 0), file: input.path, line: nil, onDeadLetter: onDeadLetter)
+                            message:
+                                "text file is \(size), over the \(configuration.maxDocumentBytes)-byte limit (feed.maxDocumentBytes)",
+                            raw: UnsafeBufferPointer(start: nil, count: 0), file: input.path, line: nil,
+                            onDeadLetter: onDeadLetter)
                     }
                 } else {
                     var lineNumber = 0
@@ -70,12 +74,14 @@ public final class FeedService {
                         switch line {
                         case .complete(let bytes):
                             let outcome = parser.parseJSONLine(bytes, file: input.path, line: lineNumber)
-                            try accept(outcome, raw: bytes, file: input.path, line: lineNumber, onDeadLetter: onDeadLetter)
+                            try accept(
+                                outcome, raw: bytes, file: input.path, line: lineNumber, onDeadLetter: onDeadLetter)
                         case .oversized(let prefix, let byteCount):
                             summary.read += 1
                             try deadLetter(
                                 reason: .lineTooLong,
-                                message: "line is \(byteCount) bytes, over the \(configuration.maxLineBytes)-byte limit "
+                                message:
+                                    "line is \(byteCount) bytes, over the \(configuration.maxLineBytes)-byte limit "
                                     + "(8 × feed.maxDocumentBytes); skipped unread (is this a binary file?)",
                                 raw: prefix, file: input.path, line: lineNumber, onDeadLetter: onDeadLetter)
                         }
@@ -116,12 +122,14 @@ public final class FeedService {
             summary.blankLines += 1
         case .refused(let reason, let message):
             summary.read += 1
-            try deadLetter(reason: reason, message: message, raw: raw, file: file, line: line, onDeadLetter: onDeadLetter)
+            try deadLetter(
+                reason: reason, message: message, raw: raw, file: file, line: line, onDeadLetter: onDeadLetter)
         case .document(let document, let digest):
             summary.read += 1
             if let known = digestByID[document.id], known != digest {
                 try deadLetter(
-                    reason: .conflictingID, message: "id '\(document.id)' was already used in this run for a different text",
+                    reason: .conflictingID,
+                    message: "id '\(document.id)' was already used in this run for a different text",
                     raw: raw, file: file, line: line, onDeadLetter: onDeadLetter)
                 return
             }
@@ -163,7 +171,9 @@ public final class FeedService {
         do {
             try producer.flush(timeout: flushTimeout)
         } catch {
-            throw PipelineError(.deliveryFailed, "\(error); \(summary.produced + summary.deadLettered) records were accepted", cause: error)
+            throw PipelineError(
+                .deliveryFailed, "\(error); \(summary.produced + summary.deadLettered) records were accepted",
+                cause: error)
         }
         let tally = producer.deliveryTally
         if tally.failed > 0 {

@@ -35,7 +35,8 @@ public struct DeadLetter: Sendable, Equatable {
     public var rawSizeBytes: Int
 
     public init(
-        component: String, reason: Reason, message: String, sourceFile: String, sourceLine: Int?, raw: some Collection<UInt8>,
+        component: String, reason: Reason, message: String, sourceFile: String, sourceLine: Int?,
+        raw: some Collection<UInt8>,
         rawLimitBytes: Int
     ) {
         self.component = component

@@ -10,7 +10,9 @@ public struct RawDocument: Sendable, Equatable {
     /// Every other field of the input record, in input order.
     public var metadata: [(key: String, value: JSONValue)]
 
-    public init(id: String, text: String, sourceFile: String, sourceLine: Int?, metadata: [(key: String, value: JSONValue)]) {
+    public init(
+        id: String, text: String, sourceFile: String, sourceLine: Int?, metadata: [(key: String, value: JSONValue)]
+    ) {
         self.id = id
         self.text = text
         self.sourceFile = sourceFile

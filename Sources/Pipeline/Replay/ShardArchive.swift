@@ -64,14 +64,17 @@ public struct ShardArchive: Sendable, Codable, Equatable {
     /// - Throws: `PipelineError` `.invalidConfiguration` for a non-empty directory without `force`,
     ///   `.unreadableInput` when a file cannot be written.
     @discardableResult
-    public static func write(_ messages: [KafkaMessage], topic: String, to directory: String, force: Bool) throws -> ShardArchive {
+    public static func write(_ messages: [KafkaMessage], topic: String, to directory: String, force: Bool) throws
+        -> ShardArchive
+    {
         let manager = FileManager.default
         let existing = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
         if !existing.isEmpty {
             guard force else {
                 throw PipelineError(
                     .invalidConfiguration,
-                    "\(directory): not empty (\(existing.count) entries); choose an empty directory or pass --force to replace its shards")
+                    "\(directory): not empty (\(existing.count) entries); choose an empty directory or pass --force to replace its shards"
+                )
             }
             for name in existing where name.hasSuffix(".shard") || name == manifestFileName {
                 try manager.removeItem(atPath: directory + "/" + name)
@@ -84,23 +87,28 @@ public struct ShardArchive: Sendable, Codable, Equatable {
                 let file = String(format: "%06d-p%d-o%lld.shard", index, message.partition, message.offset)
                 try Data(message.value).write(to: URL(fileURLWithPath: directory + "/" + file))
                 let headers = message.headers.filter { $0.name != TransactionMarkerFilter.transactionHeader }
-                records.append(Record(
-                    file: file, partition: message.partition, offset: message.offset,
-                    keyBase64: message.key.map { Data($0).base64EncodedString() },
-                    headers: headers.map { Header(name: $0.name, valueBase64: Data($0.value).base64EncodedString()) },
-                    bytes: message.value.count, sha256: sha256Hex(message.value)))
+                records.append(
+                    Record(
+                        file: file, partition: message.partition, offset: message.offset,
+                        keyBase64: message.key.map { Data($0).base64EncodedString() },
+                        headers: headers.map {
+                            Header(name: $0.name, valueBase64: Data($0.value).base64EncodedString())
+                        },
+                        bytes: message.value.count, sha256: sha256Hex(message.value)))
             }
             let archive = ShardArchive(
                 formatVersion: formatVersion, topic: topic, exportedAt: Date().formatted(.iso8601), records: records)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            try encoder.encode(archive).write(to: URL(fileURLWithPath: directory + "/" + manifestFileName), options: .atomic)
+            try encoder.encode(archive).write(
+                to: URL(fileURLWithPath: directory + "/" + manifestFileName), options: .atomic)
             return archive
         } catch let error as PipelineError {
             throw error
         } catch {
-            throw PipelineError(.unreadableInput, "\(directory): cannot write the shard archive: \(error)", cause: error)
+            throw PipelineError(
+                .unreadableInput, "\(directory): cannot write the shard archive: \(error)", cause: error)
         }
     }
 
@@ -117,17 +125,21 @@ public struct ShardArchive: Sendable, Codable, Equatable {
             archive = try decoder.decode(ShardArchive.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         } catch {
             throw PipelineError(
-                .unreadableInput, "\(manifestPath): not a shard archive manifest (\(error)); write one with `thinkstream shards export`",
+                .unreadableInput,
+                "\(manifestPath): not a shard archive manifest (\(error)); write one with `thinkstream shards export`",
                 cause: error)
         }
         guard archive.formatVersion == formatVersion else {
             throw PipelineError(
-                .unreadableInput, "\(manifestPath): format version \(archive.formatVersion); this thinkstream reads \(formatVersion)")
+                .unreadableInput,
+                "\(manifestPath): format version \(archive.formatVersion); this thinkstream reads \(formatVersion)")
         }
         let entries = try archive.records.map { record -> Entry in
             let path = directory + "/" + record.file
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw PipelineError(.unreadableInput, "\(path): listed in the manifest but missing or unreadable; export the archive again")
+                throw PipelineError(
+                    .unreadableInput,
+                    "\(path): listed in the manifest but missing or unreadable; export the archive again")
             }
             let value = Array(data)
             guard value.count == record.bytes, sha256Hex(value) == record.sha256 else {
@@ -139,14 +151,17 @@ public struct ShardArchive: Sendable, Codable, Equatable {
             return Entry(
                 record: record, key: try record.keyBase64.map { try decodeBase64($0, path: manifestPath) },
                 value: value,
-                headers: try record.headers.map { KafkaHeader(name: $0.name, value: try decodeBase64($0.valueBase64, path: manifestPath)) })
+                headers: try record.headers.map {
+                    KafkaHeader(name: $0.name, value: try decodeBase64($0.valueBase64, path: manifestPath))
+                })
         }
         return (archive, entries)
     }
 
     private static func decodeBase64(_ text: String, path: String) throws -> [UInt8] {
         guard let data = Data(base64Encoded: text) else {
-            throw PipelineError(.unreadableInput, "\(path): '\(text.prefix(32))' is not base64; export the archive again")
+            throw PipelineError(
+                .unreadableInput, "\(path): '\(text.prefix(32))' is not base64; export the archive again")
         }
         return Array(data)
     }

@@ -48,7 +48,8 @@ public enum ShardImporter {
             throw PipelineError(
                 .deliveryFailed,
                 "\(topic): \(tally.delivered) of \(entries.count) records acknowledged, \(tally.failed) failed"
-                    + (tally.lastFailure.map { " (\($0))" } ?? "") + "; check the broker and import again into an empty prefix")
+                    + (tally.lastFailure.map { " (\($0))" } ?? "")
+                    + "; check the broker and import again into an empty prefix")
         }
         summary.produced = entries.count
         summary.after = try ShardTopicReader.readAll(topic: topic, client: client, logger: logger).records.count

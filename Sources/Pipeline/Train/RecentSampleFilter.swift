@@ -65,7 +65,9 @@ public struct RecentSampleFilter: Sendable {
         for index in 0..<ring.count {
             let key = ring[(next + index) % ring.count]
             for value in [key.high, key.low] {
-                for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+                for shift in stride(from: 56, through: 0, by: -8) {
+                    bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
+                }
             }
         }
         return Data(bytes).base64EncodedString()
@@ -76,7 +78,8 @@ public struct RecentSampleFilter: Sendable {
     public init(capacity: Int, serialized: String) throws {
         self.init(capacity: capacity)
         guard let data = Data(base64Encoded: serialized), data.count % 16 == 0 else {
-            throw PipelineError(.invalidConfiguration, "the checkpoint's duplicate window is not a whole number of 16-byte keys")
+            throw PipelineError(
+                .invalidConfiguration, "the checkpoint's duplicate window is not a whole number of 16-byte keys")
         }
         let bytes = [UInt8](data)
         for offset in stride(from: 0, to: bytes.count, by: 16) {

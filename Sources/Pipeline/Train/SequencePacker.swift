@@ -90,10 +90,13 @@ public struct SequencePacker: Sendable {
         let ordinal = state.nextOrdinal
         state.nextOrdinal += 1
         state.samples.append(PendingSample(ordinal: ordinal, sampleID: sample.sampleID, level: sample.level))
-        let documentRange = sample.documentSpan.tokenStart..<max(sample.documentSpan.tokenStart, sample.documentSpan.tokenEnd)
-        let thinkingRange = sample.thinkingSpan.tokenStart..<max(sample.thinkingSpan.tokenStart, sample.thinkingSpan.tokenEnd)
+        let documentRange =
+            sample.documentSpan.tokenStart..<max(sample.documentSpan.tokenStart, sample.documentSpan.tokenEnd)
+        let thinkingRange =
+            sample.thinkingSpan.tokenStart..<max(sample.thinkingSpan.tokenStart, sample.thinkingSpan.tokenEnd)
         for (index, id) in sample.tokenIDs.enumerated() {
-            let kind: PackedTokenKind = thinkingRange.contains(index) ? .thinking : documentRange.contains(index) ? .document : .other
+            let kind: PackedTokenKind =
+                thinkingRange.contains(index) ? .thinking : documentRange.contains(index) ? .document : .other
             state.tokens.append(Int32(id))
             state.kinds.append(kind.rawValue)
             state.owners.append(ordinal)

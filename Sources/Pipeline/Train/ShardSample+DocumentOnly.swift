@@ -14,7 +14,8 @@ extension ShardSample {
         let (tokenStart, tokenEnd) = (documentSpan.tokenStart, documentSpan.tokenEnd)
         // A byte 0b10xxxxxx continues a character; a cut before it would split the character.
         func onCharacter(_ index: Int) -> Bool { index == bytes.count || bytes[index] & 0xC0 != 0x80 }
-        guard 0 <= byteStart, byteStart <= byteEnd, byteEnd <= bytes.count, onCharacter(byteStart), onCharacter(byteEnd),
+        guard 0 <= byteStart, byteStart <= byteEnd, byteEnd <= bytes.count, onCharacter(byteStart),
+            onCharacter(byteEnd),
             0 <= tokenStart, tokenStart <= tokenEnd, tokenEnd <= tokenIDs.count
         else {
             throw PipelineError(

@@ -91,7 +91,8 @@ public struct TrainConfiguration: Sendable {
         tokenizerNames: [String]? = nil, retokenize: Bool = false, documentOnly: Bool = false, epochs: Int = 1,
         duplicateWindowSamples: Int = 1 << 20, eosTokenID: Int? = nil, contextTokens: Int = 256,
         microBatchSize: Int = 4, gradientAccumulation: Int = 1,
-        schedule: LearningRateSchedule = LearningRateSchedule(maxLearningRate: 3e-4, minLearningRate: 3e-5, warmupSteps: 100, totalSteps: 10_000),
+        schedule: LearningRateSchedule = LearningRateSchedule(
+            maxLearningRate: 3e-4, minLearningRate: 3e-5, warmupSteps: 100, totalSteps: 10_000),
         optimizer: AdamWConfiguration = AdamWConfiguration(), maxGradientNorm: Float? = 1, maxSteps: Int = 10_000,
         checkpointDirectory: String, checkpointEverySteps: Int = 100, checkpointInterval: Duration = .seconds(600),
         keepLastCheckpoints: Int = 3, evaluationFile: String? = nil, evaluationEverySteps: Int = 100,
@@ -144,15 +145,27 @@ public struct TrainConfiguration: Sendable {
         }
         guard contextTokens >= 2 else { throw invalid("contextTokens", contextTokens, "must be at least 2") }
         guard microBatchSize >= 1 else { throw invalid("microBatchSize", microBatchSize, "must be at least 1") }
-        guard gradientAccumulation >= 1 else { throw invalid("gradientAccumulation", gradientAccumulation, "must be at least 1") }
+        guard gradientAccumulation >= 1 else {
+            throw invalid("gradientAccumulation", gradientAccumulation, "must be at least 1")
+        }
         guard epochs >= 1 else { throw invalid("epochs", epochs, "must be at least 1") }
         guard maxSteps >= 0 else { throw invalid("maxSteps", maxSteps, "must not be negative") }
-        guard checkpointEverySteps >= 1 else { throw invalid("checkpointEverySteps", checkpointEverySteps, "must be at least 1") }
-        guard keepLastCheckpoints >= 1 else { throw invalid("keepLastCheckpoints", keepLastCheckpoints, "must be at least 1") }
-        guard evaluationEverySteps >= 1 else { throw invalid("evaluationEverySteps", evaluationEverySteps, "must be at least 1") }
-        guard documentLossWeight >= 0, thinkingLossWeight >= 0 else {
-            throw invalid("documentLossWeight/thinkingLossWeight", "\(documentLossWeight)/\(thinkingLossWeight)", "must not be negative")
+        guard checkpointEverySteps >= 1 else {
+            throw invalid("checkpointEverySteps", checkpointEverySteps, "must be at least 1")
         }
-        guard !checkpointDirectory.isEmpty else { throw invalid("checkpointDirectory", "\"\"", "must name a directory") }
+        guard keepLastCheckpoints >= 1 else {
+            throw invalid("keepLastCheckpoints", keepLastCheckpoints, "must be at least 1")
+        }
+        guard evaluationEverySteps >= 1 else {
+            throw invalid("evaluationEverySteps", evaluationEverySteps, "must be at least 1")
+        }
+        guard documentLossWeight >= 0, thinkingLossWeight >= 0 else {
+            throw invalid(
+                "documentLossWeight/thinkingLossWeight", "\(documentLossWeight)/\(thinkingLossWeight)",
+                "must not be negative")
+        }
+        guard !checkpointDirectory.isEmpty else {
+            throw invalid("checkpointDirectory", "\"\"", "must name a directory")
+        }
     }
 }

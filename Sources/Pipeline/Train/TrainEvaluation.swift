@@ -52,7 +52,9 @@ public struct TrainEvaluationSet: Sendable {
             do {
                 record = try JSONParser.parse(Array(line))
             } catch {
-                throw PipelineError(.unreadableInput, "\(path):\(index + 1): not a JSON object; each line must be {\"text\": ...}", cause: error)
+                throw PipelineError(
+                    .unreadableInput, "\(path):\(index + 1): not a JSON object; each line must be {\"text\": ...}",
+                    cause: error)
             }
             guard let text = record["text"]?.stringValue, !text.isEmpty else { continue }
             let tokens = Array(tokenizer.encode(text).prefix(maxTokens))

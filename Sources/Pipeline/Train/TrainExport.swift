@@ -10,12 +10,15 @@ public enum TrainExport {
     /// The newest valid checkpoint in `directory` (or the file itself), with the start GGUF it names.
     ///
     /// - Throws: `PipelineError` `.unreadableInput` when there is none.
-    public static func loadCheckpoint(_ path: String) throws -> (checkpoint: TrainingCheckpoint, startModelPath: String?) {
+    public static func loadCheckpoint(_ path: String) throws -> (
+        checkpoint: TrainingCheckpoint, startModelPath: String?
+    ) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw PipelineError(.unreadableInput, "\(path): no such checkpoint file or directory")
         }
-        let store = CheckpointStore(directory: isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent)
+        let store = CheckpointStore(
+            directory: isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent)
         let checkpoint: TrainingCheckpoint
         if isDirectory.boolValue {
             guard let loaded = try store.loadNewestValid() else {
@@ -37,13 +40,15 @@ public enum TrainExport {
     ///   - f16: store 2-D weights as f16 (norms stay f32, as llama.cpp does).
     /// - Throws: `GGUFError` or `PipelineError` when the file cannot be written.
     public static func writeGGUF(
-        _ checkpoint: TrainingCheckpoint, to path: String, tokenizerSource: GGUFFile?, f16: Bool, contextLength: Int = 8192
+        _ checkpoint: TrainingCheckpoint, to path: String, tokenizerSource: GGUFFile?, f16: Bool,
+        contextLength: Int = 8192
     ) throws {
         let config = checkpoint.config
         var metadata = GGUFMetadata()
         metadata.set("general.architecture", .string("llama"))
         if let source = tokenizerSource {
-            for key in source.metadata.keys where key.hasPrefix("general.") && key != "general.architecture" && key != "general.file_type"
+            for key in source.metadata.keys
+            where key.hasPrefix("general.") && key != "general.architecture" && key != "general.file_type"
                 && key != "general.quantization_version"
             {
                 metadata.set(key, source.metadata[key]!)
@@ -63,13 +68,20 @@ public enum TrainExport {
         metadata.set("llama.vocab_size", .uint32(UInt32(config.vocab)))
         metadata.set("llama.rope.dimension_count", .uint32(UInt32(config.headDim)))
         if let source = tokenizerSource {
-            for key in source.metadata.keys where key.hasPrefix("tokenizer.") { metadata.set(key, source.metadata[key]!) }
+            for key in source.metadata.keys where key.hasPrefix("tokenizer.") {
+                metadata.set(key, source.metadata[key]!)
+            }
         } else {
-            let tokens = (0..<config.vocab).map { GGUFValue.string($0 < 256 ? String(format: "<0x%02X>", $0) : "<extra_\($0)>") }
+            let tokens = (0..<config.vocab).map {
+                GGUFValue.string($0 < 256 ? String(format: "<0x%02X>", $0) : "<extra_\($0)>")
+            }
             metadata.set("tokenizer.ggml.model", .string("llama"))
             metadata.set("tokenizer.ggml.tokens", .array(elementType: .string, values: tokens))
-            metadata.set("tokenizer.ggml.scores", .array(elementType: .float32, values: tokens.map { _ in .float32(0) }))
-            metadata.set("tokenizer.ggml.token_type", .array(elementType: .int32, values: (0..<config.vocab).map { .int32($0 < 256 ? 6 : 4) }))
+            metadata.set(
+                "tokenizer.ggml.scores", .array(elementType: .float32, values: tokens.map { _ in .float32(0) }))
+            metadata.set(
+                "tokenizer.ggml.token_type",
+                .array(elementType: .int32, values: (0..<config.vocab).map { .int32($0 < 256 ? 6 : 4) }))
             metadata.set("tokenizer.ggml.eos_token_id", .uint32(0))
             metadata.set("tokenizer.ggml.add_bos_token", .bool(false))
         }
@@ -89,7 +101,9 @@ public enum TrainExport {
 
     /// Writes `model.safetensors` and `config.json` (Hugging Face `LlamaForCausalLM`) into `directory`; the config
     /// records the EOS the run packed with and, when `tokenizerSource` is given, its BOS.
-    public static func writeSafetensors(_ checkpoint: TrainingCheckpoint, to directory: String, tokenizerSource: GGUFFile? = nil) throws {
+    public static func writeSafetensors(
+        _ checkpoint: TrainingCheckpoint, to directory: String, tokenizerSource: GGUFFile? = nil
+    ) throws {
         let state = try? JSONDecoder().decode(TrainService.TrainerState.self, from: Data(checkpoint.trainerState))
         try HuggingFaceExport.write(
             checkpoint.restore().model, to: directory,

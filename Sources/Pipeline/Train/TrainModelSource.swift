@@ -8,7 +8,6 @@ import Tensors
 import Tokenization
 import Training
 
-
 /// The tokenizer the model was trained with: the one samples' `tokenIDs` must be in.
 public struct TrainTokenizer: Sendable {
     /// `manifest.tokenizer` values that name it.
@@ -35,7 +34,8 @@ public enum TrainModelSource {
         guard metadata.string("general.architecture") == "llama" else {
             throw PipelineError(
                 .unreadableInput,
-                "\(file.path): general.architecture is '\(metadata.string("general.architecture") ?? "missing")'; the trainer supports llama")
+                "\(file.path): general.architecture is '\(metadata.string("general.architecture") ?? "missing")'; the trainer supports llama"
+            )
         }
         func required(_ key: String) throws -> Int {
             guard let value = metadata.int(key) else {
@@ -69,20 +69,25 @@ public enum TrainModelSource {
             }
             guard info.elementCount == tensor.count, info.dimensions.first == tensor.shape.last else {
                 throw PipelineError(
-                    .unreadableInput, "\(file.path): tensor '\(tensor.name)' has dimensions \(info.dimensions); expected \(tensor.shape.reversed())")
+                    .unreadableInput,
+                    "\(file.path): tensor '\(tensor.name)' has dimensions \(info.dimensions); expected \(tensor.shape.reversed())"
+                )
             }
             guard QuantizedMatrix.supports(info.type) else {
                 throw PipelineError(
                     .unreadableInput,
-                    "\(file.path): tensor '\(tensor.name)' has type \(info.type); supported: \(QuantizedMatrix.supportedTypes.map(\.description).joined(separator: ", "))")
+                    "\(file.path): tensor '\(tensor.name)' has type \(info.type); supported: \(QuantizedMatrix.supportedTypes.map(\.description).joined(separator: ", "))"
+                )
             }
             let columns = tensor.shape.last!
             let rows = tensor.count / columns
             let rowBytes = info.type.rowSizeBytes(elementCount: columns)
             file.withUnsafeBytes(of: info) { bytes in
                 for row in 0..<rows {
-                    let destination = UnsafeMutableBufferPointer(start: model.parameters.pointer + tensor.offset + row * columns, count: columns)
-                    QuantizedMatrix.dequantizeRow(type: info.type, bytes.baseAddress! + row * rowBytes, into: destination)
+                    let destination = UnsafeMutableBufferPointer(
+                        start: model.parameters.pointer + tensor.offset + row * columns, count: columns)
+                    QuantizedMatrix.dequantizeRow(
+                        type: info.type, bytes.baseAddress! + row * rowBytes, into: destination)
                 }
             }
         }
@@ -93,11 +98,14 @@ public enum TrainModelSource {
     /// and file stem, unless `names` is given).
     ///
     /// - Throws: `TokenizationError` when the vocabulary is unusable.
-    public static func tokenizer(of file: GGUFFile, names: [String]? = nil, eosTokenID: Int? = nil) throws -> TrainTokenizer {
+    public static func tokenizer(of file: GGUFFile, names: [String]? = nil, eosTokenID: Int? = nil) throws
+        -> TrainTokenizer
+    {
         let tokenizer = try Tokenizer(vocabulary: try Vocabulary(metadata: file.metadata))
         let fileName = String(file.path.split(separator: "/").last ?? "")
         let stem = fileName.hasSuffix(".gguf") ? String(fileName.dropLast(5)) : fileName
-        let derived = [file.metadata.string("general.basename"), file.metadata.string("general.name"), fileName, stem].compactMap { $0 }
+        let derived = [file.metadata.string("general.basename"), file.metadata.string("general.name"), fileName, stem]
+            .compactMap { $0 }
         return TrainTokenizer(
             names: names ?? derived, eosTokenID: eosTokenID ?? file.metadata.int("tokenizer.ggml.eos_token_id") ?? 0,
             tokenizer: tokenizer)

@@ -58,7 +58,8 @@ struct TrainRun {
                 state = try JSONDecoder().decode(TrainService.TrainerState.self, from: Data(checkpoint.trainerState))
             } catch {
                 throw TrainingError(
-                    .corruptCheckpoint, "\(loaded.path): no trainer state (\(error)); it was not written by thinkstream train")
+                    .corruptCheckpoint,
+                    "\(loaded.path): no trainer state (\(error)); it was not written by thinkstream train")
             }
             resumedFrom = loaded.path
             logger.info("train resumed", metadata: ["train.checkpoint": "\(loaded.path)", "train.step": "\(step)"])
@@ -76,10 +77,13 @@ struct TrainRun {
         }
         if let state {
             startModelPath = state.startModelPath
-            tokenizer = try startModelPath.map {
-                try TrainModelSource.tokenizer(of: try Self.open($0), names: state.tokenizerNames, eosTokenID: state.eosTokenID)
-            } ?? TrainModelSource.byteTokenizer(names: state.tokenizerNames, eosTokenID: state.eosTokenID)
-            packer = SequencePacker(contextTokens: configuration.contextTokens, eosTokenID: state.eosTokenID, state: state.packer)
+            tokenizer =
+                try startModelPath.map {
+                    try TrainModelSource.tokenizer(
+                        of: try Self.open($0), names: state.tokenizerNames, eosTokenID: state.eosTokenID)
+                } ?? TrainModelSource.byteTokenizer(names: state.tokenizerNames, eosTokenID: state.eosTokenID)
+            packer = SequencePacker(
+                contextTokens: configuration.contextTokens, eosTokenID: state.eosTokenID, state: state.packer)
             if let keys = state.recentSampleKeys {
                 seen = try RecentSampleFilter(capacity: configuration.duplicateWindowSamples, serialized: keys)
             } else {
@@ -91,7 +95,8 @@ struct TrainRun {
                 throw PipelineError(
                     .invalidConfiguration,
                     "\(resumedFrom ?? configuration.checkpointDirectory): the run trained with documentOnly = "
-                        + "\(state.documentOnly ?? false); resume it with the same --document-only setting, or use a new --checkpoint-dir")
+                        + "\(state.documentOnly ?? false); resume it with the same --document-only setting, or use a new --checkpoint-dir"
+                )
             }
             progress.totals = state.totals
             progress.lastCheckpointStep = step
@@ -102,14 +107,16 @@ struct TrainRun {
                     of: try Self.open(path), names: configuration.tokenizerNames, eosTokenID: configuration.eosTokenID)
             } else {
                 startModelPath = nil
-                tokenizer = TrainModelSource.byteTokenizer(names: configuration.tokenizerNames, eosTokenID: configuration.eosTokenID)
+                tokenizer = TrainModelSource.byteTokenizer(
+                    names: configuration.tokenizerNames, eosTokenID: configuration.eosTokenID)
             }
             packer = SequencePacker(contextTokens: configuration.contextTokens, eosTokenID: tokenizer.eosTokenID)
             seen = RecentSampleFilter(capacity: configuration.duplicateWindowSamples)
         }
         guard tokenizer.eosTokenID >= 0, tokenizer.eosTokenID < model.config.vocab else {
             throw PipelineError(
-                .invalidConfiguration, "train.eosTokenID = \(tokenizer.eosTokenID): outside the model's vocabulary 0..<\(model.config.vocab)")
+                .invalidConfiguration,
+                "train.eosTokenID = \(tokenizer.eosTokenID): outside the model's vocabulary 0..<\(model.config.vocab)")
         }
         progress.step = step
         progress.epoch = epoch
@@ -122,14 +129,17 @@ struct TrainRun {
         try Self.truncateStepLog(configuration.stepLogPath, before: step)
         var consumerClient = service.client
         consumerClient.clientID = "\(service.client.clientID)-consumer"
-        consumerClient.properties["fetch.message.max.bytes"] = consumerClient.properties["fetch.message.max.bytes"] ?? "16777216"
+        consumerClient.properties["fetch.message.max.bytes"] =
+            consumerClient.properties["fetch.message.max.bytes"] ?? "16777216"
         self.consumerClient = consumerClient
         consumer = try Self.makeConsumer(client: consumerClient, configuration: configuration, logger: logger)
         producer = try KafkaProducer(configuration: .init(client: service.client), logger: logger)
     }
 
     /// The shards consumer; it reports partition ends only when the run makes several passes.
-    static func makeConsumer(client: KafkaClientConfiguration, configuration: TrainConfiguration, logger: Logger) throws -> KafkaConsumer {
+    static func makeConsumer(client: KafkaClientConfiguration, configuration: TrainConfiguration, logger: Logger) throws
+        -> KafkaConsumer
+    {
         try KafkaConsumer(
             configuration: .init(
                 client: client, groupID: configuration.groupID, autoOffsetReset: .earliest,
@@ -157,7 +167,9 @@ struct TrainRun {
             partitions = (try? consumer.metadata(topic: topic).topic(topic)?.partitions.map(\.id)) ?? []
             if partitions.isEmpty {
                 guard ContinuousClock.now < deadline else {
-                    throw PipelineError(.invalidConfiguration, "topic \(topic) does not exist; create it with `thinkstream topics create`")
+                    throw PipelineError(
+                        .invalidConfiguration,
+                        "topic \(topic) does not exist; create it with `thinkstream topics create`")
                 }
                 Thread.sleep(forTimeInterval: 0.2)
             }
@@ -172,7 +184,8 @@ struct TrainRun {
         }
         try consumer.assign(assignment)
         self.partitions = partitions.sorted()
-        logger.info("train assigned", metadata: ["kafka.assignment": "\(assignment.map(\.description).joined(separator: ","))"])
+        logger.info(
+            "train assigned", metadata: ["kafka.assignment": "\(assignment.map(\.description).joined(separator: ","))"])
     }
 
     /// Verifies one shard record (checksum; tokenizer, unless samples are re-tokenized) and packs its new samples, or
@@ -187,7 +200,8 @@ struct TrainRun {
         } catch let error as ShardsError {
             return try deadLetter(record, reason: .corruptShard, code: error.code.rawValue, message: error.message)
         } catch {
-            return try deadLetter(record, reason: .corruptShard, code: "malformed_shard", message: "\(source): \(error)")
+            return try deadLetter(
+                record, reason: .corruptShard, code: "malformed_shard", message: "\(source): \(error)")
         }
         var samples = shard.samples
         if configuration.retokenize {
@@ -202,7 +216,8 @@ struct TrainRun {
         } else if !tokenizer.names.contains(shard.manifest.tokenizer) {
             return try deadLetter(
                 record, reason: .unknownTokenizer, code: "unknown_tokenizer",
-                message: "\(source): shard \(shard.manifest.shardID.prefix(12)) uses tokenizer '\(shard.manifest.tokenizer)'; "
+                message:
+                    "\(source): shard \(shard.manifest.shardID.prefix(12)) uses tokenizer '\(shard.manifest.tokenizer)'; "
                     + "the trainer's model uses \(tokenizer.names.map { "'\($0)'" }.joined(separator: " or ")); "
                     + "train from a model with that tokenizer, name it with --tokenizer, or pass --retokenize")
         }
@@ -211,7 +226,8 @@ struct TrainRun {
                 samples = try samples.map { try $0.documentOnly() }
             } catch {
                 let message = (error as? PipelineError)?.message ?? "\(error)"
-                return try deadLetter(record, reason: .corruptShard, code: "invalid_span", message: "\(source): \(message)")
+                return try deadLetter(
+                    record, reason: .corruptShard, code: "invalid_span", message: "\(source): \(message)")
             }
         }
         let vocab = model.config.vocab
@@ -222,7 +238,8 @@ struct TrainRun {
                 : "tokenizer '\(shard.manifest.tokenizer)' does not match the model"
             return try deadLetter(
                 record, reason: .unknownTokenizer, code: "unknown_tokenizer",
-                message: "\(source): sample \(bad.sampleID.prefix(12)) has token ids outside the model's vocabulary 0..<\(vocab); "
+                message:
+                    "\(source): sample \(bad.sampleID.prefix(12)) has token ids outside the model's vocabulary 0..<\(vocab); "
                     + reason)
         }
         for sample in samples {
@@ -261,7 +278,8 @@ struct TrainRun {
     mutating func train(_ packed: PackedStep) throws -> TrainProgress {
         let (B, K, T) = (configuration.microBatchSize, configuration.gradientAccumulation, configuration.contextTokens)
         let weightOf: [PackedTokenKind: Float] = [
-            .document: configuration.documentLossWeight, .thinking: configuration.thinkingLossWeight, .other: 1, .padding: 0,
+            .document: configuration.documentLossWeight, .thinking: configuration.thinkingLossWeight, .other: 1,
+            .padding: 0,
         ]
         let weights = packed.kinds.map { weightOf[$0]! }  // [K*B, T]
         let weighted = weights.contains { $0 != 1 }
@@ -269,15 +287,20 @@ struct TrainRun {
         for k in 0..<K {
             let rows = Array(packed.rows[(k * B)..<((k + 1) * B)])
             let plain = TokenBatch(rows: rows)
-            let starts = configuration.documentBoundaryMasking ? Self.segmentStarts(rows: rows, T: T, eos: tokenizer.eosTokenID) : nil
-            batches.append(TokenBatch(
-                B: B, T: T, inputs: plain.inputs, targets: plain.targets,
-                targetWeights: weighted ? Array(weights[(k * B * T)..<((k + 1) * B * T)]) : nil, segmentStarts: starts))
+            let starts =
+                configuration.documentBoundaryMasking
+                ? Self.segmentStarts(rows: rows, T: T, eos: tokenizer.eosTokenID) : nil
+            batches.append(
+                TokenBatch(
+                    B: B, T: T, inputs: plain.inputs, targets: plain.targets,
+                    targetWeights: weighted ? Array(weights[(k * B * T)..<((k + 1) * B * T)]) : nil,
+                    segmentStarts: starts))
         }
         let learningRate = configuration.schedule.learningRate(atStep: step)
         let clock = ContinuousClock.now
         let result = model.trainStep(
-            microBatches: batches, optimizer: optimizer, learningRate: learningRate, maxGradientNorm: configuration.maxGradientNorm)
+            microBatches: batches, optimizer: optimizer, learningRate: learningRate,
+            maxGradientNorm: configuration.maxGradientNorm)
         let elapsed = ContinuousClock.now - clock
         let seconds = elapsed / .seconds(1)
         step += 1
@@ -311,7 +334,8 @@ struct TrainRun {
         progress.totals.samplesTrained += packed.completedSampleIDs.count
         for level in packed.completedLevels { progress.totals.samplesByLevel[level, default: 0] += 1 }
         if let path = configuration.stepLogPath {
-            try Self.appendStepLog(path, line: "step \(step - 1) " + packed.completedSampleIDs.joined(separator: " ") + "\n")
+            try Self.appendStepLog(
+                path, line: "step \(step - 1) " + packed.completedSampleIDs.joined(separator: " ") + "\n")
         }
         return progress
     }
@@ -333,7 +357,8 @@ struct TrainRun {
     /// Writes a checkpoint atomically, then commits its offsets to the consumer group.
     mutating func checkpoint() throws {
         let state = TrainService.TrainerState(
-            packer: packer.state, seenSampleIDs: nil, recentSampleKeys: seen.serialized, totals: progress.totals, startModelPath: startModelPath,
+            packer: packer.state, seenSampleIDs: nil, recentSampleKeys: seen.serialized, totals: progress.totals,
+            startModelPath: startModelPath,
             tokenizerNames: tokenizer.names, eosTokenID: tokenizer.eosTokenID, epoch: epoch,
             documentOnly: configuration.documentOnly)
         let encoder = JSONEncoder()
@@ -345,8 +370,11 @@ struct TrainRun {
         hasUncheckpointedInput = false
         progress.lastCheckpointStep = step
         let commits = offsets.sorted { $0.key < $1.key }.compactMap { key, offset -> KafkaPartitionOffset? in
-            guard let slash = key.lastIndex(of: "/"), let partition = Int32(key[key.index(after: slash)...]) else { return nil }
-            return consumer.safeCommitOffset(KafkaPartitionOffset(topic: String(key[..<slash]), partition: partition, offset: offset))
+            guard let slash = key.lastIndex(of: "/"), let partition = Int32(key[key.index(after: slash)...]) else {
+                return nil
+            }
+            return consumer.safeCommitOffset(
+                KafkaPartitionOffset(topic: String(key[..<slash]), partition: partition, offset: offset))
         }
         do {
             try consumer.commit(commits)

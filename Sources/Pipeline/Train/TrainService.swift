@@ -45,7 +45,8 @@ public final class TrainService: Sendable {
         self.configuration = configuration
         self.client = client
         self.logger = logger
-        store = CheckpointStore(directory: configuration.checkpointDirectory, keepLast: configuration.keepLastCheckpoints)
+        store = CheckpointStore(
+            directory: configuration.checkpointDirectory, keepLast: configuration.keepLastCheckpoints)
     }
 
     /// Runs ``run(isCancelled:onProgress:)`` on a new thread named `thinkstream-trainer`, off the cooperative pool.

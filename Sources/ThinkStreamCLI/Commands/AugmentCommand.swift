@@ -37,7 +37,8 @@ struct AugmentCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Generate with an OpenAI-compatible completions server (vLLM, SGLang, llama.cpp, thinkstream serve) at this base URL instead of the in-process engine.",
-            discussion: "The server's model must share --model's tokenizer (checked at start); prompts travel as token ids."))
+            discussion:
+                "The server's model must share --model's tokenizer (checked at start); prompts travel as token ids."))
     var generatorURL: String?
 
     @Option(help: "Model name for --generator-url requests (default: the first model the server lists).")
@@ -70,13 +71,16 @@ struct AugmentCommand: AsyncParsableCommand {
             let summary = try await augment(logger: logger)
             print(AugmentCommand.describe(summary))
             if let ratio = summary.expansionRatio {
-                print(String(
-                    format: "  expansion ratio %.2f (%d sample tokens ÷ %d raw tokens of the documents sampled)", ratio,
-                    summary.sampleTokens, summary.documentTokens))
+                print(
+                    String(
+                        format: "  expansion ratio %.2f (%d sample tokens ÷ %d raw tokens of the documents sampled)",
+                        ratio,
+                        summary.sampleTokens, summary.documentTokens))
             }
             for row in summary.thinkingTokenStatistics {
-                print("  \(row.level.padding(13))\(row.samples) samples, thinking tokens mean "
-                      + String(format: "%.1f", row.mean) + ", p95 \(row.p95)")
+                print(
+                    "  \(row.level.padding(13))\(row.samples) samples, thinking tokens mean "
+                        + String(format: "%.1f", row.mean) + ", p95 \(row.p95)")
             }
         } catch let error as ValidationError {
             throw error
@@ -101,7 +105,8 @@ struct AugmentCommand: AsyncParsableCommand {
                 shardLimits: .init(maxSamples: shardMaxSamples, maxAge: .milliseconds(Int(shardMaxSeconds * 1000)))),
             client: client, augmenter: augmenter, logger: logger)
         let componentMetrics = try ComponentMetrics(
-            component: "augment", configuration: try metrics.configuration(), client: client, topic: kafka.topics.metrics,
+            component: "augment", configuration: try metrics.configuration(), client: client,
+            topic: kafka.topics.metrics,
             logger: logger)
         defer { componentMetrics.finish() }
         let augmentMetrics = AugmentMetrics(registry: componentMetrics.registry)
@@ -120,14 +125,17 @@ struct AugmentCommand: AsyncParsableCommand {
             isCancelled: { InterruptFlag.isRaised },
             onShard: { manifest, samples, summary in
                 lastCommit.mark(documents: summary.documentsIn)
-                Self.record(manifest, samples, summary: summary, into: augmentMetrics, publisher: publisher, workerID: workerID)
-                let line = "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
+                Self.record(
+                    manifest, samples, summary: summary, into: augmentMetrics, publisher: publisher, workerID: workerID)
+                let line =
+                    "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             })
     }
 
     /// The augmenter over the in-process engine, or over the --generator-url server.
-    private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter {
+    private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter
+    {
         let modelPath = try modelOptions.resolvedPath(defaultFile: ModelOptions.defaultGeneratorFile)
         let model = try GeneratorModel(modelPath: modelPath)
         guard let generatorURL else {
@@ -155,17 +163,21 @@ struct AugmentCommand: AsyncParsableCommand {
     /// fitted for this generator.
     static func reportMethod(_ augmenter: TPTDocumentAugmenter, logger: Logger) {
         let generator = augmenter.generator
-        let budgets = ReasoningLevel.allCases.map { "\($0.rawValue) \(generator.maxThinkingTokensByLevel[$0.rawValue] ?? 0)" }
+        let budgets = ReasoningLevel.allCases.map {
+            "\($0.rawValue) \(generator.maxThinkingTokensByLevel[$0.rawValue] ?? 0)"
+        }
         let penalties = augmenter.configuration.repetitionControl
         var sampling = "temperature \(generator.temperature), top-p \(generator.topP)"
         if penalties.penalizesRepetition {
-            sampling += ", presence penalty \(penalties.presencePenalty), frequency penalty \(penalties.frequencyPenalty)"
+            sampling +=
+                ", presence penalty \(penalties.presencePenalty), frequency penalty \(penalties.frequencyPenalty)"
                 + ", repetition penalty \(penalties.repetitionPenalty), no-repeat n-gram \(penalties.noRepeatNGramTokens)"
         }
-        FileHandle.standardError.write(Data((
-            "generator \(generator.modelFile) (\(generator.remote.map { "remote \($0.url)" } ?? "in-process")); "
-            + "template \(generator.templateID) v\(generator.templateVersion); \(generator.upsamplingMode) up-sampling, "
-            + "thinking budget by level: \(budgets.joined(separator: ", ")); \(sampling)\n").utf8))
+        FileHandle.standardError.write(
+            Data(
+                ("generator \(generator.modelFile) (\(generator.remote.map { "remote \($0.url)" } ?? "in-process")); "
+                    + "template \(generator.templateID) v\(generator.templateVersion); \(generator.upsamplingMode) up-sampling, "
+                    + "thinking budget by level: \(budgets.joined(separator: ", ")); \(sampling)\n").utf8))
         if !augmenter.difficultyWeightsFitForGenerator {
             logger.warning(
                 "no difficulty weights were fitted for this generator; scoring with the generator-independent structural weights (see scripts/difficulty/REPORT.md)",
@@ -185,25 +197,33 @@ struct AugmentCommand: AsyncParsableCommand {
         let lineage = LineageEvent(
             stage: .sharded, shardID: manifest.shardID, component: "augment", instanceID: workerID,
             timestampMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
-            inputs: manifest.inputs.map { .init(topic: $0.topic, partition: $0.partition, firstOffset: $0.firstOffset, lastOffset: $0.lastOffset) })
+            inputs: manifest.inputs.map {
+                .init(topic: $0.topic, partition: $0.partition, firstOffset: $0.firstOffset, lastOffset: $0.lastOffset)
+            })
         try? publisher.publish(lineage)
     }
 
     /// Prints the run's generation throughput up to the last committed shard (idle waiting excluded): generated
     /// tokens over every attempt, tokens/s and documents/hour.
-    static func reportThroughput(augmenter: TPTDocumentAugmenter, started: ContinuousClock.Instant, lastCommit: LastCommitClock) {
+    static func reportThroughput(
+        augmenter: TPTDocumentAugmenter, started: ContinuousClock.Instant, lastCommit: LastCommitClock
+    ) {
         guard let (at, documents) = lastCommit.last else { return }
         let seconds = (at - started).seconds
         guard seconds > 0 else { return }
         let tokens = augmenter.generatedTokenCount
-        print(String(
-            format: "throughput: %d documents in %.1f s (%.0f documents/hour); %d tokens generated over every attempt (%.1f tokens/s)",
-            documents, seconds, Double(documents) * 3600 / seconds, tokens, Double(tokens) / seconds))
+        print(
+            String(
+                format:
+                    "throughput: %d documents in %.1f s (%.0f documents/hour); %d tokens generated over every attempt (%.1f tokens/s)",
+                documents, seconds, Double(documents) * 3600 / seconds, tokens, Double(tokens) / seconds))
     }
 
     static func describe(_ summary: AugmentSummary) -> String {
-        let levels = summary.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        return "documents \(summary.documentsIn), samples \(summary.samplesOut) (\(levels)), shards \(summary.shardsCommitted), "
+        let levels = summary.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
+        return
+            "documents \(summary.documentsIn), samples \(summary.samplesOut) (\(levels)), shards \(summary.shardsCommitted), "
             + "dead letters \(summary.deadLetters), thinking tokens \(summary.thinkingTokens)"
     }
 }

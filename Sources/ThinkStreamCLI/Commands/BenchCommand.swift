@@ -12,7 +12,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Engine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prefill and decode tokens/s at batch 1, and aggregate generation tokens/s at several batch sizes.")
+            abstract:
+                "Prefill and decode tokens/s at batch 1, and aggregate generation tokens/s at several batch sizes.")
 
         @OptionGroup var modelOptions: ModelOptions
 
@@ -35,9 +36,12 @@ struct BenchCommand: AsyncParsableCommand {
 
         /// `--batches` as positive integers.
         func batchSizes() throws -> [Int] {
-            let sizes = batches.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let sizes = batches.split(separator: ",", omittingEmptySubsequences: false).map {
+                Int($0.trimmingCharacters(in: .whitespaces))
+            }
             guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-                throw ValidationError("--batches '\(batches)': expected comma-separated positive integers, e.g. 1,4,8,16")
+                throw ValidationError(
+                    "--batches '\(batches)': expected comma-separated positive integers, e.g. 1,4,8,16")
             }
             return sizes.compactMap { $0 }
         }
@@ -56,7 +60,9 @@ struct BenchCommand: AsyncParsableCommand {
                 corpus += tokenizer.encode(paragraph + " ", addSpecial: false, parseSpecial: false)
             }
             print("model \(URL(fileURLWithPath: path).lastPathComponent), \(modelOptions.threads) threads")
-            let prefill = try await best { try await timed(engine, prompts: [Array(corpus.prefix(prefillTokens))], generate: 1) }
+            let prefill = try await best {
+                try await timed(engine, prompts: [Array(corpus.prefix(prefillTokens))], generate: 1)
+            }
             print(String(format: "prefill  pp%d: %.1f tokens/s", prefillTokens, Double(prefillTokens) / prefill))
             let decodeOnly = try await best {
                 try await timed(engine, prompts: [Array(corpus.prefix(16))], generate: generateTokens)
@@ -65,9 +71,10 @@ struct BenchCommand: AsyncParsableCommand {
             for batch in try batchSizes() {
                 let prompts = (0..<batch).map { Array(corpus[$0..<($0 + batchPromptTokens)]) }
                 let seconds = try await best { try await timed(engine, prompts: prompts, generate: generateTokens) }
-                print(String(
-                    format: "batched  %2d sequences (prompt %d, generate %d): %.1f generated tokens/s aggregate",
-                    batch, batchPromptTokens, generateTokens, Double(batch * generateTokens) / seconds))
+                print(
+                    String(
+                        format: "batched  %2d sequences (prompt %d, generate %d): %.1f generated tokens/s aggregate",
+                        batch, batchPromptTokens, generateTokens, Double(batch * generateTokens) / seconds))
             }
         }
 
@@ -79,7 +86,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         private func timed(_ engine: InferenceEngine, prompts: [[Int]], generate: Int) async throws -> Double {
             let requests = prompts.enumerated().map { index, tokens in
-                GenerationRequest(id: "\(index)", prompt: .tokens(tokens), maxNewTokens: generate, stopAtEndOfGeneration: false)
+                GenerationRequest(
+                    id: "\(index)", prompt: .tokens(tokens), maxNewTokens: generate, stopAtEndOfGeneration: false)
             }
             let started = ContinuousClock.now
             _ = try await engine.generateAll(requests)

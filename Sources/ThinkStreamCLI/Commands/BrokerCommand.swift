@@ -6,14 +6,16 @@ import Kafka
 /// `thinkstream broker start|stop|status`: the embedded tansu broker on loopback.
 struct BrokerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "broker", abstract: "Run the embedded Kafka-compatible broker (tansu, memory storage) on 127.0.0.1.",
+        commandName: "broker",
+        abstract: "Run the embedded Kafka-compatible broker (tansu, memory storage) on 127.0.0.1.",
         subcommands: [Start.self, Stop.self, Status.self])
 
     struct BrokerOptions: ParsableArguments {
         @Option(help: "Port to listen on (env THINKSTREAM_BROKER_PORT; default 9092).")
         var port: Int?
 
-        @Option(help: "Folder for the PID and log files (env THINKSTREAM_STATE_DIR; default .run in the current folder).")
+        @Option(
+            help: "Folder for the PID and log files (env THINKSTREAM_STATE_DIR; default .run in the current folder).")
         var stateDirectory: String?
 
         /// Refuses a port outside 1...65535 from the flag or THINKSTREAM_BROKER_PORT before anything starts.
@@ -21,7 +23,9 @@ struct BrokerCommand: ParsableCommand {
 
         func resolvedPort() throws -> Int {
             if let port {
-                guard (1...65535).contains(port) else { throw ValidationError("--port \(port): expected a port 1-65535") }
+                guard (1...65535).contains(port) else {
+                    throw ValidationError("--port \(port): expected a port 1-65535")
+                }
                 return port
             }
             guard let text = ProcessInfo.processInfo.environment["THINKSTREAM_BROKER_PORT"] else { return 9092 }
@@ -67,7 +71,10 @@ struct BrokerCommand: ParsableCommand {
             _ = try CommandBootstrap.start(command: "broker")
             do {
                 let broker = try options.broker()
-                print(broker.stop() ? "broker on \(broker.bootstrapServers) stopped" : "no broker recorded for \(broker.bootstrapServers)")
+                print(
+                    broker.stop()
+                        ? "broker on \(broker.bootstrapServers) stopped"
+                        : "no broker recorded for \(broker.bootstrapServers)")
             } catch {
                 throw CommandBootstrap.fail(error)
             }
@@ -75,7 +82,8 @@ struct BrokerCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say whether the broker runs and answers; exit 69 if not.")
+        static let configuration = CommandConfiguration(
+            abstract: "Say whether the broker runs and answers; exit 69 if not.")
         @OptionGroup var options: BrokerOptions
 
         func run() throws {

@@ -72,7 +72,8 @@ struct ConfigCommand: ParsableCommand {
 struct ConfigurationLayers {
     /// Every documented key and its default ("" for unset).
     static let defaults: KeyValuePairs<String, String> = [
-        "kafka.bootstrapServers": "127.0.0.1:9092", "kafka.profile": "cluster", "kafka.requestTimeout": "10", "kafka.saslMechanism": "",
+        "kafka.bootstrapServers": "127.0.0.1:9092", "kafka.profile": "cluster", "kafka.requestTimeout": "10",
+        "kafka.saslMechanism": "",
         "kafka.saslUsername": "", "kafka.saslPassword": "", "kafka.tls": "false", "kafka.tlsCALocation": "",
         "topics.prefix": "thinkstream",
         "feed.partitions": "3", "feed.textField": "text", "feed.idField": "id", "feed.maxDocumentBytes": "1048576",

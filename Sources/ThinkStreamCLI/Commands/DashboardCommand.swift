@@ -52,7 +52,9 @@ struct DashboardCommand: AsyncParsableCommand {
             } ?? 8080
         let start = try Self.startPosition(
             from ?? environment["THINKSTREAM_DASHBOARD_FROM"] ?? "latest", backfill: backfill)
-        guard rateWindow > 0 else { throw ValidationError("--rate-window \(rateWindow): must be positive seconds, e.g. 60") }
+        guard rateWindow > 0 else {
+            throw ValidationError("--rate-window \(rateWindow): must be positive seconds, e.g. 60")
+        }
         var state = DashboardState()
         state.rateWindowMilliseconds = Int64(rateWindow * 1000)
         let store = DashboardStore(state: state)

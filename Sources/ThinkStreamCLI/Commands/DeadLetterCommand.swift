@@ -22,7 +22,8 @@ struct DeadLetterCommand: ParsableCommand {
 
         func filter() throws -> DeadLetterFilter {
             do {
-                return DeadLetterFilter(reason: reason, component: component, since: try since.map { try DeadLetterFilter.parseSince($0) })
+                return DeadLetterFilter(
+                    reason: reason, component: component, since: try since.map { try DeadLetterFilter.parseSince($0) })
             } catch let error as PipelineError {
                 throw ValidationError(error.message)
             }
@@ -44,7 +45,8 @@ struct DeadLetterCommand: ParsableCommand {
             do {
                 let filter = try selection.filter()
                 let redriver = DeadLetterRedriver(
-                    topics: kafka.topics, client: try kafka.clientConfiguration(clientID: "thinkstream-dlq"), logger: logger)
+                    topics: kafka.topics, client: try kafka.clientConfiguration(clientID: "thinkstream-dlq"),
+                    logger: logger)
                 let entries = try redriver.entries().filter(filter.matches)
                 let time = ISO8601DateFormatter()
                 for entry in entries {
@@ -52,7 +54,8 @@ struct DeadLetterCommand: ParsableCommand {
                     if json {
                         var members: [(key: String, value: JSONValue)] = [
                             ("dead_letter", .string(entry.coordinate)), ("time", .string(when)),
-                            ("component", .string(entry.letter.component)), ("reason", .string(entry.letter.reason.rawValue)),
+                            ("component", .string(entry.letter.component)),
+                            ("reason", .string(entry.letter.reason.rawValue)),
                             ("source", .string(entry.letter.sourceFile)), ("message", .string(entry.letter.message)),
                         ]
                         if let redrive = entry.redrive {
@@ -69,9 +72,11 @@ struct DeadLetterCommand: ParsableCommand {
                 }
                 if !json {
                     let counts = Dictionary(grouping: entries) { "\($0.letter.component) \($0.letter.reason)" }
-                    print("\(entries.count) dead letters" + (counts.isEmpty ? "" : ": ")
-                        + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(separator: ", ")
-                        + "; \(entries.filter { $0.redrive != nil }.count) re-driven")
+                    print(
+                        "\(entries.count) dead letters" + (counts.isEmpty ? "" : ": ")
+                            + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(
+                                separator: ", ")
+                            + "; \(entries.filter { $0.redrive != nil }.count) re-driven")
                 }
             } catch {
                 throw CommandBootstrap.fail(error)
@@ -96,21 +101,29 @@ struct DeadLetterCommand: ParsableCommand {
         var dryRun = false
 
         func validate() throws {
-            guard selection.reason != nil else { throw ValidationError("--reason is required: choose which dead letters to re-drive (see 'thinkstream dlq list')") }
+            guard selection.reason != nil else {
+                throw ValidationError(
+                    "--reason is required: choose which dead letters to re-drive (see 'thinkstream dlq list')")
+            }
         }
 
         func run() async throws {
             let logger = try CommandBootstrap.start(command: "dlq")
             do {
                 let redriver = DeadLetterRedriver(
-                    topics: kafka.topics, client: try kafka.clientConfiguration(clientID: "thinkstream-dlq"), logger: logger)
+                    topics: kafka.topics, client: try kafka.clientConfiguration(clientID: "thinkstream-dlq"),
+                    logger: logger)
                 let summary = try await redriver.redrive(try selection.filter(), dryRun: dryRun)
                 for redrive in summary.redriven {
-                    print("\(dryRun ? "would re-drive" : "re-drove") \(redrive.deadLetter) → \(redrive.raw) (attempt \(redrive.attempt), first failed at \(redrive.original))")
+                    print(
+                        "\(dryRun ? "would re-drive" : "re-drove") \(redrive.deadLetter) → \(redrive.raw) (attempt \(redrive.attempt), first failed at \(redrive.original))"
+                    )
                 }
                 for coordinate in summary.alreadyRedriven { print("refused \(coordinate): already re-driven") }
                 for (coordinate, reason) in summary.refused { print("refused \(coordinate): \(reason)") }
-                print("\(dryRun ? "would re-drive" : "re-drove") \(summary.redriven.count); already re-driven \(summary.alreadyRedriven.count); not re-drivable \(summary.refused.count)")
+                print(
+                    "\(dryRun ? "would re-drive" : "re-drove") \(summary.redriven.count); already re-driven \(summary.alreadyRedriven.count); not re-drivable \(summary.refused.count)"
+                )
             } catch {
                 throw CommandBootstrap.fail(error)
             }

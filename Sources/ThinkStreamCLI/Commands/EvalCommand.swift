@@ -96,10 +96,11 @@ struct EvalCommand: AsyncParsableCommand {
                 lines.append(row([name, "0", "0", "-", "-"]))
                 continue
             }
-            lines.append(row([
-                name, "\(domain.documents)", "\(domain.tokens)", String(format: "%.4f", domain.loss),
-                String(format: "%.2f", domain.perplexity),
-            ]))
+            lines.append(
+                row([
+                    name, "\(domain.documents)", "\(domain.tokens)", String(format: "%.4f", domain.loss),
+                    String(format: "%.2f", domain.perplexity),
+                ]))
         }
         return lines.joined(separator: "\n")
     }

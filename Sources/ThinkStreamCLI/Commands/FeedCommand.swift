@@ -65,7 +65,9 @@ struct FeedCommand: ParsableCommand {
         print(
             "read \(summary.read), produced \(summary.produced), duplicates \(summary.duplicates), "
                 + "dead-lettered \(summary.deadLettered), bytes \(summary.bytesRead), "
-                + String(format: "seconds %.2f (%.0f docs/s, %.1f MB/s)", summary.seconds, summary.documentsPerSecond, summary.megabytesPerSecond))
+                + String(
+                    format: "seconds %.2f (%.0f docs/s, %.1f MB/s)", summary.seconds, summary.documentsPerSecond,
+                    summary.megabytesPerSecond))
         logger.info(
             "feed finished",
             metadata: [
@@ -115,8 +117,10 @@ struct FeedCommand: ParsableCommand {
             inputs: inputs, isCancelled: { InterruptFlag.isRaised },
             onDeadLetter: { letter in
                 progress.finish()
-                FileHandle.standardError.write(Data(
-                    "feed: \(letter.sourceFile)\(letter.sourceLine.map { ":\($0)" } ?? ""): \(letter.reason): \(letter.message)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "feed: \(letter.sourceFile)\(letter.sourceLine.map { ":\($0)" } ?? ""): \(letter.reason): \(letter.message)\n"
+                            .utf8))
             },
             onProgress: { snapshot in
                 Self.update(feedMetrics, from: snapshot.summary)
@@ -124,9 +128,12 @@ struct FeedCommand: ParsableCommand {
                     progress.draw(Self.describe(snapshot))
                 } else if ContinuousClock.now - lastLog >= .seconds(5) {
                     lastLog = ContinuousClock.now
-                    logger.info("feed progress", metadata: [
-                        "feed.read": "\(snapshot.summary.read)", "feed.bytes": "\(snapshot.summary.bytesRead)",
-                        "feed.docs_per_second": "\(Int(snapshot.summary.documentsPerSecond))"])
+                    logger.info(
+                        "feed progress",
+                        metadata: [
+                            "feed.read": "\(snapshot.summary.read)", "feed.bytes": "\(snapshot.summary.bytesRead)",
+                            "feed.docs_per_second": "\(Int(snapshot.summary.documentsPerSecond))",
+                        ])
                 }
             })
         Self.update(feedMetrics, from: summary)
@@ -142,7 +149,9 @@ struct FeedCommand: ParsableCommand {
 
     static func describe(_ snapshot: FeedProgress) -> String {
         let summary = snapshot.summary
-        var text = String(format: "%d docs  %.0f docs/s  %.1f MB/s", summary.read, summary.documentsPerSecond, summary.megabytesPerSecond)
+        var text = String(
+            format: "%d docs  %.0f docs/s  %.1f MB/s", summary.read, summary.documentsPerSecond,
+            summary.megabytesPerSecond)
         if let total = snapshot.totalBytes, total > 0, summary.bytesRead > 0 {
             let fraction = min(1, Double(summary.bytesRead) / Double(total))
             let remaining = summary.seconds / fraction - summary.seconds

@@ -8,7 +8,8 @@ import Tokenization
 /// `thinkstream generate`: continue a prompt with the local engine, streaming tokens to stdout.
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Generate text with the local GGUF engine (streams tokens; --json for a result object).")
+        commandName: "generate",
+        abstract: "Generate text with the local GGUF engine (streams tokens; --json for a result object).")
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -81,7 +82,8 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let request = GenerationRequest(
             id: "cli", prompt: .text(text), maxNewTokens: maxTokens,
-            sampling: .init(temperature: temperature, topK: topK, topP: topP, minP: minP, seed: seed), stopStrings: stopStrings)
+            sampling: .init(temperature: temperature, topK: topK, topP: topP, minP: minP, seed: seed),
+            stopStrings: stopStrings)
         let started = ContinuousClock.now
         var firstToken: ContinuousClock.Instant?
         var result: GenerationResult?
@@ -110,9 +112,13 @@ struct GenerateCommand: AsyncParsableCommand {
         } else {
             print()
             let rate = decodeSeconds > 0 ? Double(max(result.tokens.count - 1, 0)) / decodeSeconds : 0
-            FileHandle.standardError.write(Data(String(
-                format: "[%d prompt tokens, %d generated, %@, %.1f tokens/s decode, %.2f s]\n", result.promptTokenCount,
-                result.tokens.count, result.finishReason.rawValue, rate, total).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "[%d prompt tokens, %d generated, %@, %.1f tokens/s decode, %.2f s]\n",
+                        result.promptTokenCount,
+                        result.tokens.count, result.finishReason.rawValue, rate, total
+                    ).utf8))
         }
     }
 }

@@ -55,11 +55,13 @@ struct ScoreCommand: AsyncParsableCommand {
         let engine = InferenceEngine(
             configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
         // The engine loads only when the weights use model features or the probe runs.
-        let augmenter = try TPTDocumentAugmenter(model: try GeneratorModel(modelPath: modelPath), configuration: configuration, backend: engine)
+        let augmenter = try TPTDocumentAugmenter(
+            model: try GeneratorModel(modelPath: modelPath), configuration: configuration, backend: engine)
         if !augmenter.difficultyWeightsFitForGenerator {
-            FileHandle.standardError.write(Data((
-                "warning: no difficulty weights were fitted for \(augmenter.generator.modelFile); scoring with the "
-                + "generator-independent structural weights (scripts/difficulty/REPORT.md)\n").utf8))
+            FileHandle.standardError.write(
+                Data(
+                    ("warning: no difficulty weights were fitted for \(augmenter.generator.modelFile); scoring with the "
+                        + "generator-independent structural weights (scripts/difficulty/REPORT.md)\n").utf8))
         }
         if augmenter.scorer.weights.needsModelFeatures || !noProbe { try await engine.load(path: modelPath) }
         var summary = ScoreSummary()
@@ -81,9 +83,10 @@ struct ScoreCommand: AsyncParsableCommand {
             if interactive {
                 let seconds = (ContinuousClock.now - started).seconds
                 let rate = Double(index + 1) / max(seconds, 1e-9)
-                progress.draw(String(
-                    format: "scored %d/%d documents, %.1f docs/s, ETA %@", index + 1, documents.count, rate,
-                    ProgressLine.duration(Double(documents.count - index - 1) / rate)))
+                progress.draw(
+                    String(
+                        format: "scored %d/%d documents, %.1f docs/s, ETA %@", index + 1, documents.count, rate,
+                        ProgressLine.duration(Double(documents.count - index - 1) / rate)))
             }
         }
         progress.finish()

@@ -36,7 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Model name to list and accept (default: the model file's name without .gguf).")
     var servedModelName: String?
 
-    @Option(help: "Completions requests admitted at once (generating or queued); more are answered 429 with Retry-After (default 64).")
+    @Option(
+        help:
+            "Completions requests admitted at once (generating or queued); more are answered 429 with Retry-After (default 64)."
+    )
     var maxConcurrentRequests = 64
 
     @Option(help: "TCP connections served at once; more wait in the listen backlog (default 512).")
@@ -52,10 +55,18 @@ struct ServeCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard maxConcurrentRequests >= 1 else { throw ValidationError("--max-concurrent-requests \(maxConcurrentRequests): must be at least 1") }
-        guard maxConnections >= 1 else { throw ValidationError("--max-connections \(maxConnections): must be at least 1") }
-        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout \(idleTimeout): must be a positive number of seconds") }
-        guard bodyTimeout > 0, bodyTimeout.isFinite else { throw ValidationError("--body-timeout \(bodyTimeout): must be a positive number of seconds") }
+        guard maxConcurrentRequests >= 1 else {
+            throw ValidationError("--max-concurrent-requests \(maxConcurrentRequests): must be at least 1")
+        }
+        guard maxConnections >= 1 else {
+            throw ValidationError("--max-connections \(maxConnections): must be at least 1")
+        }
+        guard idleTimeout > 0, idleTimeout.isFinite else {
+            throw ValidationError("--idle-timeout \(idleTimeout): must be a positive number of seconds")
+        }
+        guard bodyTimeout > 0, bodyTimeout.isFinite else {
+            throw ValidationError("--body-timeout \(bodyTimeout): must be a positive number of seconds")
+        }
     }
 
     func run() async throws {

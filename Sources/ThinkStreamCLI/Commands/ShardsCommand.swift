@@ -10,7 +10,8 @@ import Logging
 /// (`import`).
 struct ShardsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "shards", abstract: "Work with shards.", subcommands: [Inspect.self, ShardsExportCommand.self, ShardsImportCommand.self, ShardsPackCommand.self])
+        commandName: "shards", abstract: "Work with shards.",
+        subcommands: [Inspect.self, ShardsExportCommand.self, ShardsImportCommand.self, ShardsPackCommand.self])
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -33,23 +34,40 @@ struct ShardsCommand: ParsableCommand {
         func run() throws {
             let logger = try CommandBootstrap.start(command: "shards")
             do {
-                let (value, source) = try file.map { (Array(try Data(contentsOf: URL(fileURLWithPath: $0))), $0) }
+                let (value, source) =
+                    try file.map { (Array(try Data(contentsOf: URL(fileURLWithPath: $0))), $0) }
                     ?? fetch(logger: logger)
                 let (manifest, samples) = try ShardCodec.decode(value, source: source)
                 print("shard \(manifest.shardID) (\(source))")
-                print("  created \(manifest.createdAt), \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters, \(value.count) bytes compressed")
+                print(
+                    "  created \(manifest.createdAt), \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters, \(value.count) bytes compressed"
+                )
                 for input in manifest.inputs {
                     print("  input \(input.topic)[\(input.partition)] offsets \(input.firstOffset)…\(input.lastOffset)")
                 }
-                print("  tokens: document \(manifest.tokenCounts.document), thinking \(manifest.tokenCounts.thinking), total \(manifest.tokenCounts.total)")
-                print("  levels: " + manifest.difficultyHistogram.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-                print("  generator: \(manifest.generator.modelFile) (sha256 \(manifest.generator.modelSHA256.prefix(12))…), template \(manifest.generator.templateID) v\(manifest.generator.templateVersion), T=\(manifest.generator.temperature) top-p \(manifest.generator.topP), \(manifest.generator.upsamplingMode)")
+                print(
+                    "  tokens: document \(manifest.tokenCounts.document), thinking \(manifest.tokenCounts.thinking), total \(manifest.tokenCounts.total)"
+                )
+                print(
+                    "  levels: "
+                        + manifest.difficultyHistogram.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                        .joined(separator: ", "))
+                print(
+                    "  generator: \(manifest.generator.modelFile) (sha256 \(manifest.generator.modelSHA256.prefix(12))…), template \(manifest.generator.templateID) v\(manifest.generator.templateVersion), T=\(manifest.generator.temperature) top-p \(manifest.generator.topP), \(manifest.generator.upsamplingMode)"
+                )
                 print("  checksum \(manifest.checksum) ✓")
                 for sample in samples {
-                    let thinking = sample.text.utf8.dropFirst(sample.thinkingSpan.byteStart).prefix(sample.thinkingSpan.byteEnd - sample.thinkingSpan.byteStart)
+                    let thinking = sample.text.utf8.dropFirst(sample.thinkingSpan.byteStart).prefix(
+                        sample.thinkingSpan.byteEnd - sample.thinkingSpan.byteStart)
                     let thinkingText = String(decoding: thinking, as: UTF8.self)
-                    print("- \(sample.documentID) #\(sample.trajectoryIndex) level \(sample.level) (\(String(format: "%.2f", sample.difficultyScore))), \(sample.thinkingTokenCount) thinking tokens, \(sample.finishReason), \(sample.tokenIDs.count) trainer tokens")
-                    print("  " + (full ? thinkingText : String(thinkingText.prefix(160)).replacingOccurrences(of: "\n", with: " ")))
+                    print(
+                        "- \(sample.documentID) #\(sample.trajectoryIndex) level \(sample.level) (\(String(format: "%.2f", sample.difficultyScore))), \(sample.thinkingTokenCount) thinking tokens, \(sample.finishReason), \(sample.tokenIDs.count) trainer tokens"
+                    )
+                    print(
+                        "  "
+                            + (full
+                                ? thinkingText
+                                : String(thinkingText.prefix(160)).replacingOccurrences(of: "\n", with: " ")))
                 }
             } catch {
                 throw CommandBootstrap.fail(error)
@@ -59,14 +77,18 @@ struct ShardsCommand: ParsableCommand {
         private func fetch(logger: Logging.Logger) throws -> ([UInt8], String) {
             let topic = kafka.topics.shards
             let consumer = try KafkaConsumer(
-                configuration: .init(client: try kafka.clientConfiguration(clientID: "thinkstream-shards"), groupID: "thinkstream-inspect-\(UUID())"),
+                configuration: .init(
+                    client: try kafka.clientConfiguration(clientID: "thinkstream-shards"),
+                    groupID: "thinkstream-inspect-\(UUID())"),
                 logger: logger)
             defer { consumer.close() }
             _ = try consumer.metadata(topic: topic)  // an unreachable broker fails here, named (exit 69)
             try consumer.assign([.init(topic: topic, partition: partition, offset: offset)])
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
-                if case .message(let message)? = try consumer.poll(timeout: .milliseconds(100)), message.header("schema") == RecordSchema.shard.description {
+                if case .message(let message)? = try consumer.poll(timeout: .milliseconds(100)),
+                    message.header("schema") == RecordSchema.shard.description
+                {
                     return (message.value, "\(topic)[\(message.partition)]@\(message.offset)")
                 }
             }

@@ -34,15 +34,18 @@ struct ShardsExportCommand: ParsableCommand {
             let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
             if !existing.isEmpty && !force {
                 throw PipelineError(
-                    .invalidConfiguration, "\(out): not empty (\(existing.count) entries); choose an empty directory or pass --force")
+                    .invalidConfiguration,
+                    "\(out): not empty (\(existing.count) entries); choose an empty directory or pass --force")
             }
             let (records, skipped) = try ShardTopicReader.readAll(
-                topic: topic, client: try kafka.clientConfiguration(clientID: "thinkstream-shards-export"), logger: logger,
+                topic: topic, client: try kafka.clientConfiguration(clientID: "thinkstream-shards-export"),
+                logger: logger,
                 timeout: .milliseconds(Int64(timeout * 1000)))
             let archive = try ShardArchive.write(records, topic: topic, to: out, force: force)
             let bytes = archive.records.reduce(0) { $0 + $1.bytes }
-            print("exported \(archive.records.count) shard records (\(bytes) bytes) of \(topic) to \(out)"
-                + (skipped > 0 ? ", skipped \(skipped) records without the shard schema header" : ""))
+            print(
+                "exported \(archive.records.count) shard records (\(bytes) bytes) of \(topic) to \(out)"
+                    + (skipped > 0 ? ", skipped \(skipped) records without the shard schema header" : ""))
         } catch {
             throw CommandBootstrap.fail(error)
         }

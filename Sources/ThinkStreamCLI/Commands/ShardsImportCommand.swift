@@ -32,8 +32,9 @@ struct ShardsImportCommand: ParsableCommand {
             let summary = try ShardImporter.importEntries(
                 entries, topics: kafka.topics, partitions: partitions,
                 client: try kafka.clientConfiguration(clientID: "thinkstream-shards-import"), logger: logger)
-            print("imported \(summary.produced) shard records (exported from \(archive.topic)) into \(kafka.topics.shards) "
-                + "(\(summary.partitions) partitions): \(summary.before) → \(summary.after) shard records")
+            print(
+                "imported \(summary.produced) shard records (exported from \(archive.topic)) into \(kafka.topics.shards) "
+                    + "(\(summary.partitions) partitions): \(summary.before) → \(summary.after) shard records")
         } catch {
             throw CommandBootstrap.fail(error)
         }

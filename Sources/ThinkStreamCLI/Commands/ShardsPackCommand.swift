@@ -7,7 +7,8 @@ import Shards
 struct ShardsPackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
-        abstract: "Print the packed training rows train makes of shard files or `shards export` directories (JSON lines).",
+        abstract:
+            "Print the packed training rows train makes of shard files or `shards export` directories (JSON lines).",
         discussion: """
             Decodes each input in order (a directory in its manifest's order), checks checksums, drops repeated sample \
             ids as train does, and packs with train's packer (SequencePacker): one token stream [EOS] s1 EOS s2 EOS … \

@@ -28,7 +28,8 @@ struct TokenizeCommand: ParsableCommand {
         do {
             let path = try modelOptions.resolvedPath()
             let tokenizer = try Tokenizer(vocabulary: try Vocabulary(metadata: try GGUFFile(path: path).metadata))
-            let input = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
+            let input =
+                text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
             let ids = tokenizer.encode(input, addSpecial: !noSpecial, parseSpecial: parseSpecial)
             if pieces {
                 for id in ids {

@@ -24,12 +24,17 @@ struct TopicsCommand: ParsableCommand {
     func run() throws {
         let logger = try CommandBootstrap.start(command: "topics")
         do {
-            let admin = try KafkaAdmin(configuration: try kafka.clientConfiguration(clientID: "thinkstream-topics"), logger: logger)
+            let admin = try KafkaAdmin(
+                configuration: try kafka.clientConfiguration(clientID: "thinkstream-topics"), logger: logger)
             if create { try TopicSetup.ensureTopics(kafka.topics, partitions: partitions, admin: admin) }
             let metadata = try admin.metadata()
-            let topics = metadata.topics.filter { $0.error == nil && (all || $0.name.hasPrefix(kafka.topics.prefix + ".")) }
+            let topics = metadata.topics.filter {
+                $0.error == nil && (all || $0.name.hasPrefix(kafka.topics.prefix + "."))
+            }
             var endOffsets: [KafkaTopicPartition: Int64] = [:]
-            print("TOPIC".padding(28) + "PARTITION".padding(11) + "RECORDS".padding(10) + "MARKERS".padding(10) + "END OFFSET")
+            print(
+                "TOPIC".padding(28) + "PARTITION".padding(11) + "RECORDS".padding(10) + "MARKERS".padding(10)
+                    + "END OFFSET")
             for topic in topics {
                 let counts = try admin.countRecords(topic: topic.name)
                 for count in counts {
@@ -59,12 +64,14 @@ struct TopicsCommand: ParsableCommand {
         let partitions = endOffsets.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
         for group in groups {
             let consumer = try KafkaConsumer(
-                configuration: .init(client: admin.configuration, groupID: group), logger: .init(label: "thinkstream.topics"))
+                configuration: .init(client: admin.configuration, groupID: group),
+                logger: .init(label: "thinkstream.topics"))
             defer { consumer.close() }
             for offset in try consumer.committed(partitions) where offset.offset >= 0 {
                 let end = endOffsets[offset.topicPartition] ?? offset.offset
-                print(group.padding(28) + offset.topic.padding(28) + "\(offset.partition)".padding(11)
-                      + "\(offset.offset)".padding(11) + "\(max(0, end - offset.offset))")
+                print(
+                    group.padding(28) + offset.topic.padding(28) + "\(offset.partition)".padding(11)
+                        + "\(offset.offset)".padding(11) + "\(max(0, end - offset.offset))")
             }
         }
     }

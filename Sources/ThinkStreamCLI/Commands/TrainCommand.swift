@@ -35,10 +35,14 @@ struct TrainRunCommand: ParsableCommand {
     @OptionGroup var kafka: KafkaOptions
     @OptionGroup var metrics: MetricsOptions
 
-    @Option(help: "Start model: a llama-architecture GGUF (default: SmolLM2-135M-Instruct.Q4_1.gguf in THINKSTREAM_MODELS_DIR or .deps/models).")
+    @Option(
+        help:
+            "Start model: a llama-architecture GGUF (default: SmolLM2-135M-Instruct.Q4_1.gguf in THINKSTREAM_MODELS_DIR or .deps/models)."
+    )
     var model: String?
 
-    @Option(help: "Start from seeded random weights of a shape: tiny (~90 k parameters), small (~0.82 M) or smollm2-135m.")
+    @Option(
+        help: "Start from seeded random weights of a shape: tiny (~90 k parameters), small (~0.82 M) or smollm2-135m.")
     var fresh: String?
 
     @Option(help: "Seed of --fresh weights.")
@@ -104,13 +108,20 @@ struct TrainRunCommand: ParsableCommand {
     @Flag(help: "Re-tokenize samples from their text with the model's tokenizer; accepts shards of any tokenizer.")
     var retokenize = false
 
-    @Flag(help: "Train each sample as its document span only (thinking and separators dropped; one per document per epoch).")
+    @Flag(
+        help:
+            "Train each sample as its document span only (thinking and separators dropped; one per document per epoch)."
+    )
     var documentOnly = false
 
-    @Option(help: "Passes over the shards topic: at its end, re-read every partition from the beginning (dedup per epoch).")
+    @Option(
+        help: "Passes over the shards topic: at its end, re-read every partition from the beginning (dedup per epoch).")
     var epochs = 1
 
-    @Option(help: "Distinct sample ids the duplicate filter remembers (16 bytes each in memory and checkpoints); a duplicate further apart is trained again.")
+    @Option(
+        help:
+            "Distinct sample ids the duplicate filter remembers (16 bytes each in memory and checkpoints); a duplicate further apart is trained again."
+    )
     var duplicateWindow = 1 << 20
 
     @Option(help: "Consumer group.")
@@ -141,11 +152,15 @@ struct TrainRunCommand: ParsableCommand {
         if let shape = fresh, !["tiny", "small", "smollm2-135m", "smollm2"].contains(shape.lowercased()) {
             throw ValidationError("--fresh '\(shape)': use tiny, small or smollm2-135m")
         }
-        if model != nil && fresh != nil { throw ValidationError("give at most one of --model <gguf> and --fresh <shape>") }
+        if model != nil && fresh != nil {
+            throw ValidationError("give at most one of --model <gguf> and --fresh <shape>")
+        }
         if model == nil, fresh == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw ValidationError(
+                    "THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
             }
         }
     }
@@ -163,13 +178,18 @@ struct TrainRunCommand: ParsableCommand {
         }
         let progress = summary.progress
         var text = String(
-            format: "trained steps %d..%d (%@), loss %.4f, tokens %d, samples %d, duplicates %d, dead-lettered %d, seconds %.1f (%.0f tok/s)",
+            format:
+                "trained steps %d..%d (%@), loss %.4f, tokens %d, samples %d, duplicates %d, dead-lettered %d, seconds %.1f (%.0f tok/s)",
             summary.resumedFromStep, progress.step, summary.stopReason, progress.loss, progress.totals.tokensTrained,
-            progress.totals.samplesTrained, progress.totals.duplicateSamples, progress.totals.deadLetters, summary.seconds,
+            progress.totals.samplesTrained, progress.totals.duplicateSamples, progress.totals.deadLetters,
+            summary.seconds,
             summary.tokensPerSecond)
         if epochs > 1 { text += ", epoch \(progress.epoch + 1)/\(epochs)" }
         if !progress.totals.samplesByLevel.isEmpty {
-            text += ", by level " + progress.totals.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            text +=
+                ", by level "
+                + progress.totals.samplesByLevel.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                    separator: " ")
         }
         print(text)
         if summary.stopReason == "cancelled" { throw ExitCode(130) }
@@ -177,7 +197,8 @@ struct TrainRunCommand: ParsableCommand {
 
     private func train(logger: Logger) throws -> TrainSummary {
         let start: TrainConfiguration.Start
-        let defaultModel = (ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] ?? ".deps/models")
+        let defaultModel =
+            (ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] ?? ".deps/models")
             + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         switch (model, fresh) {
         case (let path?, nil): start = .gguf(path: path)
@@ -224,9 +245,12 @@ struct TrainRunCommand: ParsableCommand {
         defer { progressLine.finish() }
         return try service.run(isCancelled: { InterruptFlag.isRaised }) { progress in
             trainMetrics.stepDone(
-                documentLoss: Double(progress.documentLoss ?? progress.loss), thinkingLoss: Double(progress.thinkingLoss ?? progress.loss),
+                documentLoss: Double(progress.documentLoss ?? progress.loss),
+                thinkingLoss: Double(progress.thinkingLoss ?? progress.loss),
                 tokens: progress.totals.tokensTrained - previous.tokensTrained)
-            for _ in previous.shardsAccepted..<max(previous.shardsAccepted, progress.totals.shardsAccepted) { trainMetrics.shardConsumed() }
+            for _ in previous.shardsAccepted..<max(previous.shardsAccepted, progress.totals.shardsAccepted) {
+                trainMetrics.shardConsumed()
+            }
             trainMetrics.stepDetails(
                 loss: Double(progress.loss), lossByLevel: progress.lossByLevel.mapValues(Double.init),
                 learningRate: Double(progress.learningRate), gradientNorm: Double(progress.gradientNorm),
@@ -265,10 +289,14 @@ struct TrainRunCommand: ParsableCommand {
     static func describe(_ evaluation: TrainEvaluationResult) -> String {
         var text = "eval step \(evaluation.step)"
         if let maths = evaluation.maths {
-            text += String(format: " maths loss %.4f ppl %.2f (%d docs, %d tokens)", maths.loss, maths.perplexity, maths.documents, maths.tokens)
+            text += String(
+                format: " maths loss %.4f ppl %.2f (%d docs, %d tokens)", maths.loss, maths.perplexity, maths.documents,
+                maths.tokens)
         }
         if let general = evaluation.general {
-            text += String(format: " general loss %.4f ppl %.2f (%d docs, %d tokens)", general.loss, general.perplexity, general.documents, general.tokens)
+            text += String(
+                format: " general loss %.4f ppl %.2f (%d docs, %d tokens)", general.loss, general.perplexity,
+                general.documents, general.tokens)
         }
         return text
     }

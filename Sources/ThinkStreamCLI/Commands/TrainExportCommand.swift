@@ -31,7 +31,9 @@ struct TrainExportCommand: ParsableCommand {
     var model: String?
 
     func run() throws {
-        guard gguf != nil || safetensors != nil else { throw ValidationError("give --gguf <file> and/or --safetensors <dir>") }
+        guard gguf != nil || safetensors != nil else {
+            throw ValidationError("give --gguf <file> and/or --safetensors <dir>")
+        }
         do {
             let (checkpoint, startModel) = try TrainExport.loadCheckpoint(self.checkpoint)
             if let gguf {

@@ -45,7 +45,8 @@ extension CommandBootstrap {
             monitor.start()
             return monitor
         } catch {
-            logger.warning("consumer lag metrics off", metadata: ["kafka.topic": "\(topic)", "error.message": "\(error)"])
+            logger.warning(
+                "consumer lag metrics off", metadata: ["kafka.topic": "\(topic)", "error.message": "\(error)"])
             return nil
         }
     }

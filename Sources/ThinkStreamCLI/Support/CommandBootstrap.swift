@@ -15,7 +15,8 @@ enum CommandBootstrap {
     /// Sets up logging once and refuses to go on with a librdkafka older than 2.2.
     static func start(command: String, verbose: Bool = false) throws -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = isTerminal ? StreamLogHandler.standardError(label: label) : JSONLogHandler(label: label)
+            var handler: any LogHandler =
+                isTerminal ? StreamLogHandler.standardError(label: label) : JSONLogHandler(label: label)
             handler.logLevel = verbose ? .debug : .info
             return handler
         }

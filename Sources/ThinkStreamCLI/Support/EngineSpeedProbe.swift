@@ -17,7 +17,8 @@ enum EngineSpeedProbe {
         let promptTokens = (0..<256).map { 100 + $0 % 200 }
         var clock = ContinuousClock.now
         _ = try await engine.generateAll([
-            GenerationRequest(id: "probe-prefill", prompt: .tokens(promptTokens), maxNewTokens: 1, stopAtEndOfGeneration: false)
+            GenerationRequest(
+                id: "probe-prefill", prompt: .tokens(promptTokens), maxNewTokens: 1, stopAtEndOfGeneration: false)
         ])
         let prefill = Double(promptTokens.count) / max((ContinuousClock.now - clock).seconds, 1e-9)
         let decodeTokens = 32

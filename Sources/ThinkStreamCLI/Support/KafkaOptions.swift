@@ -6,10 +6,16 @@ import Pipeline
 /// Cluster connection options shared by every command that talks to Kafka, resolved by ``ConfigurationLayers`` —
 /// the one resolver `config show` prints: flag > `THINKSTREAM_*` environment > `--config` YAML > default.
 struct KafkaOptions: ParsableArguments {
-    @Option(help: "YAML configuration file, e.g. kafka: {bootstrapServers: host:9092} (env THINKSTREAM_CONFIG); flags and the environment win over it.")
+    @Option(
+        help:
+            "YAML configuration file, e.g. kafka: {bootstrapServers: host:9092} (env THINKSTREAM_CONFIG); flags and the environment win over it."
+    )
     var config: String?
 
-    @Option(help: "Bootstrap brokers, host:port[,host:port…] (env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092).")
+    @Option(
+        help:
+            "Bootstrap brokers, host:port[,host:port…] (env THINKSTREAM_KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)."
+    )
     var bootstrapServers: String?
 
     @Option(
@@ -23,7 +29,10 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "Topic name prefix (env THINKSTREAM_TOPICS_PREFIX; default thinkstream).")
     var topicPrefix: String?
 
-    @Option(help: "Seconds a broker request may take before the command fails (env THINKSTREAM_KAFKA_REQUEST_TIMEOUT; default 10).")
+    @Option(
+        help:
+            "Seconds a broker request may take before the command fails (env THINKSTREAM_KAFKA_REQUEST_TIMEOUT; default 10)."
+    )
     var requestTimeout: Double?
 
     @Option(
@@ -38,7 +47,10 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (env THINKSTREAM_KAFKA_SASL_MECHANISM).")
     var saslMechanism: String?
 
-    @Option(help: "SASL user name (env THINKSTREAM_KAFKA_SASL_USERNAME); the password comes from THINKSTREAM_KAFKA_SASL_PASSWORD.")
+    @Option(
+        help:
+            "SASL user name (env THINKSTREAM_KAFKA_SASL_USERNAME); the password comes from THINKSTREAM_KAFKA_SASL_PASSWORD."
+    )
     var saslUsername: String?
 
     @Flag(help: "Use TLS to reach the brokers (env THINKSTREAM_KAFKA_TLS=1).")
@@ -54,7 +66,9 @@ struct KafkaOptions: ParsableArguments {
 
     /// `THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD` → `ssl.key.password`; nil for any other variable.
     static func librdkafkaProperty(environmentName name: String) -> String? {
-        guard name.hasPrefix(librdkafkaEnvironmentPrefix), name.count > librdkafkaEnvironmentPrefix.count else { return nil }
+        guard name.hasPrefix(librdkafkaEnvironmentPrefix), name.count > librdkafkaEnvironmentPrefix.count else {
+            return nil
+        }
         return name.dropFirst(librdkafkaEnvironmentPrefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
     }
 
@@ -89,7 +103,9 @@ struct KafkaOptions: ParsableArguments {
     }
 
     var topics: TopicNames {
-        TopicNames(prefix: (try? layers())?.value("topics.prefix")?.value ?? topicPrefix ?? environment["THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream")
+        TopicNames(
+            prefix: (try? layers())?.value("topics.prefix")?.value ?? topicPrefix ?? environment[
+                "THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream")
     }
 
     /// The flags these options were given, by configuration key.
@@ -111,7 +127,9 @@ struct KafkaOptions: ParsableArguments {
     /// - Throws: `ValidationError` for an unreadable or malformed file, a malformed or secret `--kafka-property`.
     func layers() throws -> ConfigurationLayers {
         var layers = ConfigurationLayers(environment: environment)
-        if let path = config ?? environment["THINKSTREAM_CONFIG"] { layers.file = try ConfigurationLayers.flatten(yamlFile: path) }
+        if let path = config ?? environment["THINKSTREAM_CONFIG"] {
+            layers.file = try ConfigurationLayers.flatten(yamlFile: path)
+        }
         layers.flags = try flagValues()
         return layers
     }
@@ -150,29 +168,35 @@ struct KafkaOptions: ParsableArguments {
             case "1", "true", "yes", "on": useTLS = true
             case "0", "false", "no", "off": useTLS = false
             default:
-                throw ValidationError("\(origin("kafka.tls", tlsValue.source)) '\(tlsValue.value)': use 1 or 0 (true or false)")
+                throw ValidationError(
+                    "\(origin("kafka.tls", tlsValue.source)) '\(tlsValue.value)': use 1 or 0 (true or false)")
             }
         }
         var security = KafkaSecurity(tls: useTLS)
         if let ca = value("kafka.tlsCALocation") {
             guard FileManager.default.isReadableFile(atPath: ca.value) else {
-                throw ValidationError("\(origin("kafka.tlsCALocation", ca.source)) '\(ca.value)': no such readable PEM file")
+                throw ValidationError(
+                    "\(origin("kafka.tlsCALocation", ca.source)) '\(ca.value)': no such readable PEM file")
             }
             security.caLocation = ca.value
         }
         if let mechanism = value("kafka.saslMechanism") {
             guard let parsed = KafkaSecurity.SASLMechanism(rawValue: mechanism.value.uppercased()) else {
-                throw ValidationError("\(origin("kafka.saslMechanism", mechanism.source)) '\(mechanism.value)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+                throw ValidationError(
+                    "\(origin("kafka.saslMechanism", mechanism.source)) '\(mechanism.value)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"
+                )
             }
             security.sasl = (parsed, value("kafka.saslUsername")?.value ?? "", value("kafka.saslPassword")?.value ?? "")
         }
         let profileValue = value("kafka.profile") ?? ("cluster", "default")
         guard let profile = KafkaClientConfiguration.BrokerProfile(rawValue: profileValue.value.lowercased()) else {
-            throw ValidationError("\(origin("kafka.profile", profileValue.source)) '\(profileValue.value)': use cluster or embedded")
+            throw ValidationError(
+                "\(origin("kafka.profile", profileValue.source)) '\(profileValue.value)': use cluster or embedded")
         }
         let timeoutValue = value("kafka.requestTimeout") ?? ("10", "default")
         guard let timeout = Double(timeoutValue.value), timeout > 0, timeout.isFinite else {
-            throw ValidationError("\(origin("kafka.requestTimeout", timeoutValue.source)) '\(timeoutValue.value)': expected seconds > 0")
+            throw ValidationError(
+                "\(origin("kafka.requestTimeout", timeoutValue.source)) '\(timeoutValue.value)': expected seconds > 0")
         }
         let servers = value("kafka.bootstrapServers") ?? ("127.0.0.1:9092", "default")
         if let problem = Self.bootstrapProblem(servers.value) {
@@ -180,7 +204,8 @@ struct KafkaOptions: ParsableArguments {
         }
         if let prefix = value("topics.prefix") {
             let allowed = prefix.value.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-_".unicodeScalars.contains($0)
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || ".-_".unicodeScalars.contains($0)
             }
             guard allowed, prefix.value.count <= Self.maxTopicPrefixLength else {
                 throw ValidationError(

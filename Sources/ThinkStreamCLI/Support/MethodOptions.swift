@@ -11,7 +11,9 @@ struct MethodOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Prompt template version (default: the newest, 2).",
-            discussion: "2 opens the assistant turn inside <think> for generators without a native thinking mode; 1 is the paper's exact prompt."))
+            discussion:
+                "2 opens the assistant turn inside <think> for generators without a native thinking mode; 1 is the paper's exact prompt."
+        ))
     var templateVersion: Int?
 
     @Option(help: "Up-sampling: tiered (harder documents get more and longer trajectories) or natural (the paper).")
@@ -20,7 +22,8 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Cap every level's thinking budget at this many tokens (CPU-friendly runs).")
     var maxThinkingTokens: Int?
 
-    @Option(help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close (default).")
+    @Option(
+        help: "What to do with a trajectory that hits the cap on its last attempt: drop or keep-and-close (default).")
     var capPolicy: CapPolicy?
 
     @Option(help: "Sampling temperature (paper: 0.6).")
@@ -39,7 +42,8 @@ struct MethodOptions: ParsableArguments {
         do {
             promptTemplate = try PromptTemplate.named(template, version: templateVersion)
         } catch let error as AugmentationError {
-            throw ValidationError("--template \(template)\(templateVersion.map { " --template-version \($0)" } ?? ""): \(error.message)")
+            throw ValidationError(
+                "--template \(template)\(templateVersion.map { " --template-version \($0)" } ?? ""): \(error.message)")
         }
         if let cap = maxThinkingTokens, cap < 1 {
             throw ValidationError("--max-thinking-tokens \(cap): must be at least 1")
@@ -47,7 +51,8 @@ struct MethodOptions: ParsableArguments {
         var gate = TrajectoryGateConfiguration()
         gate.capPolicy = capPolicy ?? .keepAndClose
         var configuration = TPTAugmenterConfiguration(
-            template: promptTemplate, temperature: temperature, topP: topP, upsampling: UpsamplingPolicy(mode: upsampling),
+            template: promptTemplate, temperature: temperature, topP: topP,
+            upsampling: UpsamplingPolicy(mode: upsampling),
             gate: gate, repetitionControl: try repetition.parameters())
         if let cap = maxThinkingTokens { configuration.capThinking(at: cap) }
         do {

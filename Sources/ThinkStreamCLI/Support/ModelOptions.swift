@@ -15,7 +15,9 @@ struct ModelOptions: ParsableArguments {
     static let defaultGeneratorFile = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 
     @Option(
-        help: "GGUF model file (env THINKSTREAM_MODEL; default in THINKSTREAM_MODELS_DIR or .deps/models: augment and score \(ModelOptions.defaultGeneratorFile), other commands \(ModelOptions.defaultModelFile)).")
+        help:
+            "GGUF model file (env THINKSTREAM_MODEL; default in THINKSTREAM_MODELS_DIR or .deps/models: augment and score \(ModelOptions.defaultGeneratorFile), other commands \(ModelOptions.defaultModelFile))."
+    )
     var model: String?
 
     @Option(help: "Context length in tokens (default 4096).")
@@ -39,8 +41,10 @@ struct ModelOptions: ParsableArguments {
             return candidate
         }
         var searched: [String] = []
-        for start in [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+        for start in [
+            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        ] {
             var directory = start
             for _ in 0..<8 {
                 let candidate = directory.appendingPathComponent(".deps/models/\(defaultFile)").path
@@ -57,19 +61,26 @@ struct ModelOptions: ParsableArguments {
     /// Refuses a `--model` or THINKSTREAM_MODEL that is not a readable file, and non-positive sizes, before the
     /// command starts anything.
     func validate() throws {
-        if try explicitPath() == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"], !directory.isEmpty {
+        if try explicitPath() == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"],
+            !directory.isEmpty
+        {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw ValidationError(
+                    "THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
             }
         }
-        guard contextTokens >= 1 else { throw ValidationError("--context-tokens \(contextTokens): expected at least 1") }
+        guard contextTokens >= 1 else {
+            throw ValidationError("--context-tokens \(contextTokens): expected at least 1")
+        }
         guard threads >= 1 else { throw ValidationError("--threads \(threads): expected at least 1") }
     }
 
     /// `--model`, else THINKSTREAM_MODEL, checked to be a readable file; nil when neither is given.
     private func explicitPath() throws -> String? {
-        let given = model.map { ($0, "--model") }
+        let given =
+            model.map { ($0, "--model") }
             ?? ProcessInfo.processInfo.environment["THINKSTREAM_MODEL"].map { ($0, "THINKSTREAM_MODEL") }
         guard let (path, origin) = given else { return nil }
         var isDirectory: ObjCBool = false
@@ -88,6 +99,9 @@ struct ModelOptions: ParsableArguments {
         try await engine.load(path: path)
         let file = try GGUFFile(path: path)
         let vocabulary = try Vocabulary(metadata: file.metadata)
-        return (engine, ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary), path)
+        return (
+            engine, ChatTemplate(templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary),
+            path
+        )
     }
 }

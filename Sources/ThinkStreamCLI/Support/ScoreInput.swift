@@ -23,16 +23,21 @@ enum ScoreInput {
                 documents.append(ScoreDocument(id: URL(fileURLWithPath: path).lastPathComponent, text: text))
                 continue
             }
-            for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+            for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                .enumerated()
             where !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) {
                 let record = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
                 guard let record else {
-                    throw ValidationError("\(path):\(index + 1): not a JSON object; each line must be {\"\(textField)\": ...}")
+                    throw ValidationError(
+                        "\(path):\(index + 1): not a JSON object; each line must be {\"\(textField)\": ...}")
                 }
                 guard let text = record[textField] as? String, !text.isEmpty else {
-                    throw ValidationError("\(path):\(index + 1): no non-empty string field '\(textField)' (see --text-field)")
+                    throw ValidationError(
+                        "\(path):\(index + 1): no non-empty string field '\(textField)' (see --text-field)")
                 }
-                let id = (record[idField] as? String) ?? (record[idField] as? NSNumber)?.stringValue ?? "\(path):\(index + 1)"
+                let id =
+                    (record[idField] as? String) ?? (record[idField] as? NSNumber)?.stringValue
+                    ?? "\(path):\(index + 1)"
                 documents.append(ScoreDocument(id: id, text: text))
             }
         }
