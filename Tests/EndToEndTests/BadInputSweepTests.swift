@@ -23,11 +23,20 @@ struct BadInputSweepTests {
         "THINKSTREAM_METRICS_INTERVAL": ("-1", "interval"),
         "THINKSTREAM_DASHBOARD_PORT": ("x", nil),
         "THINKSTREAM_BROKER_PORT": ("x", nil),
+        "THINKSTREAM_MODEL_CONTEXT": ("0", nil),
+        "THINKSTREAM_MODEL_THREADS": ("x", nil),
+        "THINKSTREAM_FEED_PARTITIONS": ("0", nil),
+        "THINKSTREAM_FEED_MAX_DOCUMENT_BYTES": ("x", nil),
+        "THINKSTREAM_FEED_STDIN_FORMAT": ("bogus", nil),
+        "THINKSTREAM_FEED_STRICT": ("maybe", nil),
+        "THINKSTREAM_TOP_REFRESH": ("-1", nil),
+        "THINKSTREAM_DASHBOARD_BACKFILL": ("x", nil),
     ]
     /// Variables whose every value is valid (names, hosts, folders, secrets), or that take a family of keys.
     static let freeForm: Set<String> = [
         "THINKSTREAM_KAFKA_SASL_USERNAME", "THINKSTREAM_KAFKA_SASL_PASSWORD", "THINKSTREAM_KAFKA_LIBRDKAFKA_",
-        "THINKSTREAM_STATE_DIR", "THINKSTREAM_METRICS_HOST", "THINKSTREAM_DASHBOARD_HOST", "THINKSTREAM_DASHBOARD_FROM",
+        "THINKSTREAM_STATE_DIR", "THINKSTREAM_METRICS_HOST", "THINKSTREAM_FEED_TEXT_FIELD", "THINKSTREAM_FEED_ID_FIELD",
+        "THINKSTREAM_DASHBOARD_HOST", "THINKSTREAM_DASHBOARD_FROM",
         "THINKSTREAM_INSTANCE_ID", "THINKSTREAM_COMPONENT_CAMEL_NAME", "THINKSTREAM_METRICS_", "THINKSTREAM_",
     ]
     /// What a command needs besides options to get past argument parsing.

@@ -175,4 +175,55 @@ struct ConfigShowTests {
         #expect(result.status == 64)
         #expect(result.stderr.contains(file.path))
     }
+
+    /// Every component reads the same layers: a value in the `--config` file reaches the command that uses it (the
+    /// broker's port, the model, feed's stdin format, the dashboard's metrics port), a bad one is refused naming the
+    /// file's key, and the environment still beats the file and the flag the environment.
+    @Test func everyCommandResolvesItsSettingsThroughTheSameLayers() throws {
+        let file = try Self.writeConfig(
+            """
+            broker:
+              port: 1
+            model:
+              path: /nonexistent/from-file.gguf
+            feed:
+              stdinFormat: bogus
+            metrics:
+              port: abc
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID())").path
+        let status = try CommandRunner.run(
+            ["broker", "status", "--config", file.path], environment: ["THINKSTREAM_STATE_DIR": state],
+            timeout: .seconds(30))
+        #expect(status.status == 69, "\(status.stderr)")
+        #expect(
+            status.stdout.contains("no broker running on 127.0.0.1:1\n"), "the file's broker.port: \(status.stdout)")
+        let environmentWins = try CommandRunner.run(
+            ["broker", "status", "--config", file.path],
+            environment: ["THINKSTREAM_STATE_DIR": state, "THINKSTREAM_BROKER_PORT": "2"], timeout: .seconds(30))
+        #expect(environmentWins.stdout.contains("127.0.0.1:2\n"), "\(environmentWins.stdout)")
+        let flagWins = try CommandRunner.run(
+            ["broker", "status", "--config", file.path, "--port", "3"],
+            environment: ["THINKSTREAM_STATE_DIR": state, "THINKSTREAM_BROKER_PORT": "2"], timeout: .seconds(30))
+        #expect(flagWins.stdout.contains("127.0.0.1:3\n"), "\(flagWins.stdout)")
+
+        for (command, key) in [
+            (["tokenize", "hello"], "model.path in the --config file"),
+            (["score", "/dev/null"], "model.path in the --config file"),
+            (["feed", "-", "--bootstrap-servers", "127.0.0.1:1"], "feed.stdinFormat in the --config file"),
+            (["dashboard", "--bootstrap-servers", "127.0.0.1:1"], "metrics.port in the --config file"),
+        ] {
+            let refused = try CommandRunner.run(command + ["--config", file.path], timeout: .seconds(30))
+            #expect(refused.status == 64, "\(command): \(refused.stderr)")
+            #expect(refused.stderr.contains(key), "\(command) does not name \(key): \(refused.stderr)")
+        }
+        // config show refuses the file's metrics.port as the commands do; the flag overrides it.
+        let shown = try Self.show(
+            ["--config", file.path, "--metrics-port", "0"], environment: ["THINKSTREAM_MODEL": "/env/model.gguf"])
+        #expect(shown["broker.port"]?.value == "1" && shown["broker.port"]?.source == "file")
+        #expect(
+            shown["model.path"]?.value == "/env/model.gguf" && shown["model.path"]?.source == "env THINKSTREAM_MODEL")
+        #expect(shown["feed.stdinFormat"]?.value == "bogus")
+    }
 }

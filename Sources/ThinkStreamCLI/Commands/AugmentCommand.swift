@@ -64,6 +64,12 @@ struct AugmentCommand: AsyncParsableCommand {
     @Flag(help: "Debug logging.")
     var verbose = false
 
+    func validate() throws {
+        let settings = try kafka.settings(with: [metrics, modelOptions])
+        _ = try metrics.configuration(settings)
+        _ = try modelOptions.resolve(settings)
+    }
+
     func run() async throws {
         let logger = try CommandBootstrap.start(command: "augment", verbose: verbose)
         InterruptFlag.install()
@@ -105,7 +111,8 @@ struct AugmentCommand: AsyncParsableCommand {
                 shardLimits: .init(maxSamples: shardMaxSamples, maxAge: .milliseconds(Int(shardMaxSeconds * 1000)))),
             client: client, augmenter: augmenter, logger: logger)
         let componentMetrics = try ComponentMetrics(
-            component: "augment", configuration: try metrics.configuration(), client: client,
+            component: "augment", configuration: try metrics.configuration(kafka.settings(with: [metrics])),
+            client: client,
             topic: kafka.topics.metrics,
             logger: logger)
         defer { componentMetrics.finish() }
@@ -136,11 +143,12 @@ struct AugmentCommand: AsyncParsableCommand {
     /// The augmenter over the in-process engine, or over the --generator-url server.
     private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter
     {
-        let modelPath = try modelOptions.resolvedPath(defaultFile: ModelOptions.defaultGeneratorFile)
+        let settings = try modelOptions.resolve(kafka.settings(with: [modelOptions]))
+        let modelPath = try settings.path(defaultFile: ModelOptions.defaultGeneratorFile)
         let model = try GeneratorModel(modelPath: modelPath)
         guard let generatorURL else {
             let engine = InferenceEngine(
-                configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
+                configuration: .init(contextTokens: settings.contextTokens, threadCount: settings.threads))
             try await engine.load(path: modelPath)
             return TPTDocumentAugmenter(
                 model: model, configuration: method, backend: engine, outageRetry: GeneratorOutageRetry(logger: logger))

@@ -16,6 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
                 "Prefill and decode tokens/s at batch 1, and aggregate generation tokens/s at several batch sizes.")
 
         @OptionGroup var modelOptions: ModelOptions
+        @OptionGroup var configFile: ConfigFileOption
 
         @Option(help: "Prompt tokens for the prefill measurement.")
         var prefillTokens = 512
@@ -32,7 +33,10 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Repetitions of each measurement (best is reported).")
         var repetitions = 2
 
-        func validate() throws { _ = try batchSizes() }
+        func validate() throws {
+            _ = try batchSizes()
+            _ = try modelOptions.resolve(configFile.settings([modelOptions]))
+        }
 
         /// `--batches` as positive integers.
         func batchSizes() throws -> [Int] {
@@ -48,7 +52,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try CommandBootstrap.start(command: "bench")
-            let (engine, _, path) = try await modelOptions.loadEngine()
+            let settings = try configFile.settings([modelOptions])
+            let (engine, _, path) = try await modelOptions.loadEngine(settings)
             guard let tokenizer = await engine.tokenizer else { throw ValidationError("the model has no tokenizer") }
             let paragraph = """
                 The history of science is the study of how people came to understand the natural world, from early \
@@ -59,7 +64,9 @@ struct BenchCommand: AsyncParsableCommand {
             while corpus.count < max(prefillTokens, batchPromptTokens) + 64 {
                 corpus += tokenizer.encode(paragraph + " ", addSpecial: false, parseSpecial: false)
             }
-            print("model \(URL(fileURLWithPath: path).lastPathComponent), \(modelOptions.threads) threads")
+            print(
+                "model \(URL(fileURLWithPath: path).lastPathComponent), \(try modelOptions.resolve(settings).threads) threads"
+            )
             let prefill = try await best {
                 try await timed(engine, prompts: [Array(corpus.prefix(prefillTokens))], generate: 1)
             }

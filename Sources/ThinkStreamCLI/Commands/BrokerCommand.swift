@@ -10,7 +10,7 @@ struct BrokerCommand: ParsableCommand {
         abstract: "Run the embedded Kafka-compatible broker (tansu, memory storage) on 127.0.0.1.",
         subcommands: [Start.self, Stop.self, Status.self])
 
-    struct BrokerOptions: ParsableArguments {
+    struct BrokerOptions: ParsableArguments, SettingFlags {
         @Option(help: "Port to listen on (env THINKSTREAM_BROKER_PORT; default 9092).")
         var port: Int?
 
@@ -18,29 +18,33 @@ struct BrokerCommand: ParsableCommand {
             help: "Folder for the PID and log files (env THINKSTREAM_STATE_DIR; default .run in the current folder).")
         var stateDirectory: String?
 
-        /// Refuses a port outside 1...65535 from the flag or THINKSTREAM_BROKER_PORT before anything starts.
-        func validate() throws { _ = try resolvedPort() }
+        @OptionGroup var configFile: ConfigFileOption
 
-        func resolvedPort() throws -> Int {
-            if let port {
-                guard (1...65535).contains(port) else {
-                    throw ValidationError("--port \(port): expected a port 1-65535")
-                }
-                return port
-            }
-            guard let text = ProcessInfo.processInfo.environment["THINKSTREAM_BROKER_PORT"] else { return 9092 }
-            guard let value = Int(text), (1...65535).contains(value) else {
-                throw ValidationError("THINKSTREAM_BROKER_PORT '\(text)': expected a port 1-65535")
-            }
-            return value
+        func settingFlags() throws -> [String: String] {
+            var values: [String: String] = [:]
+            values["broker.port"] = port.map { "\($0)" }
+            values["broker.stateDirectory"] = stateDirectory
+            return values
+        }
+
+        /// Refuses a port outside 1...65535 from the flag, THINKSTREAM_BROKER_PORT or the file before anything
+        /// starts.
+        func validate() throws { _ = try resolved() }
+
+        /// The port and the state folder, resolved.
+        /// - Throws: `ValidationError` naming a bad port and where it came from.
+        func resolved() throws -> (port: Int, stateDirectory: String) {
+            let settings = try configFile.settings([self])
+            let folder = settings.value("broker.stateDirectory").flatMap { $0.origin == .defaultValue ? nil : $0.value }
+            return (
+                try settings.integer("broker.port", in: 1...65535, expected: "a port 1-65535") ?? 9092,
+                folder ?? FileManager.default.currentDirectoryPath + "/.run"
+            )
         }
 
         func broker() throws -> EmbeddedBroker {
-            let environment = ProcessInfo.processInfo.environment
-            return try EmbeddedBroker(
-                port: try resolvedPort(),
-                stateDirectory: stateDirectory ?? environment["THINKSTREAM_STATE_DIR"]
-                    ?? FileManager.default.currentDirectoryPath + "/.run")
+            let (port, stateDirectory) = try resolved()
+            return try EmbeddedBroker(port: port, stateDirectory: stateDirectory)
         }
     }
 

@@ -8,7 +8,7 @@ import ServiceLifecycle
 import UnixSignals
 
 /// `thinkstream dashboard`: a web page with live charts over the metrics topic.
-struct DashboardCommand: AsyncParsableCommand {
+struct DashboardCommand: AsyncParsableCommand, SettingFlags {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "Serve a live web dashboard (HTML + server-sent events) over the metrics topic.",
@@ -30,8 +30,11 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Where to start reading: beginning or latest (env THINKSTREAM_DASHBOARD_FROM; default latest).")
     var from: String?
 
-    @Option(help: "With --from latest, records per partition to read back first (default 500).")
-    var backfill: Int64 = 500
+    @Option(
+        help:
+            "With --from latest, records per partition to read back first (env THINKSTREAM_DASHBOARD_BACKFILL; default 500)."
+    )
+    var backfill: Int64?
 
     @Option(help: "Seconds after its last event that an instance still counts towards the rates shown (default 60).")
     var rateWindow: Double = 60
@@ -39,22 +42,42 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "Debug logging.")
     var verbose = false
 
-    func run() async throws {
-        let logger = try CommandBootstrap.start(command: "dashboard", verbose: verbose)
-        let environment = ProcessInfo.processInfo.environment
-        let host = host ?? environment["THINKSTREAM_DASHBOARD_HOST"] ?? "127.0.0.1"
-        let port =
-            try port ?? environment["THINKSTREAM_DASHBOARD_PORT"].map {
-                guard let value = Int($0) else {
-                    throw ValidationError("THINKSTREAM_DASHBOARD_PORT '\($0)': expected a port")
-                }
-                return value
-            } ?? 8080
+    func settingFlags() throws -> [String: String] {
+        var values: [String: String] = [:]
+        values["dashboard.host"] = host
+        values["dashboard.port"] = port.map { "\($0)" }
+        values["dashboard.from"] = from
+        values["dashboard.backfill"] = backfill.map { "\($0)" }
+        return values
+    }
+
+    /// The dashboard's settings, resolved and checked.
+    /// - Throws: `ValidationError` naming a malformed value and where it came from.
+    func settings() throws -> (
+        host: String, port: Int, start: MetricsTopicReader.StartPosition, metrics: MetricsConfiguration
+    ) {
+        let settings = try kafka.settings(with: [metrics, self])
+        let from = settings.value("dashboard.from")
         let start = try Self.startPosition(
-            from ?? environment["THINKSTREAM_DASHBOARD_FROM"] ?? "latest", backfill: backfill)
+            from?.value ?? "latest",
+            backfill: Int64(
+                try settings.integer("dashboard.backfill", in: 0...Int.max, expected: "records ≥ 0") ?? 500),
+            source: from?.source ?? "--from")
         guard rateWindow > 0 else {
             throw ValidationError("--rate-window \(rateWindow): must be positive seconds, e.g. 60")
         }
+        return (
+            settings.value("dashboard.host")?.value ?? "127.0.0.1",
+            try settings.integer("dashboard.port", in: 0...65535, expected: "a port 0-65535") ?? 8080, start,
+            try metrics.configuration(settings)
+        )
+    }
+
+    func validate() throws { _ = try settings() }
+
+    func run() async throws {
+        let logger = try CommandBootstrap.start(command: "dashboard", verbose: verbose)
+        let (host, port, start, metricsConfiguration) = try settings()
         var state = DashboardState()
         state.rateWindowMilliseconds = Int64(rateWindow * 1000)
         let store = DashboardStore(state: state)
@@ -71,7 +94,6 @@ struct DashboardCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("dashboard: http://\(host):\(boundPort)/\n".utf8))
         }
         var services: [any Service] = [server, MetricsReaderService(reader: reader, store: store)]
-        let metricsConfiguration = try metrics.configuration()
         let registry = CommandBootstrap.startMetrics(component: "dashboard")
         DashboardMetrics.register(store: store, on: registry)
         if metricsConfiguration.endpointPort != 0 {
@@ -90,11 +112,13 @@ struct DashboardCommand: AsyncParsableCommand {
         }
     }
 
-    static func startPosition(_ name: String, backfill: Int64) throws -> MetricsTopicReader.StartPosition {
+    static func startPosition(_ name: String, backfill: Int64, source: String = "--from") throws
+        -> MetricsTopicReader.StartPosition
+    {
         switch name {
         case "beginning": return .beginning
         case "latest": return .latest(backfill: max(0, backfill))
-        default: throw ValidationError("--from '\(name)': use beginning or latest")
+        default: throw ValidationError("\(source) '\(name)': use beginning or latest")
         }
     }
 }

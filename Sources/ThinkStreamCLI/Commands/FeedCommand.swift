@@ -6,7 +6,7 @@ import Observability
 import Pipeline
 
 /// `thinkstream feed`: corpora into the raw topic.
-struct FeedCommand: ParsableCommand {
+struct FeedCommand: ParsableCommand, SettingFlags {
     static let configuration = CommandConfiguration(
         commandName: "feed",
         abstract: "Produce documents from JSONL, zstd-compressed JSONL, text files, folders or stdin to the raw topic.",
@@ -29,29 +29,71 @@ struct FeedCommand: ParsableCommand {
     @Argument(help: "Files or folders (recursive); '-' reads stdin.")
     var paths: [String]
 
-    @Option(help: "JSON field with the document text.")
-    var textField = "text"
+    @Option(help: "JSON field with the document text (env THINKSTREAM_FEED_TEXT_FIELD; default text).")
+    var textField: String?
 
-    @Option(help: "JSON field with the document id.")
-    var idField = "id"
+    @Option(help: "JSON field with the document id (env THINKSTREAM_FEED_ID_FIELD; default id).")
+    var idField: String?
 
     @Flag(help: "Drop the record's other fields instead of keeping them as metadata.")
     var noMetadata = false
 
-    @Option(help: "Largest accepted text in bytes (default 1 MiB).")
-    var maxDocumentBytes = 1 << 20
+    @Option(help: "Largest accepted text in bytes (env THINKSTREAM_FEED_MAX_DOCUMENT_BYTES; default 1048576, 1 MiB).")
+    var maxDocumentBytes: Int?
 
-    @Option(help: "Partitions for topics feed creates.")
-    var partitions: Int32 = 3
+    @Option(help: "Partitions for topics feed creates (env THINKSTREAM_FEED_PARTITIONS; default 3).")
+    var partitions: Int32?
 
-    @Option(help: "How to read stdin: jsonl, jsonl.zst or text.")
-    var stdinFormat = "jsonl"
+    @Option(help: "How to read stdin: jsonl, jsonl.zst or text (env THINKSTREAM_FEED_STDIN_FORMAT; default jsonl).")
+    var stdinFormat: String?
 
-    @Flag(help: "Stop at the first bad record (exit 65) instead of dead-lettering it.")
+    @Flag(
+        help:
+            "Stop at the first bad record (exit 65) instead of dead-lettering it (env THINKSTREAM_FEED_STRICT=1).")
     var strict = false
 
     @Flag(help: "Debug logging.")
     var verbose = false
+
+    func settingFlags() throws -> [String: String] {
+        var values: [String: String] = [:]
+        values["feed.textField"] = textField
+        values["feed.idField"] = idField
+        values["feed.maxDocumentBytes"] = maxDocumentBytes.map { "\($0)" }
+        values["feed.partitions"] = partitions.map { "\($0)" }
+        values["feed.stdinFormat"] = stdinFormat
+        values["feed.strict"] = strict ? "true" : nil
+        return values
+    }
+
+    /// The feed settings, resolved and checked.
+    struct Settings {
+        let configuration: FeedConfiguration
+        let format: FeedInput.Format
+        let metrics: MetricsConfiguration
+    }
+
+    /// - Throws: `ValidationError` naming a malformed value and where it came from.
+    func settings() throws -> Settings {
+        let settings = try kafka.settings(with: [metrics, self])
+        let formatName = settings.value("feed.stdinFormat")
+        guard let format = FeedInput.Format(rawValue: formatName?.value ?? "jsonl") else {
+            throw ValidationError(
+                "\(formatName?.source ?? "--stdin-format") '\(formatName?.value ?? "")': use jsonl, jsonl.zst or text")
+        }
+        let configuration = FeedConfiguration(
+            topics: kafka.topics,
+            partitions: Int32(
+                try settings.integer("feed.partitions", in: 1...100_000, expected: "1 or more partitions") ?? 3),
+            textField: settings.value("feed.textField")?.value ?? "text",
+            idField: settings.value("feed.idField")?.value ?? "id", keepMetadata: !noMetadata,
+            maxDocumentBytes: try settings.integer("feed.maxDocumentBytes", in: 1...Int.max, expected: "bytes > 0")
+                ?? 1 << 20,
+            strict: try settings.boolean("feed.strict") ?? false)
+        return Settings(configuration: configuration, format: format, metrics: try metrics.configuration(settings))
+    }
+
+    func validate() throws { _ = try settings() }
 
     func run() throws {
         let logger = try CommandBootstrap.start(command: "feed", verbose: verbose)
@@ -79,17 +121,13 @@ struct FeedCommand: ParsableCommand {
     }
 
     private func feed(logger: Logger) throws -> FeedSummary {
-        guard let format = FeedInput.Format(rawValue: stdinFormat) else {
-            throw ValidationError("--stdin-format '\(stdinFormat)': use jsonl, jsonl.zst or text")
-        }
-        let inputs = try FeedInput.expand(paths, stdinFormat: format)
+        let settings = try settings()
+        let configuration = settings.configuration
+        let inputs = try FeedInput.expand(paths, stdinFormat: settings.format)
         let client = try kafka.clientConfiguration(clientID: "thinkstream-feed")
-        let configuration = FeedConfiguration(
-            topics: kafka.topics, partitions: partitions, textField: textField, idField: idField,
-            keepMetadata: !noMetadata, maxDocumentBytes: maxDocumentBytes, strict: strict)
         let admin = try KafkaAdmin(configuration: client, logger: logger)
-        try TopicSetup.ensureTopics(configuration.topics, partitions: partitions, admin: admin)
-        let metricsConfiguration = try metrics.configuration()
+        try TopicSetup.ensureTopics(configuration.topics, partitions: configuration.partitions, admin: admin)
+        let metricsConfiguration = settings.metrics
         let registry = CommandBootstrap.startMetrics(component: "feed")
         let feedMetrics = FeedMetrics(registry: registry)
         Self.update(feedMetrics, from: FeedSummary())  // every feed series exists, at 0, from the first scrape on

@@ -12,6 +12,7 @@ struct GenerateCommand: AsyncParsableCommand {
         abstract: "Generate text with the local GGUF engine (streams tokens; --json for a result object).")
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "The prompt text.")
     var prompt: String?
@@ -49,6 +50,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object (text, tokens, finish reason, timings) instead of streaming.")
     var json = false
 
+    func validate() throws { _ = try modelOptions.resolve(configFile.settings([modelOptions])) }
+
     func run() async throws {
         _ = try CommandBootstrap.start(command: "generate")
         do {
@@ -73,7 +76,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     private func generate() async throws {
         var text = try promptText()
-        let (engine, template, _) = try await modelOptions.loadEngine()
+        let (engine, template, _) = try await modelOptions.loadEngine(configFile.settings([modelOptions]))
         if chat {
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: "system", content: system)) }

@@ -23,6 +23,7 @@ struct ScoreCommand: AsyncParsableCommand {
     var files: [String]
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var configFile: ConfigFileOption
     @OptionGroup var method: MethodOptions
 
     @Option(help: "Field holding the text in JSONL input.")
@@ -36,6 +37,8 @@ struct ScoreCommand: AsyncParsableCommand {
 
     @Flag(help: "Skip the speed probe (the summary then has no time estimate).")
     var noProbe = false
+
+    func validate() throws { _ = try modelOptions.resolve(configFile.settings([modelOptions])) }
 
     func run() async throws {
         _ = try CommandBootstrap.start(command: "score", verbose: false)
@@ -51,9 +54,10 @@ struct ScoreCommand: AsyncParsableCommand {
     private func score() async throws {
         let configuration = try method.configuration()
         let documents = try ScoreInput.read(files, textField: textField, idField: idField)
-        let modelPath = try modelOptions.resolvedPath(defaultFile: ModelOptions.defaultGeneratorFile)
+        let model = try modelOptions.resolve(configFile.settings([modelOptions]))
+        let modelPath = try model.path(defaultFile: ModelOptions.defaultGeneratorFile)
         let engine = InferenceEngine(
-            configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
+            configuration: .init(contextTokens: model.contextTokens, threadCount: model.threads))
         // The engine loads only when the weights use model features or the probe runs.
         let augmenter = try TPTDocumentAugmenter(
             model: try GeneratorModel(modelPath: modelPath), configuration: configuration, backend: engine)

@@ -67,14 +67,19 @@ struct ServeCommand: AsyncParsableCommand {
         guard bodyTimeout > 0, bodyTimeout.isFinite else {
             throw ValidationError("--body-timeout \(bodyTimeout): must be a positive number of seconds")
         }
+        let settings = try kafka.settings(with: [metrics, modelOptions])
+        _ = try metrics.configuration(settings)
+        _ = try modelOptions.resolve(settings)
     }
 
     func run() async throws {
         let logger = try CommandBootstrap.start(command: "serve", verbose: verbose)
-        let metricsConfiguration = try metrics.configuration()
-        let path = try modelOptions.resolvedPath()
+        let settings = try kafka.settings(with: [metrics, modelOptions])
+        let metricsConfiguration = try metrics.configuration(settings)
+        let model = try modelOptions.resolve(settings)
+        let path = try model.path()
         let engine = InferenceEngine(
-            configuration: .init(contextTokens: modelOptions.contextTokens, threadCount: modelOptions.threads))
+            configuration: .init(contextTokens: model.contextTokens, threadCount: model.threads))
         let registry = CommandBootstrap.startMetrics(component: "serve")
         let handler: CompletionsHandler
         do {

@@ -10,6 +10,7 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize", abstract: "Print the token ids of a text under a GGUF model's tokenizer.")
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var configFile: ConfigFileOption
 
     @Argument(help: "The text ('-' reads stdin).")
     var text: String
@@ -23,10 +24,12 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Print id and piece per line.")
     var pieces = false
 
+    func validate() throws { _ = try modelOptions.resolve(configFile.settings([modelOptions])) }
+
     func run() throws {
         _ = try CommandBootstrap.start(command: "tokenize")
         do {
-            let path = try modelOptions.resolvedPath()
+            let path = try modelOptions.resolve(configFile.settings([modelOptions])).path()
             let tokenizer = try Tokenizer(vocabulary: try Vocabulary(metadata: try GGUFFile(path: path).metadata))
             let input =
                 text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text

