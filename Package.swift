@@ -59,7 +59,7 @@ let package = Package(
             linkerSettings: librdkafkaRunPath
         ),
         .target(
-            name: "Shards", dependencies: ["CZstd", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Shards", dependencies: ["CZstd", "Generation", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .target(
             name: "Pipeline",
@@ -120,17 +120,19 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Kafka", "ThinkStreamTesting", "Augmentation", "Inference", "GGUF", "Tokenization"],
+            dependencies: [
+                "Kafka", "ThinkStreamTesting", "Augmentation", "Shards", "Inference", "GGUF", "Tokenization",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ShardsTests", dependencies: ["Shards", "Pipeline", "ThinkStreamTesting"],
+            name: "ShardsTests", dependencies: ["Shards", "Generation", "Pipeline", "ThinkStreamTesting"],
             swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "ThinkStreamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TrainServiceTests",
             dependencies: [
-                "Pipeline", "Kafka", "Shards", "Randomness", "Tensors", "Training", "GGUF", "Quantization",
-                "ThinkStreamTesting",
+                "Pipeline", "Kafka", "Shards", "Generation", "Randomness", "Tensors", "Training", "GGUF",
+                "Quantization", "ThinkStreamTesting",
             ],
             swiftSettings: swiftSettings
         ),
@@ -205,15 +207,15 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AugmentationTests",
-            dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
+            dependencies: ["Augmentation", "Shards", "Generation", "Inference", "Tokenization", "GGUF"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "DifficultyFeatureDump",
-            dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
+            dependencies: ["Augmentation", "Shards", "Generation", "Inference", "Tokenization", "GGUF"],
             path: "scripts/difficulty/DifficultyFeatureDump", swiftSettings: swiftSettings),
         .executableTarget(
             name: "GeneratorBakeoff",
-            dependencies: ["Augmentation", "Generation", "Inference", "Tokenization", "GGUF"],
+            dependencies: ["Augmentation", "Shards", "Generation", "Inference", "Tokenization", "GGUF"],
             path: "Benchmarks/generators/GeneratorBakeoff", swiftSettings: swiftSettings),
         .executableTarget(
             name: "InferenceMeasurement",

@@ -1,4 +1,5 @@
 import Generation
+import Shards
 import Tokenization
 
 /// Measures a document's ``DifficultyFeatures`` with the generator: structural features of the whole text, then

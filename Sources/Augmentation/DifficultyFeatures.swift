@@ -1,4 +1,5 @@
 import Foundation
+import Shards
 
 /// Everything the scorer combines for one document: structural features, the generator's per-token loss and its
 /// own rating of the reasoning depth.

@@ -1,4 +1,5 @@
 import Foundation
+import Shards
 
 /// Turns ``DifficultyFeatures`` into a score in [0, 1] and a ``ReasoningLevel`` with fitted ``DifficultyWeights``.
 public struct DifficultyScorer: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import Shards
 import Tokenization
 
 /// The short prompt that asks the generator to rate a document's reasoning depth, and the label tokens read at

@@ -67,9 +67,9 @@ public final class TPTDocumentAugmenter: Sendable {
             nativeThinkingMode: PromptBuilder.hasNativeThinkingMode(chatTemplateText: model.chatTemplateText))
         self.gate = TrajectoryGate(configuration.gate)
         self.tokenizerName = fileName
-        var budgets: [String: Int] = [:]
+        var budgets: [ReasoningLevel: Int] = [:]
         for level in ReasoningLevel.allCases {
-            budgets[level.rawValue] = configuration.upsampling.plan(for: level).maxThinkingTokens
+            budgets[level] = configuration.upsampling.plan(for: level).maxThinkingTokens
         }
         self.generator = ShardManifest.Generator(
             modelFile: fileName, modelSHA256: modelSHA256, templateID: configuration.template.id,
@@ -229,10 +229,10 @@ public final class TPTDocumentAugmenter: Sendable {
             thinkingSpan: .init(
                 byteStart: composed.thinkingSpan.lowerBound, byteEnd: composed.thinkingSpan.upperBound,
                 tokenStart: composed.thinkingTokenRange.lowerBound, tokenEnd: composed.thinkingTokenRange.upperBound),
-            difficultyScore: min(1, max(0, score.score)), level: score.level.rawValue,
+            difficultyScore: min(1, max(0, score.score)), level: score.level,
             trajectoryIndex: trajectory.trajectoryIndex,
             seed: seed, templateID: prompt.templateID, templateVersion: prompt.templateVersion,
-            thinkingTokenCount: result.tokens.count, finishReason: result.finishReason.rawValue, capHit: capHit,
+            thinkingTokenCount: result.tokens.count, finishReason: result.finishReason, capHit: capHit,
             attempts: trajectory.attempt + 1, focusCharacterOffset: prompt.focusCharacterOffset)
     }
 

@@ -1,3 +1,5 @@
+import Shards
+
 /// How many thinking trajectories each document gets and how long each may be, by ``ReasoningLevel``.
 ///
 /// In the paper up-sampling is emergent: harder documents get longer thinking, so more training tokens.

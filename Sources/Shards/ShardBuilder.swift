@@ -76,7 +76,7 @@ public struct ShardBuilder: Sendable {
         -> (manifest: ShardManifest, value: [UInt8])
     {
         let (lines, checksum) = try ShardCodec.encodeSamples(samples)
-        var histogram: [String: Int] = [:]
+        var histogram: [ReasoningLevel: Int] = [:]
         for sample in samples { histogram[sample.level, default: 0] += 1 }
         let documentTokens = samples.reduce(0) { $0 + $1.documentSpan.tokenEnd - $1.documentSpan.tokenStart }
         let thinkingTokens = samples.reduce(0) { $0 + $1.thinkingSpan.tokenEnd - $1.thinkingSpan.tokenStart }

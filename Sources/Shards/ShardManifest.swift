@@ -34,7 +34,7 @@ public struct ShardManifest: Codable, Sendable, Equatable {
         public var temperature: Double
         public var topP: Double
         /// Thinking budget per reasoning level, in generator tokens.
-        public var maxThinkingTokensByLevel: [String: Int]
+        public var maxThinkingTokensByLevel: [ReasoningLevel: Int]
         public var upsamplingMode: String
         /// The OpenAI-compatible server that generated the thinking, when not the in-process engine; `modelFile`
         /// and `modelSHA256` then name the local model whose tokenizer the server shares.
@@ -77,7 +77,8 @@ public struct ShardManifest: Codable, Sendable, Equatable {
 
         public init(
             modelFile: String, modelSHA256: String, templateID: String, templateVersion: Int, temperature: Double,
-            topP: Double, maxThinkingTokensByLevel: [String: Int], upsamplingMode: String, remote: Remote? = nil,
+            topP: Double, maxThinkingTokensByLevel: [ReasoningLevel: Int], upsamplingMode: String,
+            remote: Remote? = nil,
             repetitionControl: RepetitionControl? = nil, difficultyWeights: String? = nil
         ) {
             self.repetitionControl = repetitionControl
@@ -105,7 +106,7 @@ public struct ShardManifest: Codable, Sendable, Equatable {
     public var deadLetterCount: Int
     public var tokenCounts: TokenCounts
     /// Samples per reasoning level.
-    public var difficultyHistogram: [String: Int]
+    public var difficultyHistogram: [ReasoningLevel: Int]
     public var generator: Generator
     /// The tokenizer of `token_ids` (model file it comes from).
     public var tokenizer: String
@@ -114,7 +115,8 @@ public struct ShardManifest: Codable, Sendable, Equatable {
 
     public init(
         shardID: String, formatVersion: Int = 1, createdAt: String, sampleCount: Int, inputs: [InputRange],
-        deadLetterCount: Int, tokenCounts: TokenCounts, difficultyHistogram: [String: Int], generator: Generator,
+        deadLetterCount: Int, tokenCounts: TokenCounts, difficultyHistogram: [ReasoningLevel: Int],
+        generator: Generator,
         tokenizer: String, checksum: String
     ) {
         self.shardID = shardID

@@ -1,3 +1,6 @@
+import Foundation
+import Generation
+
 /// One training sample in a shard: a document followed by one thinking trajectory, with everything a trainer or an
 /// auditor needs to know about how it was made. Encoded as one JSON line (snake_case keys).
 public struct ShardSample: Codable, Sendable, Equatable {
@@ -39,14 +42,14 @@ public struct ShardSample: Codable, Sendable, Equatable {
     public var thinkingSpan: Span
     /// Difficulty score in [0, 1] and reasoning level (none, basic, intermediate, advanced).
     public var difficultyScore: Double
-    public var level: String
+    public var level: ReasoningLevel
     public var trajectoryIndex: Int
     public var seed: UInt64
     public var templateID: String
     public var templateVersion: Int
-    /// Generated thinking tokens (generator tokenizer) and why generation stopped (stop, eog, length).
+    /// Generated thinking tokens (generator tokenizer) and why generation stopped (stop, eog, length; its raw value on the wire).
     public var thinkingTokenCount: Int
-    public var finishReason: String
+    public var finishReason: FinishReason
     /// Whether the thinking hit the token cap and was kept and closed under the `keepAndClose` policy.
     public var capHit: Bool
     /// Generation attempts made before this trajectory passed the quality gates.
@@ -57,8 +60,8 @@ public struct ShardSample: Codable, Sendable, Equatable {
 
     public init(
         sampleID: String, documentID: String, source: Source, text: String, tokenIDs: [Int], documentSpan: Span,
-        thinkingSpan: Span, difficultyScore: Double, level: String, trajectoryIndex: Int, seed: UInt64,
-        templateID: String, templateVersion: Int, thinkingTokenCount: Int, finishReason: String, capHit: Bool,
+        thinkingSpan: Span, difficultyScore: Double, level: ReasoningLevel, trajectoryIndex: Int, seed: UInt64,
+        templateID: String, templateVersion: Int, thinkingTokenCount: Int, finishReason: FinishReason, capHit: Bool,
         attempts: Int, focusCharacterOffset: Int?, formatVersion: Int = 1
     ) {
         self.sampleID = sampleID

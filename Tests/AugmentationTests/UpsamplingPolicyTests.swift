@@ -1,4 +1,5 @@
 import Augmentation
+import Shards
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import Augmentation
 import Foundation
 import GGUF
 import Inference
+import Shards
 import Testing
 import ThinkStreamTesting
 import Tokenization

@@ -1,5 +1,6 @@
 import Augmentation
 import Observability
+import Shards
 import Testing
 
 @Suite struct DashboardStateTests {

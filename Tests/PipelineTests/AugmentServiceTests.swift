@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Kafka
 import Pipeline
 import Shards
@@ -31,9 +32,9 @@ struct RestatingAugmenter: DocumentAugmenting {
                         byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count,
                         tokenStart: thinkingStart,
                         tokenEnd: thinkingStart + thinking.utf8.count),
-                    difficultyScore: 0.5, level: "basic", trajectoryIndex: 0, seed: 1, templateID: "test",
+                    difficultyScore: 0.5, level: .basic, trajectoryIndex: 0, seed: 1, templateID: "test",
                     templateVersion: 1,
-                    thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1,
+                    thinkingTokenCount: thinking.utf8.count, finishReason: .stop, capHit: false, attempts: 1,
                     focusCharacterOffset: nil)
             ])
         }
@@ -43,7 +44,7 @@ struct RestatingAugmenter: DocumentAugmenting {
 enum ShardCodecFixtures {
     static let generator = ShardManifest.Generator(
         modelFile: "none", modelSHA256: String(repeating: "0", count: 64), templateID: "test", templateVersion: 1,
-        temperature: 0, topP: 1, maxThinkingTokensByLevel: ["basic": 16], upsamplingMode: "natural")
+        temperature: 0, topP: 1, maxThinkingTokensByLevel: [.basic: 16], upsamplingMode: "natural")
 }
 
 final class StopFlags: Sendable {

@@ -1,11 +1,12 @@
 import Foundation
+import Generation
 import Pipeline
 import Shards
 import Testing
 import ThinkStreamTesting
 
 @Suite struct ShardCodecTests {
-    static func sample(_ index: Int, level: String = "basic") -> ShardSample {
+    static func sample(_ index: Int, level: ReasoningLevel = .basic) -> ShardSample {
         let document = "Document \(index) text."
         let thinking = "Thinking about document \(index)."
         let text = document + "\n\n<think>\n" + thinking + "\n</think>\n"
@@ -19,19 +20,19 @@ import ThinkStreamTesting
             thinkingSpan: .init(
                 byteStart: thinkingStart, byteEnd: thinkingStart + thinking.utf8.count, tokenStart: 6, tokenEnd: 11),
             difficultyScore: 0.42, level: level, trajectoryIndex: 0, seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15,
-            templateID: "tpt-default", templateVersion: 1, thinkingTokenCount: 9, finishReason: "stop", capHit: false,
+            templateID: "tpt-default", templateVersion: 1, thinkingTokenCount: 9, finishReason: .stop, capHit: false,
             attempts: 1, focusCharacterOffset: nil)
     }
 
     static let generator = ShardManifest.Generator(
         modelFile: "SmolLM2-135M-Instruct.Q4_1.gguf", modelSHA256: String(repeating: "b", count: 64),
         templateID: "tpt-default", templateVersion: 1, temperature: 0.6, topP: 0.9,
-        maxThinkingTokensByLevel: ["none": 256, "advanced": 768], upsamplingMode: "tiered")
+        maxThinkingTokensByLevel: [.none: 256, .advanced: 768], upsamplingMode: "tiered")
 
     private func built(_ count: Int) throws -> (manifest: ShardManifest, value: [UInt8]) {
         var builder = ShardBuilder(limits: .init(maxSamples: 100))
         for index in 0..<count {
-            builder.add(Self.sample(index, level: index.isMultiple(of: 3) ? "advanced" : "basic"))
+            builder.add(Self.sample(index, level: index.isMultiple(of: 3) ? .advanced : .basic))
             builder.cover(topic: "t.raw", partition: Int32(index % 2), offset: Int64(index))
         }
         builder.addDeadLetter()
@@ -43,8 +44,8 @@ import ThinkStreamTesting
         let (manifest, value) = try built(7)
         let (decoded, samples) = try ShardCodec.decode(value, source: "test")
         #expect(decoded == manifest)
-        #expect(samples == (0..<7).map { Self.sample($0, level: $0.isMultiple(of: 3) ? "advanced" : "basic") })
-        #expect(manifest.difficultyHistogram == ["advanced": 3, "basic": 4])
+        #expect(samples == (0..<7).map { Self.sample($0, level: $0.isMultiple(of: 3) ? .advanced : .basic) })
+        #expect(manifest.difficultyHistogram == [.advanced: 3, .basic: 4])
         #expect(
             manifest.inputs.map { [$0.partition, Int32($0.firstOffset), Int32($0.lastOffset)] } == [
                 [0, 0, 40], [1, 1, 5],

@@ -1,5 +1,6 @@
 import Augmentation
 import Foundation
+import Generation
 import GGUF
 import Pipeline
 import Shards
@@ -34,9 +35,9 @@ import ThinkStreamTesting
             thinkingSpan: .init(
                 byteStart: composed.thinkingSpan.lowerBound, byteEnd: composed.thinkingSpan.upperBound,
                 tokenStart: composed.thinkingTokenRange.lowerBound, tokenEnd: composed.thinkingTokenRange.upperBound),
-            difficultyScore: 0.5, level: "basic", trajectoryIndex: 0, seed: 1, templateID: "retokenize-test",
+            difficultyScore: 0.5, level: .basic, trajectoryIndex: 0, seed: 1, templateID: "retokenize-test",
             templateVersion: 1,
-            thinkingTokenCount: 0, finishReason: "stop", capHit: false, attempts: 1, focusCharacterOffset: nil)
+            thinkingTokenCount: 0, finishReason: .stop, capHit: false, attempts: 1, focusCharacterOffset: nil)
     }
 
     @Test func toTheByteTokenizerIdsAreTheTextBytesAndTokenSpansAreByteSpans() throws {

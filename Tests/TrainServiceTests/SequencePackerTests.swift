@@ -6,9 +6,9 @@ import Testing
 @Suite struct SequencePackerTests {
     static func samples() -> [ShardSample] {
         [
-            TrainFixtures.sample(id: "a", text: "Alpha one. More.", level: "basic", offset: 0),
-            TrainFixtures.sample(id: "b", text: "Beta two.", level: "advanced", offset: 1),
-            TrainFixtures.sample(id: "c", text: "Gamma three is longer than the others.", level: "basic", offset: 2),
+            TrainFixtures.sample(id: "a", text: "Alpha one. More.", level: .basic, offset: 0),
+            TrainFixtures.sample(id: "b", text: "Beta two.", level: .advanced, offset: 1),
+            TrainFixtures.sample(id: "c", text: "Gamma three is longer than the others.", level: .basic, offset: 2),
         ]
     }
 
@@ -67,7 +67,7 @@ import Testing
         let step = try #require(first)
         // Targets are tokens 0..<4 of the sample: all inside the document span.
         #expect(step.kinds == [.document, .document, .document, .document])
-        #expect(step.levels == ["advanced", "advanced", "advanced", "advanced"])
+        #expect(step.levels == [.advanced, .advanced, .advanced, .advanced])
         var rest: [PackedTokenKind] = []
         while let next = packer.nextStep(rows: 1, padding: true) { rest += next.kinds }
         let thinkingCount = sample.thinkingSpan.tokenEnd - sample.thinkingSpan.tokenStart

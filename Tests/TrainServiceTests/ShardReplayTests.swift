@@ -43,7 +43,7 @@ struct ShardReplayTests {
             configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
             logger: TestLogging.logger)
         let summary = try await service.runOnDedicatedThread(isCancelled: { false })
-        #expect(summary.stopReason == "idle")
+        #expect(summary.stopReason == .idle)
         return TrainFixtures.stepLogIDs(directory + "/steps.log")
     }
 

@@ -11,7 +11,7 @@ import ThinkStreamTesting
 struct TrainEpochTests {
     @Test func documentOnlyKeepsTheDocumentSpanTokens() throws {
         let document = "Half of 48 is 24, so 48 + 24 = 72 clips — naïve ∑ check."
-        let sample = TrainFixtures.sample(id: "doc-1", text: document, level: "basic", offset: 0)
+        let sample = TrainFixtures.sample(id: "doc-1", text: document, level: .basic, offset: 0)
         let cut = try sample.documentOnly()
         #expect(cut.tokenIDs == document.utf8.map(Int.init))
         #expect(cut.text == document)
@@ -44,7 +44,7 @@ struct TrainEpochTests {
         var builder = ShardBuilder(limits: .init(maxSamples: repeated))
         for (index, document) in documents.prefix(repeated).enumerated() {
             var sample = TrainFixtures.sample(
-                id: document.id, text: document.text, level: "basic", offset: Int64(index))
+                id: document.id, text: document.text, level: .basic, offset: Int64(index))
             sample.sampleID = "1" + sample.sampleID.dropFirst()
             sample.trajectoryIndex = 1
             builder.add(sample)
@@ -78,11 +78,11 @@ struct TrainEpochTests {
 
             let documentOf = Dictionary(
                 uniqueKeysWithValues: documents.flatMap { document -> [(String, String)] in
-                    let id = TrainFixtures.sample(id: document.id, text: "", level: "", offset: 0).sampleID
+                    let id = TrainFixtures.sample(id: document.id, text: "", level: .none, offset: 0).sampleID
                     return [(id, document.id), ("1" + id.dropFirst(), document.id)]
                 })
             let trained = TrainFixtures.stepLogIDs(directory + "/steps.log").map { documentOf[$0] ?? "unknown \($0)" }
-            #expect(summary.stopReason == "idle")
+            #expect(summary.stopReason == .idle)
             #expect(summary.progress.epoch == 2)
             #expect(
                 Dictionary(trained.map { ($0, 1) }, uniquingKeysWith: +)
@@ -129,7 +129,7 @@ struct TrainEpochTests {
             let stopAt = whole.progress.step * 3 / 4  // inside the second epoch
             let first = try await run("resumed", maxSteps: stopAt)
             #expect(
-                first.stopReason == "max_steps" && first.progress.epoch == 1, "stopped inside epoch 2 at step \(stopAt)"
+                first.stopReason == .maxSteps && first.progress.epoch == 1, "stopped inside epoch 2 at step \(stopAt)"
             )
             let second = try await run("resumed", maxSteps: 1000)
             #expect(second.resumedFromStep == stopAt)

@@ -1,4 +1,5 @@
 import Foundation
+import Generation
 import Kafka
 import Pipeline
 import Shards
@@ -11,7 +12,7 @@ import ThinkStreamTesting
 enum TrainFixtures {
     static let generator = ShardManifest.Generator(
         modelFile: "none", modelSHA256: String(repeating: "0", count: 64), templateID: "train-test", templateVersion: 1,
-        temperature: 0, topP: 1, maxThinkingTokensByLevel: ["basic": 64], upsamplingMode: "natural")
+        temperature: 0, topP: 1, maxThinkingTokensByLevel: [.basic: 64], upsamplingMode: "natural")
 
     /// `(id, text, isMaths)` of the first `count` records of a shared corpus file, texts cut to `maxBytes` at a
     /// character boundary.
@@ -30,7 +31,7 @@ enum TrainFixtures {
     }
 
     static func sample(
-        id: String, text document: String, level: String, offset: Int64, encode: ((String) -> [Int])? = nil
+        id: String, text document: String, level: ReasoningLevel, offset: Int64, encode: ((String) -> [Int])? = nil
     ) -> ShardSample {
         let firstSentence = document.split(separator: ".").first.map(String.init) ?? document
         let thinking = "The key point: " + String(firstSentence.prefix(80))
@@ -58,7 +59,7 @@ enum TrainFixtures {
                 tokenEnd: min(thinkingTokenEnd, tokenIDs.count)),
             difficultyScore: 0.5, level: level, trajectoryIndex: 0, seed: 1, templateID: "train-test",
             templateVersion: 1,
-            thinkingTokenCount: thinking.utf8.count, finishReason: "stop", capHit: false, attempts: 1,
+            thinkingTokenCount: thinking.utf8.count, finishReason: .stop, capHit: false, attempts: 1,
             focusCharacterOffset: nil)
     }
 
@@ -74,7 +75,7 @@ enum TrainFixtures {
                 let offset = Int64(first + index)
                 builder.add(
                     sample(
-                        id: document.id, text: document.text, level: (first + index) % 2 == 0 ? "basic" : "advanced",
+                        id: document.id, text: document.text, level: (first + index) % 2 == 0 ? .basic : .advanced,
                         offset: offset,
                         encode: encode))
                 builder.cover(topic: "test.raw", partition: 0, offset: offset)

@@ -22,7 +22,7 @@ struct TrainRetokenizeTests {
                 var sample = SampleRetokenizerTests.composedSample(
                     id: document.id, document: document.text, thinking: thinking, tokenizer: tokenizer)
                 sample.source.offset = Int64(first + index)
-                sample.level = (first + index) % 2 == 0 ? "basic" : "advanced"
+                sample.level = (first + index) % 2 == 0 ? .basic : .advanced
                 builder.add(sample)
                 builder.cover(topic: "test.raw", partition: 0, offset: sample.source.offset)
             }

@@ -59,13 +59,13 @@ struct TrainServiceTests {
 
             let trained = TrainFixtures.stepLogIDs(directory + "/steps.log")
             let expected = (shards[0].samples + shards[1].samples).map(\.sampleID)
-            #expect(summary.stopReason == "idle")
+            #expect(summary.stopReason == .idle)
             #expect(trained.sorted() == expected.sorted(), "each accepted sample trained exactly once")
             #expect(summary.progress.totals.duplicateSamples == 8)
             #expect(summary.progress.totals.shardsAccepted == 3)
             #expect(summary.progress.totals.deadLetters == 2)
             #expect(summary.progress.totals.samplesTrained == 16)
-            #expect(summary.progress.totals.samplesByLevel == ["basic": 8, "advanced": 8])
+            #expect(summary.progress.totals.samplesByLevel == [.basic: 8, .advanced: 8])
 
             let letters = try TopicReader.readAll(
                 servers: servers, topic: topics.deadLetters, expected: 2, timeout: .seconds(20))
@@ -191,7 +191,7 @@ struct TrainServiceTests {
             #expect(summary.progress.documentLoss != nil && summary.progress.thinkingLoss != nil)
             #expect(
                 !summary.progress.lossByLevel.isEmpty
-                    && Set(summary.progress.lossByLevel.keys).isSubset(of: ["basic", "advanced"]))
+                    && Set(summary.progress.lossByLevel.keys).isSubset(of: [.basic, .advanced]))
             #expect(summary.progress.totals.samplesByLevel.values.allSatisfy { $0 > 50 })
             let results = evaluations.all
             let firstEvaluation = try #require(results.first)

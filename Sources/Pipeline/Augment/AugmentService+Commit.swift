@@ -153,17 +153,17 @@ public struct AugmentSummary: Sendable, Equatable {
     public var sampleTokens = 0
     /// Consume-to-commit time of each document (samples or dead letter) in the shard committed last.
     public var lastShardDocumentLatencies: [Duration] = []
-    public var samplesByLevel: [String: Int] = [:]
+    public var samplesByLevel: [ReasoningLevel: Int] = [:]
     public var deadLettersByReason: [String: Int] = [:]
     /// Thinking tokens of every sample, by reasoning level (for mean and p95).
-    public var thinkingTokensByLevel: [String: [Int]] = [:]
+    public var thinkingTokensByLevel: [ReasoningLevel: [Int]] = [:]
     public init() {}
 
     /// Augmented tokens ÷ raw tokens: what up-sampling and thinking multiplied the documents' training tokens by.
     public var expansionRatio: Double? { documentTokens > 0 ? Double(sampleTokens) / Double(documentTokens) : nil }
 
     /// Mean and 95th percentile of thinking tokens per level.
-    public var thinkingTokenStatistics: [(level: String, samples: Int, mean: Double, p95: Int)] {
+    public var thinkingTokenStatistics: [(level: ReasoningLevel, samples: Int, mean: Double, p95: Int)] {
         thinkingTokensByLevel.sorted { $0.key < $1.key }.map { level, counts in
             let sorted = counts.sorted()
             let p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]

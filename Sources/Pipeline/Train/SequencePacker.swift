@@ -23,12 +23,12 @@ public struct PackedStep: Sendable {
     public var rows: [[Int]]
     /// Kind of each target. // [R, T]
     public var kinds: [PackedTokenKind]
-    /// Difficulty level of each target's sample ("" for padding and the stream's leading EOS). // [R, T]
-    public var levels: [String]
+    /// Difficulty level of each target's sample (nil for padding and the stream's leading EOS). // [R, T]
+    public var levels: [ReasoningLevel?]
     /// Ids of the samples whose last token (their closing EOS) is a target in this step, in stream order.
     public var completedSampleIDs: [String]
     /// Levels of ``completedSampleIDs``, same order.
-    public var completedLevels: [String]
+    public var completedLevels: [ReasoningLevel]
     /// Targets that are not padding.
     public var realTargets: Int { kinds.reduce(0) { $0 + ($1 == .padding ? 0 : 1) } }
 }
@@ -56,7 +56,7 @@ public struct SequencePacker: Sendable {
     public struct PendingSample: Sendable, Codable, Equatable {
         public var ordinal: Int64
         public var sampleID: String
-        public var level: String
+        public var level: ReasoningLevel
     }
 
     public let contextTokens: Int
@@ -118,7 +118,8 @@ public struct SequencePacker: Sendable {
             state.kinds.append(PackedTokenKind.padding.rawValue)
             state.owners.append(-1)
         }
-        let levelOf: [Int64: String] = Dictionary(uniqueKeysWithValues: state.samples.map { ($0.ordinal, $0.level) })
+        let levelOf: [Int64: ReasoningLevel] = Dictionary(
+            uniqueKeysWithValues: state.samples.map { ($0.ordinal, $0.level) })
         let lastTokenOf: [Int64: Int] = lastTokenIndices(upTo: needed)
         var step = PackedStep(rows: [], kinds: [], levels: [], completedSampleIDs: [], completedLevels: [])
         step.kinds.reserveCapacity(needed)
@@ -127,7 +128,7 @@ public struct SequencePacker: Sendable {
         }
         for index in 1...needed {
             step.kinds.append(PackedTokenKind(rawValue: state.kinds[index]) ?? .other)
-            step.levels.append(levelOf[state.owners[index]] ?? "")
+            step.levels.append(levelOf[state.owners[index]])
         }
         for sample in state.samples {
             guard let last = lastTokenOf[sample.ordinal],

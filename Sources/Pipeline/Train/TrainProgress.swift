@@ -1,3 +1,5 @@
+import Shards
+
 /// A snapshot of a training run after a step, for the terminal, the metrics topic and Prometheus.
 /// Losses are natural-log cross-entropy means over the step's real (non-padding) targets.
 public struct TrainProgress: Sendable, Equatable {
@@ -13,7 +15,7 @@ public struct TrainProgress: Sendable, Equatable {
     /// Mean loss over targets inside `thinkingSpan`s, `nil` when the step had none.
     public var thinkingLoss: Float?
     /// Mean loss per difficulty level of the targets' samples.
-    public var lossByLevel: [String: Float] = [:]
+    public var lossByLevel: [ReasoningLevel: Float] = [:]
     public var learningRate: Float = 0
     /// Global gradient norm before clipping.
     public var gradientNorm: Float = 0
@@ -40,7 +42,7 @@ public struct TrainTotals: Sendable, Equatable, Codable {
     public var tokensTrained = 0
     /// Samples whose every token has been trained.
     public var samplesTrained = 0
-    public var samplesByLevel: [String: Int] = [:]
+    public var samplesByLevel: [ReasoningLevel: Int] = [:]
     /// Shards read and accepted.
     public var shardsAccepted = 0
     /// Samples dropped because their id was already trained or pending.
@@ -60,8 +62,8 @@ public struct TrainSummary: Sendable, Equatable {
     public var progress = TrainProgress()
     /// Wall time of this process's run.
     public var seconds: Double = 0
-    /// Why it stopped: `max_steps`, `idle`, `cancelled`.
-    public var stopReason = ""
+    /// Why it stopped.
+    public var stopReason = TrainStopReason.maxSteps
     /// Loss of each step of this process, in order.
     public var losses: [Float] = []
     /// Real targets trained by this process per second of wall time.

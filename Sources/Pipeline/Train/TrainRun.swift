@@ -30,8 +30,8 @@ struct TrainRun {
     /// Partitions of the shards topic, and those that reported their end in this epoch.
     var partitions: [Int32] = []
     var endedPartitions: Set<Int32> = []
-    /// Next offset to read per `"topic/partition"`: what the packer holds everything before.
-    var offsets: [String: Int64]
+    /// Next offset to read per partition: what the packer holds everything before.
+    var offsets: [KafkaTopicPartition: Int64]
     var progress = TrainProgress()
     var evaluationSet: TrainEvaluationSet?
     var resumedFrom: String?
@@ -53,7 +53,7 @@ struct TrainRun {
             optimizer = restored.optimizer
             random = restored.random
             step = checkpoint.step
-            offsets = checkpoint.consumedOffsets
+            offsets = try Self.offsets(checkpoint.consumedOffsets, in: loaded.path)
             do {
                 state = try JSONDecoder().decode(TrainService.TrainerState.self, from: Data(checkpoint.trainerState))
             } catch {
@@ -155,7 +155,18 @@ struct TrainRun {
         }
     }
 
-    static func key(_ topic: String, _ partition: Int32) -> String { "\(topic)/\(partition)" }
+    /// A checkpoint's resume positions by partition.
+    /// - Throws: `TrainingError` `.corruptCheckpoint` for a key that is not `topic/partition`.
+    static func offsets(_ stored: [String: Int64], in path: String) throws -> [KafkaTopicPartition: Int64] {
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        for (key, offset) in stored {
+            guard let topicPartition = KafkaTopicPartition(checkpointKey: key) else {
+                throw TrainingError(.corruptCheckpoint, "\(path): resume position '\(key)' is not topic/partition")
+            }
+            offsets[topicPartition] = offset
+        }
+        return offsets
+    }
 
     /// Assigns every partition of the shards topic at the checkpoint's offset, else the group's committed offset,
     /// else the beginning. Waits up to the request timeout for the topic to exist.
@@ -177,7 +188,7 @@ struct TrainRun {
         let committed = try consumer.committed(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) })
         var assignment: [KafkaPartitionOffset] = []
         for partition in partitions.sorted() {
-            let stored = offsets[Self.key(topic, partition)]
+            let stored = offsets[KafkaTopicPartition(topic: topic, partition: partition)]
             let groupOffset = committed.first { $0.partition == partition }?.offset ?? -1
             let offset = stored ?? (groupOffset >= 0 ? groupOffset : -2)  // -2: the beginning offset
             assignment.append(KafkaPartitionOffset(topic: topic, partition: partition, offset: offset))
@@ -192,7 +203,7 @@ struct TrainRun {
     /// dead-letters it.
     mutating func accept(_ record: KafkaMessage) throws {
         hasUncheckpointedInput = true
-        defer { offsets[Self.key(record.topic, record.partition)] = record.offset + 1 }
+        defer { offsets[KafkaTopicPartition(topic: record.topic, partition: record.partition)] = record.offset + 1 }
         let source = "\(record.topic)[\(record.partition)]@\(record.offset)"
         let shard: (manifest: ShardManifest, samples: [ShardSample])
         do {
@@ -306,15 +317,15 @@ struct TrainRun {
         step += 1
 
         var sums: [PackedTokenKind: (Double, Int)] = [:]
-        var byLevel: [String: (Double, Int)] = [:]
+        var byLevel: [ReasoningLevel: (Double, Int)] = [:]
         var all = (0.0, 0)
         for (index, loss) in result.positionLosses.enumerated() where packed.kinds[index] != .padding {
             let kind = packed.kinds[index]
             sums[kind, default: (0, 0)].0 += Double(loss)
             sums[kind, default: (0, 0)].1 += 1
-            if !packed.levels[index].isEmpty {
-                byLevel[packed.levels[index], default: (0, 0)].0 += Double(loss)
-                byLevel[packed.levels[index], default: (0, 0)].1 += 1
+            if let level = packed.levels[index] {
+                byLevel[level, default: (0, 0)].0 += Double(loss)
+                byLevel[level, default: (0, 0)].1 += 1
             }
             all.0 += Double(loss)
             all.1 += 1
@@ -364,17 +375,16 @@ struct TrainRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let checkpoint = TrainingCheckpoint(
-            model: model, optimizer: optimizer, step: step, random: random, consumedOffsets: offsets,
+            model: model, optimizer: optimizer, step: step, random: random,
+            consumedOffsets: Dictionary(uniqueKeysWithValues: offsets.map { ($0.key.checkpointKey, $0.value) }),
             trainerState: Array(try encoder.encode(state)))
         let path = try store.save(checkpoint)
         hasUncheckpointedInput = false
         progress.lastCheckpointStep = step
-        let commits = offsets.sorted { $0.key < $1.key }.compactMap { key, offset -> KafkaPartitionOffset? in
-            guard let slash = key.lastIndex(of: "/"), let partition = Int32(key[key.index(after: slash)...]) else {
-                return nil
-            }
-            return consumer.safeCommitOffset(
-                KafkaPartitionOffset(topic: String(key[..<slash]), partition: partition, offset: offset))
+        let commits = offsets.sorted { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }.compactMap
+        {
+            consumer.safeCommitOffset(
+                KafkaPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value))
         }
         do {
             try consumer.commit(commits)
@@ -405,7 +415,7 @@ struct TrainRun {
         progress.epoch = epoch
         seen.removeAll()
         endedPartitions = []
-        for partition in partitions { offsets[Self.key(topic, partition)] = 0 }
+        for partition in partitions { offsets[KafkaTopicPartition(topic: topic, partition: partition)] = 0 }
         hasUncheckpointedInput = true
         consumer.close()
         consumer = try Self.makeConsumer(client: consumerClient, configuration: configuration, logger: logger)

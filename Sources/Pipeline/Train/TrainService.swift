@@ -83,11 +83,11 @@ public final class TrainService: Sendable {
         var lastInput = ContinuousClock.now
         var lastCheckpoint = ContinuousClock.now
         var checkpointedStep = run.step
-        var stopReason = "max_steps"
+        var stopReason = TrainStopReason.maxSteps
         var tokensThisRun = 0
         loop: while run.step < configuration.maxSteps {
             if isCancelled() {
-                stopReason = "cancelled"
+                stopReason = .cancelled
                 break
             }
             var padding = false
@@ -109,12 +109,12 @@ public final class TrainService: Sendable {
                 }
             }
             if isCancelled() {
-                stopReason = "cancelled"
+                stopReason = .cancelled
                 break
             }
             guard let packed = run.packer.nextStep(rows: configuration.rowsPerStep, padding: padding) else {
                 if padding {
-                    stopReason = "idle"
+                    stopReason = .idle
                     break loop
                 }
                 continue
@@ -137,7 +137,7 @@ public final class TrainService: Sendable {
             }
             onProgress(run.progress)
             if padding {
-                stopReason = "idle"
+                stopReason = .idle
                 break
             }
         }

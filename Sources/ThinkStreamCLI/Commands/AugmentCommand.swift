@@ -85,7 +85,7 @@ struct AugmentCommand: AsyncParsableCommand {
             }
             for row in summary.thinkingTokenStatistics {
                 print(
-                    "  \(row.level.padding(13))\(row.samples) samples, thinking tokens mean "
+                    "  \(row.level.rawValue.padding(13))\(row.samples) samples, thinking tokens mean "
                         + String(format: "%.1f", row.mean) + ", p95 \(row.p95)")
             }
         } catch let error as ValidationError {
@@ -172,7 +172,7 @@ struct AugmentCommand: AsyncParsableCommand {
     static func reportMethod(_ augmenter: TPTDocumentAugmenter, logger: Logger) {
         let generator = augmenter.generator
         let budgets = ReasoningLevel.allCases.map {
-            "\($0.rawValue) \(generator.maxThinkingTokensByLevel[$0.rawValue] ?? 0)"
+            "\($0.rawValue) \(generator.maxThinkingTokensByLevel[$0] ?? 0)"
         }
         let penalties = augmenter.configuration.repetitionControl
         var sampling = "temperature \(generator.temperature), top-p \(generator.topP)"
@@ -199,7 +199,9 @@ struct AugmentCommand: AsyncParsableCommand {
         publisher: MetricsPublisher, workerID: String
     ) {
         for latency in summary.lastShardDocumentLatencies { metrics.documentDone(latency: latency) }
-        for sample in samples { metrics.sampleProduced(level: sample.level, thinkingTokens: sample.thinkingTokenCount) }
+        for sample in samples {
+            metrics.sampleProduced(level: sample.level.rawValue, thinkingTokens: sample.thinkingTokenCount)
+        }
         metrics.deadLettersCommitted(summary.deadLettersByReason)
         guard manifest.sampleCount > 0 else { return }
         let lineage = LineageEvent(

@@ -76,7 +76,7 @@ struct ScoreCommand: AsyncParsableCommand {
             let scored = try await augmenter.score(document.text)
             let plan = augmenter.plan(for: scored.level)
             let row = ScoredDocument(
-                id: document.id, score: scored.score, level: scored.level.rawValue, trajectories: plan.trajectories,
+                id: document.id, score: scored.score, level: scored.level, trajectories: plan.trajectories,
                 maxThinkingTokens: plan.maxThinkingTokens, promptTokens: augmenter.promptTokenCount(for: document.text))
             summary.add(row)
             if json {

@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import Observability
 import Pipeline
+import Shards
 import Training
 
 /// `thinkstream train`: continuous pre-training from the shards topic (`run`, the default) and checkpoint export.
@@ -184,7 +185,8 @@ struct TrainRunCommand: ParsableCommand {
         var text = String(
             format:
                 "trained steps %d..%d (%@), loss %.4f, tokens %d, samples %d, duplicates %d, dead-lettered %d, seconds %.1f (%.0f tok/s)",
-            summary.resumedFromStep, progress.step, summary.stopReason, progress.loss, progress.totals.tokensTrained,
+            summary.resumedFromStep, progress.step, summary.stopReason.rawValue, progress.loss,
+            progress.totals.tokensTrained,
             progress.totals.samplesTrained, progress.totals.duplicateSamples, progress.totals.deadLetters,
             summary.seconds,
             summary.tokensPerSecond)
@@ -196,7 +198,7 @@ struct TrainRunCommand: ParsableCommand {
                     separator: " ")
         }
         print(text)
-        if summary.stopReason == "cancelled" { throw ExitCode(130) }
+        if summary.stopReason == .cancelled { throw ExitCode(130) }
     }
 
     private func train(logger: Logger) throws -> TrainSummary {
@@ -257,11 +259,14 @@ struct TrainRunCommand: ParsableCommand {
                 trainMetrics.shardConsumed()
             }
             trainMetrics.stepDetails(
-                loss: Double(progress.loss), lossByLevel: progress.lossByLevel.mapValues(Double.init),
+                loss: Double(progress.loss),
+                lossByLevel: Dictionary(
+                    uniqueKeysWithValues: progress.lossByLevel.map { ($0.key.rawValue, Double($0.value)) }),
                 learningRate: Double(progress.learningRate), gradientNorm: Double(progress.gradientNorm),
                 stepSeconds: progress.stepSeconds, tokensPerSecond: progress.tokensPerSecond)
             for (level, count) in progress.totals.samplesByLevel {
-                trainMetrics.samplesSeen(level: level, count: count - previous.samplesByLevel[level, default: 0])
+                trainMetrics.samplesSeen(
+                    level: level.rawValue, count: count - previous.samplesByLevel[level, default: 0])
             }
             previous = progress.totals
             var progress = progress

@@ -1,11 +1,12 @@
 import Augmentation
 import Foundation
+import Shards
 
 /// One scored document and the trajectories augment would plan for it.
 struct ScoredDocument: Codable {
     var id: String
     var score: Double
-    var level: String
+    var level: ReasoningLevel
     var trajectories: Int
     var maxThinkingTokens: Int
     /// Tokens of the generation prompt each trajectory prefills.
@@ -19,7 +20,7 @@ struct ScoredDocument: Codable {
 /// Totals over the scored documents.
 struct ScoreSummary: Codable {
     var documents = 0
-    var levels: [String: Int] = Dictionary(uniqueKeysWithValues: ReasoningLevel.allCases.map { ($0.rawValue, 0) })
+    var levels: [ReasoningLevel: Int] = Dictionary(uniqueKeysWithValues: ReasoningLevel.allCases.map { ($0, 0) })
     var trajectories = 0
     var plannedThinkingTokens = 0
     var promptTokensToPrefill = 0
@@ -69,7 +70,7 @@ enum ScoreOutput {
     static func line(_ document: ScoredDocument) -> String {
         String(
             format: "%@  score %.3f  %@  %d × %d thinking tokens", document.id, document.score,
-            document.level.padding(toLength: 12, withPad: " ", startingAt: 0), document.trajectories,
+            document.level.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0), document.trajectories,
             document.maxThinkingTokens)
     }
 
@@ -81,7 +82,7 @@ enum ScoreOutput {
 
     static func describe(_ report: ScoreReport) -> String {
         let s = report.summary
-        let histogram = ReasoningLevel.allCases.map { "\($0.rawValue) \(s.levels[$0.rawValue] ?? 0)" }
+        let histogram = ReasoningLevel.allCases.map { "\($0.rawValue) \(s.levels[$0] ?? 0)" }
             .joined(separator: ", ")
         var lines = [
             "",
