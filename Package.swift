@@ -64,8 +64,8 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Kafka", "Shards", "Augmentation", "Generation", "Inference", "Randomness", "Tensors", "Training",
-                "GGUF", "Quantization", "Tokenization",
+                "Kafka", "Shards", "Augmentation", "Generation", "Randomness", "Training", "GGUF", "Tokenization",
+                "ModelConversion",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -105,6 +105,7 @@ let package = Package(
             name: "ThinkStreamCLI",
             dependencies: [
                 "BrokerLauncher", "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization",
+                "ModelConversion",
                 "Augmentation", "Observability", "Training",
                 "RemoteGeneration", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,7 +133,7 @@ let package = Package(
             name: "TrainServiceTests",
             dependencies: [
                 "Pipeline", "Kafka", "Shards", "Generation", "Randomness", "Tensors", "Training", "GGUF",
-                "Quantization", "ThinkStreamTesting",
+                "Quantization", "ModelConversion", "ThinkStreamTesting",
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,7 +145,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "GGUF", dependencies: ["Quantization"], swiftSettings: swiftSettings),
+        .target(name: "GGUF", dependencies: ["Quantization", "Tokenization"], swiftSettings: swiftSettings),
+        // GGUF ↔ Llama: the trainer's start model and tokenizer from a GGUF, checkpoints exported to GGUF/safetensors.
+        .target(
+            name: "ModelConversion", dependencies: ["GGUF", "Quantization", "Tokenization", "Training"],
+            swiftSettings: swiftSettings),
         .target(name: "Tokenization", swiftSettings: swiftSettings),
         .testTarget(
             name: "GGUFTests", dependencies: ["GGUF", "Quantization", "ThinkStreamTesting"],

@@ -1,5 +1,6 @@
 import Augmentation
 import Foundation
+import ModelConversion
 import Generation
 import GGUF
 import Pipeline

@@ -1,4 +1,5 @@
 import Foundation
+import ModelConversion
 import Kafka
 import Pipeline
 import Shards

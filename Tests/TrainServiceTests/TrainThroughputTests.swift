@@ -1,4 +1,5 @@
 import Foundation
+import ModelConversion
 import GGUF
 import Kafka
 import Pipeline

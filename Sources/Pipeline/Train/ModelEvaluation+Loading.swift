@@ -3,6 +3,7 @@
 // tokenizer); when that GGUF is not at the recorded path, or the checkpoint has no trainer state and is not a
 // 256-token byte model, `--tokenizer-model` names the tokenizer.
 import Foundation
+import ModelConversion
 import GGUF
 import Training
 

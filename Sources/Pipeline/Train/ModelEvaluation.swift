@@ -3,6 +3,7 @@
 // checkpoint of step N are the ones train printed as `eval step N` when T, B and the document limits match.
 // Legend: B = micro-batch rows, T = positions per row.
 import Foundation
+import ModelConversion
 import Training
 
 /// Scores a JSONL file of documents with one model, split into maths and general text.

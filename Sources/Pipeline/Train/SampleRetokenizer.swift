@@ -1,5 +1,6 @@
 // Re-tokenization of shard samples for `train --retokenize`: a sample's `tokenIDs` are in the generator's tokenizer,
 // but its `text` and byte spans are tokenizer-free, so the trainer can recompute ids and token spans in its own.
+import ModelConversion
 import Shards
 
 /// Recomputes a sample's ``ShardSample/tokenIDs`` and token spans from its ``ShardSample/text`` with the trainer's

@@ -1,6 +1,7 @@
 // The state of one `TrainService.run`: model, optimizer, packer, seen ids, Kafka clients and resume positions.
 // Legend: B = micro-batch rows, K = gradient accumulation, T = positions per row.
 import Foundation
+import ModelConversion
 import GGUF
 import Kafka
 import Logging

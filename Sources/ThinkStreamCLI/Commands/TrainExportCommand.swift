@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelConversion
 import GGUF
 import Pipeline
 import Training

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelConversion
 import Kafka
 import Logging
 import Pipeline
@@ -52,6 +53,8 @@ enum CommandBootstrap {
         case let error as ShardsError:
             _ = error
             code = 65
+        case let error as ModelConversionError:
+            code = error.code == .unreadableInput ? 64 : 70
         case is ValidationError: code = 64
         default: code = 70
         }

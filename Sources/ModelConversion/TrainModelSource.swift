@@ -2,51 +2,34 @@
 // are the same llama.cpp names `ParameterLayout` uses, and ggml's [ne0 = in, ne1 = out] is our row-major [out, in]),
 // or a fresh seeded model whose token ids are UTF-8 bytes.
 import GGUF
-import Inference
 import Quantization
 import Tensors
 import Tokenization
 import Training
 
-/// The tokenizer the model was trained with: the one samples' `tokenIDs` must be in.
-public struct TrainTokenizer: Sendable {
-    /// `manifest.tokenizer` values that name it.
-    public var names: [String]
-    /// The separator between packed documents.
-    public var eosTokenID: Int
-    /// The GGUF vocabulary, or `nil` for the byte tokenizer (id = UTF-8 byte).
-    public var tokenizer: Tokenizer?
-
-    /// Token ids of `text` (no BOS/EOS added).
-    public func encode(_ text: String) -> [Int] {
-        guard let tokenizer else { return text.utf8.map(Int.init) }
-        return tokenizer.encode(text, addSpecial: false, parseSpecial: false)
-    }
-}
-
-/// Loads starting points for ``TrainService``.
+/// Loads the trainer's starting points (`TrainService` in Pipeline).
 public enum TrainModelSource {
     /// The model shape a llama GGUF describes.
     ///
-    /// - Throws: `PipelineError` `.unreadableInput` naming the file and the missing key.
+    /// - Throws: `ModelConversionError` `.unreadableInput` naming the file and the missing key.
     public static func config(of file: GGUFFile) throws -> LlamaConfig {
         let metadata = file.metadata
         guard metadata.string("general.architecture") == "llama" else {
-            throw PipelineError(
+            throw ModelConversionError(
                 .unreadableInput,
                 "\(file.path): general.architecture is '\(metadata.string("general.architecture") ?? "missing")'; the trainer supports llama"
             )
         }
         func required(_ key: String) throws -> Int {
             guard let value = metadata.int(key) else {
-                throw PipelineError(.unreadableInput, "\(file.path): \(key) is missing; cannot size the model")
+                throw ModelConversionError(.unreadableInput, "\(file.path): \(key) is missing; cannot size the model")
             }
             return value
         }
         let dModel = try required("llama.embedding_length")
         let nHeads = try required("llama.attention.head_count")
         let vocab = metadata.int("llama.vocab_size") ?? metadata.stringArray("tokenizer.ggml.tokens")?.count ?? 0
-        guard vocab > 0 else { throw PipelineError(.unreadableInput, "\(file.path): no vocabulary size") }
+        guard vocab > 0 else { throw ModelConversionError(.unreadableInput, "\(file.path): no vocabulary size") }
         return LlamaConfig(
             vocab: vocab, dModel: dModel, nLayers: try required("llama.block_count"), nHeads: nHeads,
             nKVHeads: metadata.int("llama.attention.head_count_kv") ?? nHeads,
@@ -59,22 +42,22 @@ public enum TrainModelSource {
 
     /// A model with the GGUF's weights dequantized to fp32.
     ///
-    /// - Throws: `PipelineError` `.unreadableInput` naming the file and tensor that is missing, misshapen or of an
+    /// - Throws: `ModelConversionError` `.unreadableInput` naming the file and tensor that is missing, misshapen or of an
     ///   unsupported type.
     public static func loadModel(from file: GGUFFile) throws -> LlamaModel {
         let model = LlamaModel(config: try config(of: file))
         for tensor in model.layout.tensors {
             guard let info = file.tensor(named: tensor.name) else {
-                throw PipelineError(.unreadableInput, "\(file.path): tensor '\(tensor.name)' is missing")
+                throw ModelConversionError(.unreadableInput, "\(file.path): tensor '\(tensor.name)' is missing")
             }
             guard info.elementCount == tensor.count, info.dimensions.first == tensor.shape.last else {
-                throw PipelineError(
+                throw ModelConversionError(
                     .unreadableInput,
                     "\(file.path): tensor '\(tensor.name)' has dimensions \(info.dimensions); expected \(tensor.shape.reversed())"
                 )
             }
             guard QuantizedMatrix.supports(info.type) else {
-                throw PipelineError(
+                throw ModelConversionError(
                     .unreadableInput,
                     "\(file.path): tensor '\(tensor.name)' has type \(info.type); supported: \(QuantizedMatrix.supportedTypes.map(\.description).joined(separator: ", "))"
                 )

@@ -9,27 +9,26 @@ import Training
 public enum TrainExport {
     /// The newest valid checkpoint in `directory` (or the file itself), with the start GGUF it names.
     ///
-    /// - Throws: `PipelineError` `.unreadableInput` when there is none.
+    /// - Throws: `ModelConversionError` `.unreadableInput` when there is none.
     public static func loadCheckpoint(_ path: String) throws -> (
         checkpoint: TrainingCheckpoint, startModelPath: String?
     ) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw PipelineError(.unreadableInput, "\(path): no such checkpoint file or directory")
+            throw ModelConversionError(.unreadableInput, "\(path): no such checkpoint file or directory")
         }
         let store = CheckpointStore(
             directory: isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent)
         let checkpoint: TrainingCheckpoint
         if isDirectory.boolValue {
             guard let loaded = try store.loadNewestValid() else {
-                throw PipelineError(.unreadableInput, "\(path): no valid checkpoint-*.tsck file; train first")
+                throw ModelConversionError(.unreadableInput, "\(path): no valid checkpoint-*.tsck file; train first")
             }
             checkpoint = loaded.checkpoint
         } else {
             checkpoint = try store.load(path: path)
         }
-        let state = try? JSONDecoder().decode(TrainService.TrainerState.self, from: Data(checkpoint.trainerState))
-        return (checkpoint, state?.startModelPath)
+        return (checkpoint, TrainerStateFields(checkpoint)?.startModelPath)
     }
 
     /// Writes `checkpoint`'s weights as a llama GGUF.
@@ -38,7 +37,7 @@ public enum TrainExport {
     ///   - tokenizerSource: the GGUF whose `tokenizer.*` and `general.*` keys are copied; `nil` writes the byte
     ///     vocabulary of fresh models.
     ///   - f16: store 2-D weights as f16 (norms stay f32, as llama.cpp does).
-    /// - Throws: `GGUFError` or `PipelineError` when the file cannot be written.
+    /// - Throws: `GGUFError` or `ModelConversionError` when the file cannot be written.
     public static func writeGGUF(
         _ checkpoint: TrainingCheckpoint, to path: String, tokenizerSource: GGUFFile?, f16: Bool,
         contextLength: Int = 8192
@@ -104,10 +103,22 @@ public enum TrainExport {
     public static func writeSafetensors(
         _ checkpoint: TrainingCheckpoint, to directory: String, tokenizerSource: GGUFFile? = nil
     ) throws {
-        let state = try? JSONDecoder().decode(TrainService.TrainerState.self, from: Data(checkpoint.trainerState))
+        let state = TrainerStateFields(checkpoint)
         try HuggingFaceExport.write(
             checkpoint.restore().model, to: directory,
             bosTokenID: tokenizerSource?.metadata.int("tokenizer.ggml.bos_token_id"),
             eosTokenID: state?.eosTokenID ?? tokenizerSource?.metadata.int("tokenizer.ggml.eos_token_id"))
+    }
+}
+
+/// The fields of `train`'s JSON trainer state (`TrainService.TrainerState`) that an export needs; nil for a
+/// checkpoint without one.
+private struct TrainerStateFields: Decodable {
+    var startModelPath: String?
+    var eosTokenID: Int?
+
+    init?(_ checkpoint: TrainingCheckpoint) {
+        guard let fields = try? JSONDecoder().decode(Self.self, from: Data(checkpoint.trainerState)) else { return nil }
+        self = fields
     }
 }

@@ -1,4 +1,0 @@
-import GGUF
-import Tokenization
-
-extension GGUFMetadata: VocabularyMetadataSource {}
