@@ -9,20 +9,20 @@ import Training
 public enum TrainExport {
     /// The newest valid checkpoint in `directory` (or the file itself), with the start GGUF it names.
     ///
-    /// - Throws: `ModelConversionError` `.unreadableInput` when there is none.
+    /// - Throws: `TrainingError` `.unreadableModel` when there is none.
     public static func loadCheckpoint(_ path: String) throws -> (
         checkpoint: TrainingCheckpoint, startModelPath: String?
     ) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ModelConversionError(.unreadableInput, "\(path): no such checkpoint file or directory")
+            throw TrainingError(.unreadableModel, "\(path): no such checkpoint file or directory")
         }
         let store = CheckpointStore(
             directory: isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent)
         let checkpoint: TrainingCheckpoint
         if isDirectory.boolValue {
             guard let loaded = try store.loadNewestValid() else {
-                throw ModelConversionError(.unreadableInput, "\(path): no valid checkpoint-*.tsck file; train first")
+                throw TrainingError(.unreadableModel, "\(path): no valid checkpoint-*.tsck file; train first")
             }
             checkpoint = loaded.checkpoint
         } else {
@@ -37,7 +37,7 @@ public enum TrainExport {
     ///   - tokenizerSource: the GGUF whose `tokenizer.*` and `general.*` keys are copied; `nil` writes the byte
     ///     vocabulary of fresh models.
     ///   - f16: store 2-D weights as f16 (norms stay f32, as llama.cpp does).
-    /// - Throws: `GGUFError` or `ModelConversionError` when the file cannot be written.
+    /// - Throws: `GGUFError` or `TrainingError` when the file cannot be written.
     public static func writeGGUF(
         _ checkpoint: TrainingCheckpoint, to path: String, tokenizerSource: GGUFFile?, f16: Bool,
         contextLength: Int = 8192

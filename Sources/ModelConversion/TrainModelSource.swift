@@ -11,25 +11,25 @@ import Training
 public enum TrainModelSource {
     /// The model shape a llama GGUF describes.
     ///
-    /// - Throws: `ModelConversionError` `.unreadableInput` naming the file and the missing key.
+    /// - Throws: `TrainingError` `.unreadableModel` naming the file and the missing key.
     public static func config(of file: GGUFFile) throws -> LlamaConfig {
         let metadata = file.metadata
         guard metadata.string("general.architecture") == "llama" else {
-            throw ModelConversionError(
-                .unreadableInput,
+            throw TrainingError(
+                .unreadableModel,
                 "\(file.path): general.architecture is '\(metadata.string("general.architecture") ?? "missing")'; the trainer supports llama"
             )
         }
         func required(_ key: String) throws -> Int {
             guard let value = metadata.int(key) else {
-                throw ModelConversionError(.unreadableInput, "\(file.path): \(key) is missing; cannot size the model")
+                throw TrainingError(.unreadableModel, "\(file.path): \(key) is missing; cannot size the model")
             }
             return value
         }
         let dModel = try required("llama.embedding_length")
         let nHeads = try required("llama.attention.head_count")
         let vocab = metadata.int("llama.vocab_size") ?? metadata.stringArray("tokenizer.ggml.tokens")?.count ?? 0
-        guard vocab > 0 else { throw ModelConversionError(.unreadableInput, "\(file.path): no vocabulary size") }
+        guard vocab > 0 else { throw TrainingError(.unreadableModel, "\(file.path): no vocabulary size") }
         return LlamaConfig(
             vocab: vocab, dModel: dModel, nLayers: try required("llama.block_count"), nHeads: nHeads,
             nKVHeads: metadata.int("llama.attention.head_count_kv") ?? nHeads,
@@ -42,23 +42,23 @@ public enum TrainModelSource {
 
     /// A model with the GGUF's weights dequantized to fp32.
     ///
-    /// - Throws: `ModelConversionError` `.unreadableInput` naming the file and tensor that is missing, misshapen or of an
+    /// - Throws: `TrainingError` `.unreadableModel` naming the file and tensor that is missing, misshapen or of an
     ///   unsupported type.
     public static func loadModel(from file: GGUFFile) throws -> LlamaModel {
         let model = LlamaModel(config: try config(of: file))
         for tensor in model.layout.tensors {
             guard let info = file.tensor(named: tensor.name) else {
-                throw ModelConversionError(.unreadableInput, "\(file.path): tensor '\(tensor.name)' is missing")
+                throw TrainingError(.unreadableModel, "\(file.path): tensor '\(tensor.name)' is missing")
             }
             guard info.elementCount == tensor.count, info.dimensions.first == tensor.shape.last else {
-                throw ModelConversionError(
-                    .unreadableInput,
+                throw TrainingError(
+                    .unreadableModel,
                     "\(file.path): tensor '\(tensor.name)' has dimensions \(info.dimensions); expected \(tensor.shape.reversed())"
                 )
             }
             guard QuantizedMatrix.supports(info.type) else {
-                throw ModelConversionError(
-                    .unreadableInput,
+                throw TrainingError(
+                    .unreadableModel,
                     "\(file.path): tensor '\(tensor.name)' has type \(info.type); supported: \(QuantizedMatrix.supportedTypes.map(\.description).joined(separator: ", "))"
                 )
             }

@@ -1,6 +1,7 @@
 // The Training module's error type (house style: code, message, cause, file, line).
 
-/// An input problem in the Training module: a bad checkpoint file, a failed checkpoint or export write.
+/// An input problem in the Training module and in ModelConversion beside it: a bad checkpoint file, a failed
+/// checkpoint or export write, a model the trainer cannot start from.
 public struct TrainingError: Error, CustomStringConvertible {
     /// What went wrong, for matching.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -10,6 +11,8 @@ public struct TrainingError: Error, CustomStringConvertible {
         public static let corruptCheckpoint = Code(name: "corruptCheckpoint")
         /// Reading, writing, renaming or syncing a checkpoint file failed.
         public static let checkpointIO = Code(name: "checkpointIO")
+        /// A start model or checkpoint path that is missing, of another architecture, or lacks a key or tensor.
+        public static let unreadableModel = Code(name: "unreadableModel")
     }
 
     /// The kind of failure.

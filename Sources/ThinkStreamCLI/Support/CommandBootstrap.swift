@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import ModelConversion
 import Kafka
 import Logging
 import Pipeline
 import RemoteGeneration
 import Shards
+import Training
 
 /// What every subcommand does first and last: logging set-up, the librdkafka version gate, and turning errors into
 /// `error: ...` lines with sysexits codes (64 usage, 65 data, 69 unavailable, 70 internal).
@@ -53,8 +53,8 @@ enum CommandBootstrap {
         case let error as ShardsError:
             _ = error
             code = 65
-        case let error as ModelConversionError:
-            code = error.code == .unreadableInput ? 64 : 70
+        case let error as TrainingError:
+            code = error.code == .unreadableModel ? 64 : 70
         case is ValidationError: code = 64
         default: code = 70
         }
