@@ -24,6 +24,7 @@ let package = Package(
         // For the fuzz package in Fuzz/, which depends on this one by path.
         .library(name: "Shards", targets: ["Shards"]),
         .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "JSON", targets: ["JSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,7 +66,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Kafka", "Shards", "Augmentation", "Generation", "Randomness", "Training", "GGUF", "Tokenization",
-                "ModelConversion",
+                "ModelConversion", "JSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,15 +100,13 @@ let package = Package(
             name: "BrokerLauncher", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
-            name: "ThinkStreamTesting", dependencies: ["BrokerLauncher", "Kafka", "Pipeline"],
+            name: "ThinkStreamTesting", dependencies: ["BrokerLauncher", "Kafka", "Pipeline", "JSON"],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "ThinkStreamCLI",
             dependencies: [
                 "BrokerLauncher", "Kafka", "Pipeline", "Shards", "Generation", "Inference", "GGUF", "Tokenization",
-                "ModelConversion",
-                "Augmentation", "Observability", "Training",
-                "RemoteGeneration", "Serving",
+                "ModelConversion", "JSON", "Augmentation", "Observability", "Training", "RemoteGeneration", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,6 +150,8 @@ let package = Package(
             name: "ModelConversion", dependencies: ["GGUF", "Quantization", "Tokenization", "Training"],
             swiftSettings: swiftSettings),
         .target(name: "Tokenization", swiftSettings: swiftSettings),
+        // A byte-exact JSON parser and writer (object key order kept) for untrusted records; imports nothing.
+        .target(name: "JSON", swiftSettings: swiftSettings),
         .testTarget(
             name: "GGUFTests", dependencies: ["GGUF", "Quantization", "ThinkStreamTesting"],
             swiftSettings: swiftSettings),

@@ -19,10 +19,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(path: "..")],
     targets: [
-        // JSONParser lives in Pipeline, whose Kafka, inference and training dependencies would dwarf the build;
-        // the parser (JSONParser.swift, JSONValue.swift, JSONWriter.swift) imports nothing, so this target compiles
-        // those very files through symlinks.
-        .executableTarget(name: "JSONParserFuzzer", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "JSONParserFuzzer", dependencies: [.product(name: "JSON", package: root)],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "ShardDecoderFuzzer", dependencies: [.product(name: "Shards", package: root)],
             swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Pipeline
 
 /// Validates JSON values against the JSON Schema (2020-12) subset that `schemas/` uses: `type`, `required`,

@@ -1,5 +1,6 @@
 import BrokerLauncher
 import Foundation
+import JSON
 import Kafka
 import Observability
 import Pipeline

@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import JSON
 import Pipeline
 import Shards
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import ModelConversion
 import GGUF
 import Kafka

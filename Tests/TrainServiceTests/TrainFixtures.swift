@@ -1,5 +1,6 @@
 import Foundation
 import Generation
+import JSON
 import Kafka
 import Pipeline
 import Shards

@@ -1,5 +1,6 @@
 // libFuzzer target for `JSONParser.parse`: any bytes must parse or throw `JSONParser.SyntaxError`, never trap or read
 // out of bounds. A value that parses must survive `JSONWriter` and parse back to itself.
+import JSON
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSONParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 extension DeadLetter {
     /// Whether only part of the refused record's bytes were kept.

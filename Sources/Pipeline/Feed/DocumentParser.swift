@@ -1,4 +1,5 @@
 import Crypto
+import JSON
 
 /// Turns one input record (a JSON line, or a whole text file) into a `RawDocument`, or says why it cannot.
 struct DocumentParser {

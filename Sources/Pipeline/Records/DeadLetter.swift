@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A record that could not be accepted, as produced to the dead-letter topic (schema `dead-letter/1`), with
 /// `error.code` and `error.message` headers. The raw bytes are kept up to a limit: as text when valid UTF-8,

@@ -1,3 +1,5 @@
+import JSON
+
 /// A document as `feed` produces it to the raw topic (schema `raw-document/1`), keyed by `id`.
 public struct RawDocument: Sendable, Equatable {
     /// The given id, or the sha256 (hex) of the normalized text.

@@ -4,6 +4,7 @@
 // Each document becomes [EOS] + tokens, cut into non-overlapping windows of T + 1 tokens (the last one padded and
 // its padding masked), so no document sees another.
 import Foundation
+import JSON
 import ModelConversion
 import Training
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Generation
 import Inference
+import JSON
 import Pipeline
 import Tokenization
 

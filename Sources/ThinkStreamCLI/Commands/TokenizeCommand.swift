@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GGUF
+import JSON
 import Pipeline
 import Tokenization
 

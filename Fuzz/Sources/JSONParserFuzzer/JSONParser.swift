@@ -1,1 +1,0 @@
-../../../Sources/Pipeline/JSON/JSONParser.swift
