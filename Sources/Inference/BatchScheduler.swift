@@ -14,6 +14,8 @@ public final class BatchScheduler {
     private var waiting: [SequenceState] = []
     private var active: [SequenceState] = []
     private var waitingHead = 0
+    /// Prompt tokens run through the model, and prompt tokens copied from another sequence's cache instead.
+    public private(set) var promptTokenUsage = PromptTokenUsage()
 
     private enum Output {
         case promptScore(SequenceState, target: Int)
@@ -109,7 +111,10 @@ public final class BatchScheduler {
             outputs.append(.sample(sequence))
             budget -= 1
         }
-        for sequence in active where sequence.isPrefilling && budget > 0 {
+        for (index, sequence) in active.enumerated() where sequence.isPrefilling && budget > 0 {
+            if sequence.promptProcessed == 0, case .waitForDonor = reuseSharedPrefix(sequence, position: index) {
+                continue
+            }
             let start = sequence.promptProcessed
             let count = min(sequence.promptTokens.count - start, budget)
             let completes = start + count == sequence.promptTokens.count
@@ -128,6 +133,7 @@ public final class BatchScheduler {
                 sequence.promptTokens[start..<(start + count)], cache: sequence.cache!, outputs: offsets,
                 promptLength: sequence.promptTokens.count)
             sequence.promptProcessed += count
+            promptTokenUsage.prefilled += count
             budget -= count
         }
         guard !batch.isEmpty else { return }
@@ -143,6 +149,35 @@ public final class BatchScheduler {
             }
         }
         active.removeAll { $0.finishReason != nil }
+    }
+
+    private enum PrefixReuse { case none, copied, waitForDonor }
+
+    /// Before `sequence` (at `position` in `active`) prefills anything: when a sequence admitted before it has a
+    /// prompt starting with the same tokens, copies those positions of its cache, or waits for it to compute them.
+    /// The last prompt token is always run (its logits give the first sampled token), and a request that wants
+    /// prompt log-probabilities computes its whole prompt.
+    private func reuseSharedPrefix(_ sequence: SequenceState, position: Int) -> PrefixReuse {
+        guard configuration.sharesPromptPrefixes, !sequence.request.includePromptLogProbabilities,
+            let cache = sequence.cache
+        else { return .none }
+        var best: (donor: SequenceState, shared: Int)?
+        for donor in active[..<position] where donor.cache != nil {
+            var shared = 0
+            let limit = min(donor.promptTokens.count, sequence.promptTokens.count - 1)
+            while shared < limit, donor.promptTokens[shared] == sequence.promptTokens[shared] { shared += 1 }
+            if shared >= configuration.minimumSharedPrefixTokens, shared > (best?.shared ?? 0) {
+                best = (donor, shared)
+            }
+        }
+        guard let (donor, shared) = best, let donorCache = donor.cache else { return .none }
+        // A donor still alive computes its whole prompt; until its cache holds the prefix (it may be in this very
+        // step's batch), wait. The first sequence never waits, so neither does the chain.
+        guard donorCache.count >= shared else { return .waitForDonor }
+        cache.copyPrefix(of: donorCache, positions: shared)
+        sequence.promptProcessed = shared
+        promptTokenUsage.shared += shared
+        return .copied
     }
 
     private func admit() {

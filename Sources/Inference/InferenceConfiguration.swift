@@ -8,13 +8,25 @@ public struct InferenceConfiguration: Sendable, Hashable {
     public var maxBatchTokens: Int
     /// Threads for each matrix multiply, the engine's own included (2 on this project's machines).
     public var threadCount: Int
+    /// Whether a request whose prompt starts with at least ``minimumSharedPrefixTokens`` tokens of a running
+    /// request's prompt copies their KV cache instead of prefilling them (a document's trajectories share one
+    /// prompt; `serve` clients often share a system prompt).
+    public var sharesPromptPrefixes: Bool
+    /// The shortest common prompt prefix worth copying.
+    public var minimumSharedPrefixTokens: Int
 
     /// Creates a configuration with the defaults: 4096 context tokens, 16 sequences, 512 batch tokens, 2 threads.
-    public init(contextTokens: Int = 4096, maxSequences: Int = 16, maxBatchTokens: Int = 512, threadCount: Int = 2) {
+    /// Prompt prefixes are shared from 16 tokens on.
+    public init(
+        contextTokens: Int = 4096, maxSequences: Int = 16, maxBatchTokens: Int = 512, threadCount: Int = 2,
+        sharesPromptPrefixes: Bool = true, minimumSharedPrefixTokens: Int = 16
+    ) {
         self.contextTokens = contextTokens
         self.maxSequences = maxSequences
         self.maxBatchTokens = maxBatchTokens
         self.threadCount = threadCount
+        self.sharesPromptPrefixes = sharesPromptPrefixes
+        self.minimumSharedPrefixTokens = minimumSharedPrefixTokens
     }
 
     /// Throws unless every field is positive.
@@ -24,6 +36,7 @@ public struct InferenceConfiguration: Sendable, Hashable {
         for (key, value) in [
             ("inference.contextTokens", contextTokens), ("inference.maxSequences", maxSequences),
             ("inference.maxBatchTokens", maxBatchTokens), ("inference.threadCount", threadCount),
+            ("inference.minimumSharedPrefixTokens", minimumSharedPrefixTokens),
         ] where value < 1 {
             throw InferenceError(.invalidRequest, "\(key) = \(value) must be at least 1")
         }

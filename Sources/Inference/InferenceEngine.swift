@@ -113,6 +113,9 @@ public actor InferenceEngine {
     /// Requests decoding or prefilling now (0 before loading).
     public var runningRequestCount: Int { scheduler?.activeCount ?? 0 }
 
+    /// Prompt tokens prefilled and prompt tokens shared from another request's cache, since loading.
+    public var promptTokenUsage: PromptTokenUsage { scheduler?.promptTokenUsage ?? PromptTokenUsage() }
+
     /// Stops submissions whose consumer went away.
     private func cancel(_ submissions: Set<ObjectIdentifier>) {
         scheduler?.cancel(submissions)

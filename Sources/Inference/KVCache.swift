@@ -47,4 +47,22 @@ public final class KVCache {
 
     /// Forgets every position (the memory stays reserved).
     public func clear() { count = 0 }
+
+    /// Fills this empty cache with positions `0..<positions` of `source`, a cache of the same model whose first
+    /// `positions` tokens are this sequence's too: what prefilling them would store, without the forward pass.
+    func copyPrefix(of source: KVCache, positions: Int) {
+        precondition(
+            count == 0 && positions <= source.count && positions <= capacity && layerCount == source.layerCount
+                && keyValueHeadCount == source.keyValueHeadCount && headDimension == source.headDimension,
+            "KVCache.copyPrefix: caches of different shapes, or not enough positions")
+        for layer in 0..<layerCount {
+            for kvHead in 0..<keyValueHeadCount {
+                keyBase(layer: layer, kvHead: kvHead).update(
+                    from: source.keyBase(layer: layer, kvHead: kvHead), count: positions * headDimension)
+                valueBase(layer: layer, kvHead: kvHead).update(
+                    from: source.valueBase(layer: layer, kvHead: kvHead), count: positions * headDimension)
+            }
+        }
+        count = positions
+    }
 }

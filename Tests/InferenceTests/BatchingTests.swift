@@ -2,6 +2,7 @@ import Foundation
 import Generation
 import Inference
 import Testing
+import Tokenization
 
 extension ModelTests {
     /// Continuous batching gives each sequence the same tokens as running it alone.
@@ -95,6 +96,42 @@ extension ModelTests {
                 request, GenerationRequest(id: "other", prompt: .text("Hi"), maxNewTokens: 5),
             ])[0]
             #expect(a.tokens == b.tokens)
+        }
+
+        /// Requests that share a prompt prefix copy its keys and values from the request admitted first instead of
+        /// prefilling them, and decode exactly the greedy tokens they decode with sharing off: three trajectories of
+        /// one document prompt, and a fourth prompt that shares only the document. (Sampled tokens can differ in the
+        /// last bits of the logits either way, as they do between batch compositions.)
+        @Test
+        func sharedPromptPrefixesAreCopiedNotPrefilledAndChangeNoToken() async throws {
+            let path = try TestPaths.modelPath(TestPaths.smolLM2)
+            let sharing = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024))
+            let separate = InferenceEngine(
+                configuration: InferenceConfiguration(contextTokens: 1024, sharesPromptPrefixes: false))
+            try await sharing.load(path: path)
+            try await separate.load(path: path)
+            let document = String(
+                repeating: "The river carries silt to the delta, where it settles in layers. ", count: 6)
+            let prompts = [document + "Think it through:", document + "Now a different question: why?"]
+            let requests =
+                (0..<3).map {
+                    GenerationRequest(id: "trajectory\($0)", prompt: .text(prompts[0]), maxNewTokens: 12 + 4 * $0)
+                } + [GenerationRequest(id: "other", prompt: .text(prompts[1]), maxNewTokens: 16)]
+            let shared = try await sharing.generateAll(requests)
+            let alone = try await separate.generateAll(requests)
+            #expect(shared.map(\.tokens) == alone.map(\.tokens))
+            #expect(shared.map(\.text) == alone.map(\.text))
+
+            let tokenizer = try #require(await sharing.tokenizer)
+            let encoded = prompts.map { tokenizer.encode($0, addSpecial: true, parseSpecial: true) }
+            let common = zip(encoded[0], encoded[1]).prefix { $0 == $1 }.count
+            let (n, m) = (encoded[0].count, encoded[1].count)
+            #expect(common >= 60 && common < m - 1, "the document is the common prefix: \(common) of \(n) and \(m)")
+            #expect(await separate.promptTokenUsage == PromptTokenUsage(prefilled: 3 * n + m, shared: 0))
+            // The first prefills its prompt; its twins copy all but their last token; the other copies the document.
+            #expect(
+                await sharing.promptTokenUsage
+                    == PromptTokenUsage(prefilled: n + 2 + (m - common), shared: 2 * (n - 1) + common))
         }
     }
 }
