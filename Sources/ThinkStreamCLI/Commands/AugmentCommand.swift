@@ -100,7 +100,7 @@ struct AugmentCommand: AsyncParsableCommand {
         let client = try kafka.clientConfiguration(clientID: "thinkstream-augment")
         let admin = try KafkaAdmin(configuration: client, logger: logger)
         try TopicSetup.ensureTopics(kafka.topics, partitions: 3, admin: admin)
-        let augmenter = try await makeAugmenter(method, logger: logger)
+        let (augmenter, engine) = try await makeAugmenter(method, logger: logger)
         AugmentCommand.reportMethod(augmenter, logger: logger)
         let host = ProcessInfo.processInfo.hostName
         let workerID = transactionalID ?? "thinkstream-augment-\(host)"
@@ -127,7 +127,7 @@ struct AugmentCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let lastCommit = LastCommitClock()
         defer { Self.reportThroughput(augmenter: augmenter, started: started, lastCommit: lastCommit) }
-        return try await service.run(
+        let summary = try await service.run(
             stopWhenIdle: stopWhenIdle > 0 ? .milliseconds(Int(stopWhenIdle * 1000)) : nil,
             isCancelled: { InterruptFlag.isRaised },
             onShard: { manifest, samples, summary in
@@ -138,20 +138,29 @@ struct AugmentCommand: AsyncParsableCommand {
                     "shard \(manifest.shardID.prefix(12)): \(manifest.sampleCount) samples, \(manifest.deadLetterCount) dead letters; total \(AugmentCommand.describe(summary))"
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             })
+        if let usage = await engine?.promptTokenUsage, usage.prefilled + usage.shared > 0 {
+            print(
+                "  prompt tokens \(usage.prefilled + usage.shared): \(usage.prefilled) prefilled, \(usage.shared) "
+                    + "copied from a running request with the same prompt prefix")
+        }
+        return summary
     }
 
-    /// The augmenter over the in-process engine, or over the --generator-url server.
-    private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> TPTDocumentAugmenter
-    {
+    /// The augmenter over the in-process engine (returned too), or over the --generator-url server.
+    private func makeAugmenter(_ method: TPTAugmenterConfiguration, logger: Logger) async throws -> (
+        TPTDocumentAugmenter, InferenceEngine?
+    ) {
         let settings = try modelOptions.resolve(kafka.settings(with: [modelOptions]))
         let modelPath = try settings.path(defaultFile: ModelOptions.defaultGeneratorFile)
         let model = try GeneratorModel(modelPath: modelPath)
         guard let generatorURL else {
-            let engine = InferenceEngine(
-                configuration: .init(contextTokens: settings.contextTokens, threadCount: settings.threads))
+            let engine = InferenceEngine(configuration: settings.engineConfiguration)
             try await engine.load(path: modelPath)
-            return TPTDocumentAugmenter(
-                model: model, configuration: method, backend: engine, outageRetry: GeneratorOutageRetry(logger: logger))
+            return (
+                TPTDocumentAugmenter(
+                    model: model, configuration: method, backend: engine,
+                    outageRetry: GeneratorOutageRetry(logger: logger)), engine
+            )
         }
         guard let url = URL(string: generatorURL) else {
             throw ValidationError("--generator-url '\(generatorURL)': expected http://host:port")
@@ -162,9 +171,10 @@ struct AugmentCommand: AsyncParsableCommand {
         logger.info(
             "generating with a remote completions server",
             metadata: ["generator.url": "\(generatorURL)", "generator.model": "\(backend.model)"])
-        return TPTDocumentAugmenter(
+        let augmenter = TPTDocumentAugmenter(
             model: model, configuration: method, backend: backend,
             remote: .init(url: generatorURL, model: backend.model), outageRetry: GeneratorOutageRetry(logger: logger))
+        return (augmenter, nil)
     }
 
     /// Says which generator, budget and sampling the run uses, and warns when the difficulty weights were not

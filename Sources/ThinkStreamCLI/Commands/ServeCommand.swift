@@ -78,8 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metricsConfiguration = try metrics.configuration(settings)
         let model = try modelOptions.resolve(settings)
         let path = try model.path()
-        let engine = InferenceEngine(
-            configuration: .init(contextTokens: model.contextTokens, threadCount: model.threads))
+        let engine = InferenceEngine(configuration: model.engineConfiguration)
         let registry = CommandBootstrap.startMetrics(component: "serve")
         let handler: CompletionsHandler
         do {

@@ -26,6 +26,13 @@ struct ModelOptions: ParsableArguments, SettingFlags {
     @Option(help: "Threads for the engine (env THINKSTREAM_MODEL_THREADS; default 2).")
     var threads: Int?
 
+    @Flag(
+        help: """
+            Prefill every prompt in full, instead of copying the KV cache of a running request whose prompt starts \
+            the same way (env THINKSTREAM_MODEL_SHARE_PROMPT_PREFIXES=0).
+            """)
+    var noPromptPrefixSharing = false
+
     /// The model settings as resolved.
     struct Resolved {
         /// `model.path`: the flag, THINKSTREAM_MODEL or the file's key, checked to be a readable file; nil when none.
@@ -34,6 +41,14 @@ struct ModelOptions: ParsableArguments, SettingFlags {
         let directory: String?
         let contextTokens: Int
         let threads: Int
+        /// `model.sharePromptPrefixes`: copy a shared prompt prefix's KV cache instead of prefilling it.
+        let sharesPromptPrefixes: Bool
+
+        /// The engine configuration these settings describe.
+        var engineConfiguration: InferenceConfiguration {
+            InferenceConfiguration(
+                contextTokens: contextTokens, threadCount: threads, sharesPromptPrefixes: sharesPromptPrefixes)
+        }
 
         /// - Parameters:
         ///   - defaultFile: the file to look for when no model path is set.
@@ -73,6 +88,7 @@ struct ModelOptions: ParsableArguments, SettingFlags {
         values["model.path"] = model
         values["model.context"] = contextTokens.map { "\($0)" }
         values["model.threads"] = threads.map { "\($0)" }
+        values["model.sharePromptPrefixes"] = noPromptPrefixSharing ? "false" : nil
         return values
     }
 
@@ -105,7 +121,8 @@ struct ModelOptions: ParsableArguments, SettingFlags {
         return Resolved(
             explicitPath: explicitPath, directory: directory,
             contextTokens: try settings.integer("model.context", in: 1...Int.max, expected: "at least 1") ?? 4096,
-            threads: try settings.integer("model.threads", in: 1...4096, expected: "at least 1") ?? 2)
+            threads: try settings.integer("model.threads", in: 1...4096, expected: "at least 1") ?? 2,
+            sharesPromptPrefixes: try settings.boolean("model.sharePromptPrefixes") ?? true)
     }
 
     /// Loads the engine and the chat template the GGUF declares.
@@ -114,8 +131,7 @@ struct ModelOptions: ParsableArguments, SettingFlags {
     ) {
         let resolved = try resolve(settings)
         let path = try resolved.path()
-        let engine = InferenceEngine(
-            configuration: .init(contextTokens: resolved.contextTokens, threadCount: resolved.threads))
+        let engine = InferenceEngine(configuration: resolved.engineConfiguration)
         try await engine.load(path: path)
         let file = try GGUFFile(path: path)
         let vocabulary = try Vocabulary(metadata: file.metadata)
