@@ -55,7 +55,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
-            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CRdKafka", "Executors", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings,
             linkerSettings: librdkafkaRunPath
         ),

@@ -3,14 +3,18 @@ import Synchronization
 
 /// A consumer-group member with manual offset commits.
 ///
-/// `poll(timeout:)` blocks up to its timeout (zero: not at all); `next(pollInterval:)` polls with a zero timeout
-/// and sleeps between empty polls, so it never blocks the cooperative pool. Rebalances are applied by the consumer
-/// itself and reported through `onRebalance`. Call `close()` to leave the group cleanly.
+/// `poll(timeout:)` blocks the calling thread up to its timeout (zero: not at all), for synchronous callers.
+/// Async code awaits `nextEvent(within:)` or `next()`, which wait inside librdkafka on the consumer's own thread
+/// (`kafka.cons.io`, started on first use): they return as soon as a record arrives, without polling on a timer and
+/// without blocking the cooperative pool. Rebalances are applied by the consumer itself and reported through
+/// `onRebalance`. Call `close()` to leave the group cleanly.
 public final class KafkaConsumer: Sendable {
     public let configuration: KafkaConsumerConfiguration
     private let client: RDKafkaClient
     /// Transaction filtering for read_committed consumers, and records it released but poll has not returned yet.
     private let transactions = TransactionFilterState()
+    /// Where `nextEvent(within:)` waits.
+    private let io = KafkaIOExecutor(name: "kafka.cons.io")
 
     private final class TransactionFilterState: Sendable {
         let state = Mutex<(filter: TransactionMarkerFilter, released: [KafkaMessage])>((.init(), []))
@@ -89,12 +93,33 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// The next event, polling without blocking and sleeping `pollInterval` between empty polls; nil once the task
-    /// is cancelled.
-    public func next(pollInterval: Duration = .milliseconds(20)) async throws -> KafkaConsumerEvent? {
+    /// Waits for the next record or partition-end event, up to `timeout`, on the consumer's own thread.
+    ///
+    /// The wait happens inside librdkafka (`poll(timeout:)` in slices of at most ``cancellationSlice``), so a record
+    /// is returned as soon as it arrives, and a cancelled task gets nil within one slice. Records pass the same
+    /// read_committed transaction filter as with `poll(timeout:)`. Calls made concurrently wait one after another.
+    /// - Parameter timeout: the longest wait; zero or less polls once without waiting.
+    /// - Returns: the event, or nil at the deadline or once the task is cancelled.
+    /// - Throws: `KafkaError` `.consumeFailed`, as `poll(timeout:)`.
+    public func nextEvent(within timeout: Duration) async throws -> KafkaConsumerEvent? {
+        let deadline = ContinuousClock.now + timeout
+        return try await io.run {
+            while true {
+                let slice = min(max(deadline - ContinuousClock.now, .zero), Self.cancellationSlice)
+                if let event = try poll(timeout: slice) { return event }
+                if Task.isCancelled || ContinuousClock.now >= deadline { return nil }
+            }
+        }
+    }
+
+    /// The longest single wait inside librdkafka in `nextEvent(within:)`: how long a cancelled task may wait.
+    public static let cancellationSlice = Duration.milliseconds(100)
+
+    /// The next event, waiting as long as it takes (see `nextEvent(within:)`); nil once the task is cancelled.
+    /// - Throws: `KafkaError` `.consumeFailed`, as `poll(timeout:)`.
+    public func next() async throws -> KafkaConsumerEvent? {
         while !Task.isCancelled {
-            if let event = try poll(timeout: .zero) { return event }
-            try? await Task.sleep(for: pollInterval)
+            if let event = try await nextEvent(within: .seconds(1)) { return event }
         }
         return nil
     }

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Kafka transactions: records and consumer offsets that become visible together, or not at all.
-/// Each call blocks until the broker answers (up to the client's request timeout); call them off the cooperative pool.
+/// Each synchronous call blocks until the broker answers (up to the client's request timeout): async code awaits the
+/// async twins instead (`KafkaProducer+AsyncTransactions.swift`), which run them on the producer's own thread.
 extension KafkaProducer {
     private var requestTimeout: Duration { configuration.client.requestTimeout }
 

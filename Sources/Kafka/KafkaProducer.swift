@@ -7,12 +7,16 @@ import Synchronization
 /// `send` enqueues and returns at once (delivery is counted in `deliveryTally`); `produce` awaits the broker's
 /// acknowledgement. A background thread serves delivery reports. When librdkafka raises a fatal error (an embedded
 /// broker restarted empty leaves an idempotent producer stuck), the next call rebuilds the client.
+/// The async transaction calls run on the producer's own thread (`kafka.prod.io`, started on first use), so
+/// awaiting them never blocks the cooperative pool; their synchronous twins are for synchronous callers.
 /// Call `close()` when done: it flushes and stops the polling thread.
 public final class KafkaProducer: Sendable {
     public let configuration: KafkaProducerConfiguration
     let logger: Logger
     private let connection: Mutex<Connection>
     private let rebuilds = Atomic<Int>(0)
+    /// Where the async transaction calls block.
+    let io = KafkaIOExecutor(name: "kafka.prod.io")
 
     /// One librdkafka client with its topic handles and polling thread.
     final class Connection: @unchecked Sendable {  // librdkafka's client and topic handles are thread-safe

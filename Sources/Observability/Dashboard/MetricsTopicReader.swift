@@ -15,7 +15,6 @@ public final class MetricsTopicReader: Sendable {
     public let start: StartPosition
     private let consumer: KafkaConsumer
     private let logger: Logger
-    private let pollInterval: Duration
 
     /// - Parameters:
     ///   - client: cluster connection.
@@ -23,14 +22,11 @@ public final class MetricsTopicReader: Sendable {
     ///   - start: where to start reading.
     /// - Throws: `KafkaError` when the consumer cannot be created.
     public init(
-        client: KafkaClientConfiguration, topic: String, start: StartPosition,
-        pollInterval: Duration = .milliseconds(50),
-        logger: Logger
+        client: KafkaClientConfiguration, topic: String, start: StartPosition, logger: Logger
     ) throws {
         self.topic = topic
         self.start = start
         self.logger = logger
-        self.pollInterval = pollInterval
         let group = "thinkstream-dashboard-\(UUID().uuidString.prefix(8).lowercased())"
         consumer = try KafkaConsumer(
             configuration: .init(
@@ -121,7 +117,7 @@ public final class MetricsTopicReader: Sendable {
     public func run(into store: DashboardStore) async throws {
         try assign()
         while !Task.isCancelled {
-            guard let event = try await consumer.next(pollInterval: pollInterval) else { return }
+            guard let event = try await consumer.next() else { return }
             if case .message(let message) = event { store.ingest(message, logger: logger) }
         }
     }

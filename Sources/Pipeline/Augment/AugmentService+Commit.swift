@@ -70,7 +70,7 @@ extension AugmentService {
         var backoff = Duration.seconds(1)
         for attempt in 1...Self.transactionAttempts {
             do {
-                try commitTransaction(
+                try await commitTransaction(
                     manifest: manifest, value: value, deadLetters: state.deadLetters, offsets: offsets)
                 break
             } catch let error as KafkaError where attempt < Self.transactionAttempts && !Self.isFenced(error) {
@@ -108,28 +108,28 @@ extension AugmentService {
     /// Tries of one shard's transaction before the worker gives up (with backoff of 1, 2, 4, 8 s between them).
     static let transactionAttempts = 5
 
-    /// One transaction: the shard, its dead letters and the input offsets; aborted when any step fails.
+    /// One transaction: the shard, its dead letters and the input offsets; aborted when any step fails. The calls
+    /// that wait for the broker run on the producer's thread (the shard's acknowledgement is awaited, not flushed).
     private func commitTransaction(
         manifest: ShardManifest, value: [UInt8], deadLetters: [PendingRecord], offsets: [KafkaPartitionOffset]
-    ) throws {
-        try producer.beginTransaction()
+    ) async throws {
+        try await producer.beginTransaction()
         do {
             if manifest.sampleCount > 0 {
-                try producer.send(
+                _ = try await producer.produce(
                     topic: configuration.topics.shards, key: Array(manifest.shardID.utf8), value: value,
                     headers: [RecordSchema.shard.header, KafkaHeader(name: "shard.id", string: manifest.shardID)])
-                try producer.flush(timeout: producer.configuration.client.requestTimeout)
                 CrashHook.reach(.afterShardProduced)
             }
             for letter in deadLetters {
                 try producer.send(topic: letter.topic, key: letter.key, value: letter.value, headers: letter.headers)
             }
-            try producer.sendOffsetsToTransaction(offsets, consumer: consumer)
+            try await producer.sendOffsetsToTransaction(offsets, consumer: consumer)
             CrashHook.reach(.afterOffsetsSent)
-            try producer.commitTransaction(beforeCommit: { CrashHook.reach(.beforeCommit) })
+            try await producer.commitTransaction(beforeCommit: { CrashHook.reach(.beforeCommit) })
             CrashHook.reach(.afterCommit)
         } catch {
-            try? producer.abortTransaction()
+            try? await producer.abortTransaction()
             throw error
         }
     }

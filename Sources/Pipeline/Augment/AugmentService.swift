@@ -74,7 +74,7 @@ public final class AugmentService: Sendable {
         stopWhenIdle: Duration? = nil, isCancelled: @escaping @Sendable () -> Bool,
         onShard: @escaping @Sendable (ShardManifest, [ShardSample], AugmentSummary) -> Void = { _, _, _ in }
     ) async throws -> AugmentSummary {
-        try producer.initTransactions()
+        try await producer.initTransactions()
         try consumer.subscribe([configuration.topics.raw])
         defer {
             consumer.close()
@@ -88,11 +88,11 @@ public final class AugmentService: Sendable {
             var batch = carried
             carried = []
             let collectUntil = ContinuousClock.now + .milliseconds(200)
+            // Waits inside librdkafka on the consumer's thread: a record is taken as soon as it arrives.
             while batch.count < configuration.maxDocumentsInFlight, ContinuousClock.now < collectUntil, !isCancelled() {
-                if case .message(let message)? = try consumer.poll(timeout: .zero) {
+                let remaining = collectUntil - ContinuousClock.now
+                if case .message(let message)? = try await consumer.nextEvent(within: remaining) {
                     batch.append(Collected(message: message, generation: generation.value.load(ordering: .relaxed)))
-                } else {
-                    try? await Task.sleep(for: .milliseconds(10))
                 }
             }
             let current = generation.value.load(ordering: .relaxed)

@@ -67,7 +67,7 @@ public final class DeadLetterRedriver {
         if !dryRun {
             let admin = try KafkaAdmin(configuration: client, logger: logger)
             _ = try admin.metadata()  // an unreachable cluster fails here, named, not as a transaction timeout
-            try producer.initTransactions()
+            try await producer.initTransactions()
             _ = try admin.createTopics([topics.redriveLedger], partitions: 1)
         }
         let ledger = try readLedger()
@@ -103,7 +103,7 @@ public final class DeadLetterRedriver {
             }
             return summary
         }
-        try producer.beginTransaction()
+        try await producer.beginTransaction()
         do {
             for (entry, document) in chosen {
                 let previous = byRaw[entry.letter.sourceFile]
@@ -125,9 +125,9 @@ public final class DeadLetterRedriver {
                     headers: [Self.ledgerSchema.header])
                 summary.redriven.append(redrive)
             }
-            try producer.commitTransaction()
+            try await producer.commitTransaction()
         } catch {
-            try? producer.abortTransaction()
+            try? await producer.abortTransaction()
             throw error
         }
         logger.info(
