@@ -116,4 +116,33 @@ struct ShardReplayTests {
             try ShardArchive.write([message], topic: "t.shards", to: directory, force: false)
         }
     }
+
+    /// `shards inspect` without `--partition` finds the first shard in whichever partition holds it (the demo's shard
+    /// landed in partition 2 and inspect looked only at partition 0); with `--partition` it reads only that one.
+    @Test func inspectFindsAShardInAnyPartitionUnlessOneIsNamed() async throws {
+        try await withBroker { servers in
+            let topics = TopicNames(prefix: "insp-\(UUID().uuidString.prefix(6).lowercased())")
+            let kafka = ["--bootstrap-servers", servers, "--topic-prefix", topics.prefix]
+            let created = try CommandRunner.run(["topics", "--create", "--partitions", "3"] + kafka)
+            #expect(created.exitCode == 0, "\(created.standardError)")
+            let shard = try #require(
+                try TrainFixtures.shards([("doc-1", "A document to inspect.")], samplesPerShard: 1).first)
+            let producer = try KafkaProducer(
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                logger: TestLogging.logger)
+            try producer.send(
+                topic: topics.shards, partition: 2, key: Array("k".utf8), value: shard.value,
+                headers: [RecordSchema.shard.header])
+            try producer.flush(timeout: .seconds(10))
+            producer.close()
+            let found = try CommandRunner.run(["shards", "inspect"] + kafka, timeout: .seconds(60))
+            #expect(found.exitCode == 0, "\(found.standardError)")
+            #expect(
+                found.standardOutput.contains("shard \(shard.manifest.shardID) (\(topics.shards)[2]@0)"),
+                "\(found.standardOutput)")
+            let named = try CommandRunner.run(["shards", "inspect", "--partition", "0"] + kafka, timeout: .seconds(60))
+            #expect(named.exitCode == 64, "\(named.standardError)")
+            #expect(named.standardError.contains("\(topics.shards)[0]@0"), "\(named.standardError)")
+        }
+    }
 }

@@ -22,10 +22,10 @@ struct ShardsCommand: ParsableCommand {
         @Option(help: "A shard file (a record value saved to disk).")
         var file: String?
 
-        @Option(help: "Partition of the shards topic to read.")
-        var partition: Int32 = 0
+        @Option(help: "Partition of the shards topic to read (default: every partition, the first shard found).")
+        var partition: Int32?
 
-        @Option(help: "Offset in that partition (default: the first shard).")
+        @Option(help: "Offset to start at, in --partition or in every partition (default: the first shard).")
         var offset: Int64 = 0
 
         @Flag(help: "Print every sample's full text.")
@@ -82,8 +82,10 @@ struct ShardsCommand: ParsableCommand {
                     groupID: "thinkstream-inspect-\(UUID())"),
                 logger: logger)
             defer { consumer.close() }
-            _ = try consumer.metadata(topic: topic)  // an unreachable broker fails here, named (exit 69)
-            try consumer.assign([.init(topic: topic, partition: partition, offset: offset)])
+            // An unreachable broker fails here, named (exit 69).
+            let partitions =
+                try partition.map { [$0] } ?? consumer.metadata(topic: topic).topic(topic)?.partitions.map(\.id) ?? [0]
+            try consumer.assign(partitions.map { .init(topic: topic, partition: $0, offset: offset) })
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
                 if case .message(let message)? = try consumer.poll(timeout: .milliseconds(100)),
@@ -92,7 +94,8 @@ struct ShardsCommand: ParsableCommand {
                     return (message.value, "\(topic)[\(message.partition)]@\(message.offset)")
                 }
             }
-            throw PipelineError(.unreadableInput, "no shard at or after \(topic)[\(partition)]@\(offset) within 10 s")
+            let place = partition.map { "\(topic)[\($0)]@\(offset)" } ?? "offset \(offset) of any partition of \(topic)"
+            throw PipelineError(.unreadableInput, "no shard at or after \(place) within 10 s")
         }
     }
 }
