@@ -158,16 +158,7 @@ struct TrainRunCommand: ParsableCommand {
         }
         let settings = try kafka.settings(with: [metrics])
         _ = try metrics.configuration(settings)
-        if model == nil, fresh == nil, let directory = settings.value("model.directory") {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.value, isDirectory: &isDirectory),
-                isDirectory.boolValue
-            else {
-                throw ValidationError(
-                    "\(directory.source) \(directory.value): no such directory; point it at the folder holding the models"
-                )
-            }
-        }
+        if model == nil, fresh == nil { _ = try ModelOptions.modelsDirectory(settings) }
     }
 
     func run() throws {

@@ -55,11 +55,6 @@ struct KafkaOptions: ParsableArguments, SettingFlags {
     @Option(help: "PEM file of the CA that signs the brokers' certificates (env THINKSTREAM_KAFKA_TLS_CA_LOCATION).")
     var tlsCALocation: String?
 
-    /// `ssl.key.password` → `THINKSTREAM_KAFKA_LIBRDKAFKA_SSL_KEY_PASSWORD`.
-    static func environmentName(librdkafkaProperty key: String) -> String {
-        SettingKeys.librdkafkaEnvironmentPrefix + key.uppercased().replacingOccurrences(of: ".", with: "_")
-    }
-
     /// The `--kafka-property key=value` pairs, refusing secrets (argv is readable by every user of the machine).
     /// - Throws: `ValidationError` naming a malformed pair or a secret key and the variable to use instead.
     func commandLineProperties() throws -> [String: String] {
@@ -72,7 +67,7 @@ struct KafkaOptions: ParsableArguments, SettingFlags {
             guard !KafkaSecretProperties.isSecret(key) else {
                 throw ValidationError(
                     "--kafka-property \(key): a secret is not accepted on the command line (any user can read argv); "
-                        + "set \(Self.environmentName(librdkafkaProperty: key)) instead")
+                        + "set \(SettingKeys.environmentName(for: SettingKeys.librdkafkaPrefix + key)) instead")
             }
             properties[key] = String(pair[pair.index(after: equals)...])
         }
@@ -87,7 +82,7 @@ struct KafkaOptions: ParsableArguments, SettingFlags {
     }
 
     var topics: TopicNames {
-        TopicNames(prefix: (try? settings())?.value("topics.prefix")?.value ?? topicPrefix ?? "thinkstream")
+        TopicNames(prefix: (try? settings())?.value("topics.prefix")?.value ?? "thinkstream")
     }
 
     /// The flags these options were given, by configuration key.

@@ -96,16 +96,7 @@ struct ModelOptions: ParsableArguments, SettingFlags {
     /// positive sizes. Commands call it from `validate()`, before they start anything.
     /// - Throws: `ValidationError` naming the value and where it came from.
     func resolve(_ settings: SettingsResolver) throws -> Resolved {
-        var directory: String?
-        if let folder = settings.value("model.directory") {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder.value, isDirectory: &isDirectory), isDirectory.boolValue
-            else {
-                throw ValidationError(
-                    "\(folder.source) \(folder.value): no such directory; point it at the folder holding the models")
-            }
-            directory = folder.value
-        }
+        let directory = try Self.modelsDirectory(settings)
         var explicitPath: String?
         if let given = settings.value("model.path") {
             var isDirectory: ObjCBool = false
@@ -123,6 +114,19 @@ struct ModelOptions: ParsableArguments, SettingFlags {
             contextTokens: try settings.integer("model.context", in: 1...Int.max, expected: "at least 1") ?? 4096,
             threads: try settings.integer("model.threads", in: 1...4096, expected: "at least 1") ?? 2,
             sharesPromptPrefixes: try settings.boolean("model.sharePromptPrefixes") ?? true)
+    }
+
+    /// `model.directory` (THINKSTREAM_MODELS_DIR), checked to be a folder; nil when unset. `train` reads it too.
+    /// - Throws: `ValidationError` naming the value and where it came from.
+    static func modelsDirectory(_ settings: SettingsResolver) throws -> String? {
+        guard let folder = settings.value("model.directory") else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.value, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw ValidationError(
+                "\(folder.source) \(folder.value): no such directory; point it at the folder holding the models")
+        }
+        return folder.value
     }
 
     /// Loads the engine and the chat template the GGUF declares.
