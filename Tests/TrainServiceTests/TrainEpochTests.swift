@@ -138,4 +138,57 @@ struct TrainEpochTests {
             #expect(TrainFixtures.stepLogIDs(directory + "/resumed/steps.log") == wholeIDs)
         }
     }
+
+    /// `train --shuffle-buffer N`: every sample trained once per epoch in a seeded order that is not the stream's, a
+    /// resume from a checkpoint holding a half-full buffer trains the same order, and a resume with shuffling turned
+    /// off packs what the buffer held instead of losing it.
+    @Test func shuffledEpochsTrainEverySampleOnceAndResumeTheSameOrder() async throws {
+        try await withBroker { servers in
+            let topics = TopicNames(prefix: "tes-\(UUID().uuidString.prefix(6).lowercased())")
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
+            let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 12, maxBytes: 240)
+            let shards = try TrainFixtures.shards(documents, samplesPerShard: 4)
+            try TrainFixtures.produce(
+                servers: servers, topic: topics.shards, values: shards.map(\.value),
+                keys: shards.map(\.manifest.shardID))
+            let streamOrder = shards.flatMap(\.samples).map(\.sampleID)
+
+            let directory = TrainFixtures.temporaryDirectory("train-shuffle")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            func run(_ name: String, maxSteps: Int, shuffle: Int = 5) async throws -> TrainSummary {
+                try FileManager.default.createDirectory(
+                    atPath: directory + "/" + name, withIntermediateDirectories: true)
+                var configuration = TrainServiceTests.configuration(
+                    topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
+                configuration.epochs = 2
+                configuration.shuffleBufferSamples = shuffle
+                configuration.groupID = "group-\(name)"
+                let service = try TrainService(
+                    configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
+                    logger: TestLogging.logger)
+                return try await service.runOnDedicatedThread(isCancelled: { false })
+            }
+            let whole = try await run("whole", maxSteps: 1000)
+            let wholeIDs = TrainFixtures.stepLogIDs(directory + "/whole/steps.log")
+            #expect(whole.stopReason == .idle)
+            #expect(wholeIDs.count == 2 * streamOrder.count, "raw count: every sample once per epoch, none dropped")
+            #expect(wholeIDs.sorted() == (streamOrder + streamOrder).sorted())
+            #expect(Array(wholeIDs.prefix(streamOrder.count)) != streamOrder, "trained in a shuffled order")
+
+            let stopAt = whole.progress.step / 3
+            let first = try await run("resumed", maxSteps: stopAt)
+            #expect(first.stopReason == .maxSteps)
+            let second = try await run("resumed", maxSteps: 1000)
+            #expect(second.resumedFromStep == stopAt)
+            #expect(TrainFixtures.stepLogIDs(directory + "/resumed/steps.log") == wholeIDs)
+
+            _ = try await run("switched", maxSteps: stopAt)
+            _ = try await run("switched", maxSteps: 1000, shuffle: 0)
+            let switched = TrainFixtures.stepLogIDs(directory + "/switched/steps.log")
+            #expect(switched.count == wholeIDs.count)
+            #expect(switched.sorted() == wholeIDs.sorted(), "the saved buffer's samples were trained, none lost")
+        }
+    }
 }

@@ -40,6 +40,14 @@ public struct TrainConfiguration: Sendable {
     /// topic; the epoch is stored in checkpoints, and a resume continues that epoch at its offsets. ``stopWhenIdle``
     /// applies in the last pass only. 1 reads the topic once (the default: a live stream).
     public var epochs: Int
+    /// Samples held in a shuffle buffer between the shard reader and the packer (``SampleShuffleBuffer``), so
+    /// samples that arrive side by side — a document's trajectories, which augment writes next to each other — are
+    /// trained about this many samples apart; 0 packs samples in stream order. The buffer is saved in checkpoints (a
+    /// resume trains the same order) and emptied when a run stops on idle; on a live stream samples wait in it until
+    /// newer ones push them out.
+    public var shuffleBufferSamples: Int
+    /// Seed of the shuffle buffer's order.
+    public var shuffleSeed: UInt64
     /// Distinct sample ids the duplicate filter remembers (``RecentSampleFilter``: bounded memory and checkpoint
     /// space, 16 bytes per id); a duplicate further apart than this is trained again.
     public var duplicateWindowSamples: Int
@@ -89,6 +97,7 @@ public struct TrainConfiguration: Sendable {
     public init(
         topics: TopicNames = TopicNames(), groupID: String = "thinkstream-train", start: Start,
         tokenizerNames: [String]? = nil, retokenize: Bool = false, documentOnly: Bool = false, epochs: Int = 1,
+        shuffleBufferSamples: Int = 0, shuffleSeed: UInt64 = 0x7368_7566_666c_6531,
         duplicateWindowSamples: Int = 1 << 20, eosTokenID: Int? = nil, contextTokens: Int = 256,
         microBatchSize: Int = 4, gradientAccumulation: Int = 1,
         schedule: LearningRateSchedule = LearningRateSchedule(
@@ -107,6 +116,8 @@ public struct TrainConfiguration: Sendable {
         self.retokenize = retokenize
         self.documentOnly = documentOnly
         self.epochs = epochs
+        self.shuffleBufferSamples = shuffleBufferSamples
+        self.shuffleSeed = shuffleSeed
         self.duplicateWindowSamples = duplicateWindowSamples
         self.eosTokenID = eosTokenID
         self.contextTokens = contextTokens
@@ -142,6 +153,9 @@ public struct TrainConfiguration: Sendable {
         }
         guard duplicateWindowSamples >= 1 else {
             throw invalid("duplicateWindowSamples", duplicateWindowSamples, "must be at least 1")
+        }
+        guard shuffleBufferSamples >= 0 else {
+            throw invalid("shuffleBufferSamples", shuffleBufferSamples, "must not be negative (0 turns shuffling off)")
         }
         guard contextTokens >= 2 else { throw invalid("contextTokens", contextTokens, "must be at least 2") }
         guard microBatchSize >= 1 else { throw invalid("microBatchSize", microBatchSize, "must be at least 1") }

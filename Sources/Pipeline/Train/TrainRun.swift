@@ -18,6 +18,8 @@ struct TrainRun {
     var random: SplitMix64
     var step: Int
     var packer: SequencePacker
+    /// Between the reader and the packer when `shuffleBufferSamples > 0`.
+    var shuffle: SampleShuffleBuffer?
     /// The duplicate filter of this epoch.
     var seen: RecentSampleFilter
     let tokenizer: TrainTokenizer
@@ -101,6 +103,7 @@ struct TrainRun {
             }
             progress.totals = state.totals
             progress.lastCheckpointStep = step
+            shuffle = Self.shuffleBuffer(configuration, restoring: state.shuffle, into: &packer)
         } else {
             if case .gguf(let path) = configuration.start {
                 startModelPath = path
@@ -113,6 +116,7 @@ struct TrainRun {
             }
             packer = SequencePacker(contextTokens: configuration.contextTokens, eosTokenID: tokenizer.eosTokenID)
             seen = RecentSampleFilter(capacity: configuration.duplicateWindowSamples)
+            shuffle = Self.shuffleBuffer(configuration, restoring: nil, into: &packer)
         }
         guard tokenizer.eosTokenID >= 0, tokenizer.eosTokenID < model.config.vocab else {
             throw PipelineError(
@@ -146,6 +150,36 @@ struct TrainRun {
                 client: client, groupID: configuration.groupID, autoOffsetReset: .earliest,
                 reportPartitionEnd: configuration.epochs > 1),
             logger: logger)
+    }
+
+    /// The configured shuffle buffer with a checkpoint's pool. A saved pool with shuffling now off is packed at once
+    /// (in its random order), so nothing it held is lost.
+    static func shuffleBuffer(
+        _ configuration: TrainConfiguration, restoring saved: SampleShuffleBuffer.State?,
+        into packer: inout SequencePacker
+    ) -> SampleShuffleBuffer? {
+        guard configuration.shuffleBufferSamples > 0 else {
+            if let saved {
+                var leftover = SampleShuffleBuffer(capacity: 1, seed: 0, state: saved)
+                for sample in leftover.drain() { packer.append(sample) }
+            }
+            return nil
+        }
+        return SampleShuffleBuffer(
+            capacity: configuration.shuffleBufferSamples, seed: configuration.shuffleSeed, state: saved)
+    }
+
+    /// Hands a new sample to the packer, through the shuffle buffer when there is one.
+    mutating func enqueue(_ sample: ShardSample) {
+        guard shuffle != nil else { return packer.append(sample) }
+        for released in shuffle!.insert(sample) { packer.append(released) }
+    }
+
+    /// Packs every sample waiting in the shuffle buffer; returns how many there were.
+    mutating func drainShuffleBuffer() -> Int {
+        guard let released = shuffle?.drain() else { return 0 }
+        for sample in released { packer.append(sample) }
+        return released.count
     }
 
     static func open(_ path: String) throws -> GGUFFile {
@@ -256,7 +290,7 @@ struct TrainRun {
         }
         for sample in samples {
             if seen.insert(configuration.documentOnly ? sample.documentID : sample.sampleID) {
-                packer.append(sample)
+                enqueue(sample)
             } else {
                 progress.totals.duplicateSamples += 1
             }
@@ -372,7 +406,7 @@ struct TrainRun {
             packer: packer.state, seenSampleIDs: nil, recentSampleKeys: seen.serialized, totals: progress.totals,
             startModelPath: startModelPath,
             tokenizerNames: tokenizer.names, eosTokenID: tokenizer.eosTokenID, epoch: epoch,
-            documentOnly: configuration.documentOnly)
+            documentOnly: configuration.documentOnly, shuffle: shuffle?.state)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let checkpoint = TrainingCheckpoint(

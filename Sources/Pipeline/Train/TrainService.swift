@@ -10,8 +10,8 @@ import Training
 ///
 /// One loop on one thread (``run(isCancelled:onProgress:)`` blocks; call it from a dedicated thread such as the CLI's
 /// main thread, or use ``runOnDedicatedThread(isCancelled:onProgress:)``): read shards only while the packer needs
-/// tokens (checksum-verified, tokenizer-checked, sample ids deduplicated), pack, train a step, and every N steps or
-/// M minutes write one checkpoint holding weights, AdamW state, step, RNG, the packer's carry-over, the duplicate window of sample
+/// tokens (checksum-verified, tokenizer-checked, sample ids deduplicated), optionally shuffle, pack, train a step, and every N steps or
+/// M minutes write one checkpoint holding weights, AdamW state, step, RNG, the packer's carry-over, the shuffle buffer, the duplicate window of sample
 /// ids and the next offset of every partition. Kafka offsets are committed only after that file is durable. A
 /// restart loads the newest valid checkpoint and assigns the partitions at its offsets, so after `kill -9` it trains
 /// exactly the samples not yet trained: none twice (the carry-over and the duplicate window come back with the weights), none
@@ -38,6 +38,8 @@ public final class TrainService: Sendable {
         var epoch: Int?
         /// Whether samples were trained document-only (absent: false).
         var documentOnly: Bool?
+        /// Samples read but still in the shuffle buffer, and its random state (absent: no shuffling).
+        var shuffle: SampleShuffleBuffer.State?
     }
 
     /// - Throws: `PipelineError` `.invalidConfiguration` for invalid settings.
@@ -103,6 +105,8 @@ public final class TrainService: Sendable {
                 case nil:
                     // While passes remain, the end of the topic starts the next epoch rather than the idle stop.
                     if let idle = configuration.stopWhenIdle, run.isLastEpoch, ContinuousClock.now - lastInput >= idle {
+                        // The topic is finished: what waits in the shuffle buffer is trained before the last step.
+                        if run.drainShuffleBuffer() > 0 { continue reading }
                         padding = true
                         break reading
                     }

@@ -121,6 +121,15 @@ struct TrainRunCommand: ParsableCommand {
 
     @Option(
         help:
+            "Samples held in a shuffle buffer before packing, so a document's side-by-side trajectories are trained about this many samples apart (0: stream order; saved in checkpoints)."
+    )
+    var shuffleBuffer = 0
+
+    @Option(help: "Seed of the shuffle buffer's order.")
+    var shuffleSeed: UInt64 = 0x7368_7566_666c_6531
+
+    @Option(
+        help:
             "Distinct sample ids the duplicate filter remembers (16 bytes each in memory and checkpoints); a duplicate further apart is trained again."
     )
     var duplicateWindow = 1 << 20
@@ -211,8 +220,9 @@ struct TrainRunCommand: ParsableCommand {
         }
         let configuration = TrainConfiguration(
             topics: kafka.topics, groupID: groupID, start: start, tokenizerNames: tokenizer.isEmpty ? nil : tokenizer,
-            retokenize: retokenize, documentOnly: documentOnly, epochs: epochs,
-            duplicateWindowSamples: duplicateWindow, contextTokens: context, microBatchSize: microBatch,
+            retokenize: retokenize, documentOnly: documentOnly, epochs: epochs, shuffleBufferSamples: shuffleBuffer,
+            shuffleSeed: shuffleSeed, duplicateWindowSamples: duplicateWindow, contextTokens: context,
+            microBatchSize: microBatch,
             gradientAccumulation: gradientAccumulation,
             schedule: LearningRateSchedule(
                 maxLearningRate: learningRate, minLearningRate: min(minLearningRate, learningRate),
