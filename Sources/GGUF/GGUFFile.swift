@@ -124,6 +124,12 @@ public final class GGUFFile: Sendable {
             rebasing: mapping.bytes[tensor.absoluteOffset..<tensor.absoluteOffset + tensor.byteCount])
     }
 
+    /// Releases the resident memory of a tensor that was copied elsewhere (a repacked layout): its pages leave this
+    /// process's resident set, and a later read of ``data(of:)`` faults them back from the file.
+    public func releaseResidentPages(of tensor: GGUFTensorInfo) {
+        mapping.releaseResidentPages(tensor.absoluteOffset..<tensor.absoluteOffset + tensor.byteCount)
+    }
+
     /// Calls `body` with the tensor's bytes inside the mapping.
     /// - Parameters:
     ///   - tensor: An entry of `tensors`.

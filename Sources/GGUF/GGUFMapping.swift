@@ -46,6 +46,17 @@ final class GGUFMapping: @unchecked Sendable {
         isMapped = false
     }
 
+    /// Drops the whole pages inside `range` from this process's resident memory (`madvise(MADV_DONTNEED)`); they
+    /// stay readable, and a later read faults them back from the file. A copy in memory keeps its bytes.
+    func releaseResidentPages(_ range: Range<Int>) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = min(range.upperBound, bytes.count) / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
+    }
+
     deinit {
         if isMapped {
             if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }

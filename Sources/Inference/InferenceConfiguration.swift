@@ -1,3 +1,5 @@
+import Quantization
+
 /// Engine settings.
 public struct InferenceConfiguration: Sendable, Hashable {
     /// Context positions per sequence at most (prompt plus generated tokens); also capped by the model's.
@@ -14,12 +16,15 @@ public struct InferenceConfiguration: Sendable, Hashable {
     public var sharesPromptPrefixes: Bool
     /// The shortest common prompt prefix worth copying.
     public var minimumSharedPrefixTokens: Int
+    /// Whether q4_K weight matrices are repacked at load into eight-row interleaved groups (``InterleavedQ4K``),
+    /// which the AVX2 kernel multiplies about twice as fast; off keeps every matrix as mapped from the file.
+    public var repacksWeights: Bool
 
     /// Creates a configuration with the defaults: 4096 context tokens, 16 sequences, 512 batch tokens, 2 threads.
-    /// Prompt prefixes are shared from 16 tokens on.
+    /// Prompt prefixes are shared from 16 tokens on; q4_K weights are repacked.
     public init(
         contextTokens: Int = 4096, maxSequences: Int = 16, maxBatchTokens: Int = 512, threadCount: Int = 2,
-        sharesPromptPrefixes: Bool = true, minimumSharedPrefixTokens: Int = 16
+        sharesPromptPrefixes: Bool = true, minimumSharedPrefixTokens: Int = 16, repacksWeights: Bool = true
     ) {
         self.contextTokens = contextTokens
         self.maxSequences = maxSequences
@@ -27,6 +32,7 @@ public struct InferenceConfiguration: Sendable, Hashable {
         self.threadCount = threadCount
         self.sharesPromptPrefixes = sharesPromptPrefixes
         self.minimumSharedPrefixTokens = minimumSharedPrefixTokens
+        self.repacksWeights = repacksWeights
     }
 
     /// Throws unless every field is positive.

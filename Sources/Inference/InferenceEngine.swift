@@ -57,7 +57,7 @@ public actor InferenceEngine {
         if pool == nil || pool?.threadCount != configuration.threadCount {
             pool = WorkerPool(threadCount: configuration.threadCount, name: "thinkstream.matmul")
         }
-        let model = try TransformerModel(file: file, pool: pool!)
+        let model = try TransformerModel(file: file, pool: pool!, repacksWeights: configuration.repacksWeights)
         let tokenizer: Tokenizer
         do {
             tokenizer = try Tokenizer(vocabulary: Vocabulary(metadata: file.metadata))
@@ -74,6 +74,9 @@ public actor InferenceEngine {
 
     /// Bytes of the loaded model file.
     public var modelFileSizeBytes: Int? { model?.fileSizeBytes }
+
+    /// Bytes of the loaded model's weights repacked at load (``InferenceConfiguration/repacksWeights``).
+    public var repackedWeightBytes: Int? { model?.repackedWeightBytes }
 
     /// Starts generating for `requests`, batched with any others in flight, and streams their tokens and results.
     /// The stream ends after the last request's `.finished` event.

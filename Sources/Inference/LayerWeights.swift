@@ -22,13 +22,17 @@ struct LayerWeights: Sendable {
     /// Loads block `layer` with the names of `names.architecture`.
     ///
     /// - Throws: `InferenceError` naming the first missing or unusable tensor.
-    init(layer: Int, file: GGUFFile, names: TensorNames, hyperparameters h: ModelHyperparameters) throws {
+    /// - Parameters:
+    ///   - repacking: repack q4_K matrices for the interleaved kernel (``WeightMatrix/load(_:from:rows:columns:repacking:)``).
+    init(
+        layer: Int, file: GGUFFile, names: TensorNames, hyperparameters h: ModelHyperparameters, repacking: Bool = false
+    ) throws {
         let d = h.embeddingLength
         let architecture = h.architecture
         attentionNorm = try .load(names.attentionNorm(layer), from: file, count: d)
-        query = try .load(names.query(layer), from: file, rows: h.queryDimension, columns: d)
-        key = try .load(names.key(layer), from: file, rows: h.keyValueDimension, columns: d)
-        value = try .load(names.value(layer), from: file, rows: h.keyValueDimension, columns: d)
+        query = try .load(names.query(layer), from: file, rows: h.queryDimension, columns: d, repacking: repacking)
+        key = try .load(names.key(layer), from: file, rows: h.keyValueDimension, columns: d, repacking: repacking)
+        value = try .load(names.value(layer), from: file, rows: h.keyValueDimension, columns: d, repacking: repacking)
         if architecture.hasAttentionBiases {
             queryBias = try .load(names.queryBias(layer), from: file, count: h.queryDimension)
             keyBias = try .load(names.keyBias(layer), from: file, count: h.keyValueDimension)
@@ -42,11 +46,12 @@ struct LayerWeights: Sendable {
         } else {
             (queryNorm, keyNorm) = (nil, nil)
         }
-        attentionOutput = try .load(names.attentionOutput(layer), from: file, rows: d, columns: h.queryDimension)
+        attentionOutput = try .load(
+            names.attentionOutput(layer), from: file, rows: d, columns: h.queryDimension, repacking: repacking)
         feedForwardNorm = try .load(names.feedForwardNorm(layer), from: file, count: d)
-        gate = try .load(names.gate(layer), from: file, rows: h.feedForwardLength, columns: d)
-        up = try .load(names.up(layer), from: file, rows: h.feedForwardLength, columns: d)
-        down = try .load(names.down(layer), from: file, rows: d, columns: h.feedForwardLength)
+        gate = try .load(names.gate(layer), from: file, rows: h.feedForwardLength, columns: d, repacking: repacking)
+        up = try .load(names.up(layer), from: file, rows: h.feedForwardLength, columns: d, repacking: repacking)
+        down = try .load(names.down(layer), from: file, rows: d, columns: h.feedForwardLength, repacking: repacking)
         if architecture.hasPostNorms {
             postAttentionNorm = try .load(names.postAttentionNorm(layer), from: file, count: d)
             postFeedForwardNorm = try .load(names.postFeedForwardNorm(layer), from: file, count: d)

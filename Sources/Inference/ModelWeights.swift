@@ -1,6 +1,7 @@
 import GGUF
 
-/// All weights of a model, as views into its memory-mapped GGUF file (which this value keeps open).
+/// All weights of a model, as views into its memory-mapped GGUF file (which this value keeps open), q4_K matrices
+/// optionally repacked.
 struct ModelWeights: Sendable {
     let file: GGUFFile
     let tokenEmbedding: WeightMatrix  // [vocab, d]
@@ -12,20 +13,24 @@ struct ModelWeights: Sendable {
     /// Loads every tensor the architecture needs.
     ///
     /// - Throws: `InferenceError` naming the first missing or unusable tensor.
-    init(file: GGUFFile, hyperparameters h: ModelHyperparameters) throws {
+    /// - Parameters:
+    ///   - repacking: repack q4_K matrices for the interleaved kernel (``WeightMatrix/load(_:from:rows:columns:repacking:)``).
+    init(file: GGUFFile, hyperparameters h: ModelHyperparameters, repacking: Bool = false) throws {
         let names = TensorNames(architecture: h.architecture)
         self.file = file
         guard let embeddingInfo = file.tensor(named: names.tokenEmbedding) else {
             throw InferenceError(.missingTensor, "\(file.path): required tensor '\(names.tokenEmbedding)' is missing")
         }
         let vocabularySize = embeddingInfo.dimensions.count == 2 ? embeddingInfo.dimensions[1] : h.vocabularySize
-        tokenEmbedding = try .load(names.tokenEmbedding, from: file, rows: vocabularySize, columns: h.embeddingLength)
+        tokenEmbedding = try .load(
+            names.tokenEmbedding, from: file, rows: vocabularySize, columns: h.embeddingLength, repacking: repacking)
         layers = try (0..<h.layerCount).map {
-            try LayerWeights(layer: $0, file: file, names: names, hyperparameters: h)
+            try LayerWeights(layer: $0, file: file, names: names, hyperparameters: h, repacking: repacking)
         }
         outputNorm = try .load(names.outputNorm, from: file, count: h.embeddingLength)
         if file.tensor(named: names.output) != nil {
-            output = try .load(names.output, from: file, rows: vocabularySize, columns: h.embeddingLength)
+            output = try .load(
+                names.output, from: file, rows: vocabularySize, columns: h.embeddingLength, repacking: repacking)
         } else {
             output = tokenEmbedding
         }

@@ -30,11 +30,13 @@ extension TransformerModel {
     ) {
         let K = pairs[0].0.columnCount, T = batchRows.count
         let parts = pool.threadCount
-        let widest = pairs.map { Self.share(of: $0.0.rowCount, part: 0, parts: parts).count + 4 }.max()!
+        let widest = pairs.map {
+            Self.share(of: $0.0.rowCount, part: 0, parts: parts, alignment: $0.0.rowAlignment).count + $0.0.rowAlignment
+        }.max()!
         scratch.reserveDequantized(floats: widest * K, threads: parts)
         pool.run { part in
             for (matrix, output) in pairs {
-                let rows = Self.share(of: matrix.rowCount, part: part, parts: parts)
+                let rows = Self.share(of: matrix.rowCount, part: part, parts: parts, alignment: matrix.rowAlignment)
                 guard !rows.isEmpty else { continue }
                 let weights = scratch.dequantized[part]
                 matrix.dequantizeRows(rows, into: weights)
@@ -57,11 +59,10 @@ extension TransformerModel {
         for type in types { quantize(input + batchRows.lowerBound * K, rows: T, columns: K, to: type) }
         pool.run { part in
             for (matrix, output) in pairs {
-                let rows = Self.share(of: matrix.rowCount, part: part, parts: parts)
+                let rows = Self.share(of: matrix.rowCount, part: part, parts: parts, alignment: matrix.rowAlignment)
                 guard !rows.isEmpty else { continue }
-                QuantizedMatrix.multiply(
-                    type: matrix.type, weights: matrix.base, columnCount: K, rows: rows,
-                    activations: scratch.quantizedBuffer(for: matrix.activationType), batch: T,
+                matrix.multiply(
+                    rows: rows, activations: scratch.quantizedBuffer(for: matrix.activationType), batch: T,
                     into: output + batchRows.lowerBound * matrix.rowCount, outputStride: matrix.rowCount)
             }
         }

@@ -22,16 +22,33 @@ public final class TransformerModel {
     /// Bytes of the mapped model file.
     public var fileSizeBytes: Int { weights.file.fileSizeBytes }
 
+    /// Bytes of the weight matrices repacked at load (``InterleavedQ4K``), resident in memory instead of the file's
+    /// pages (whose resident share is released); 0 when nothing was repacked.
+    public var repackedWeightBytes: Int {
+        var seen: Set<ObjectIdentifier> = []
+        var total = 0
+        let matrices = weights.layers.flatMap {
+            [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down]
+        }
+        for matrix in matrices + [weights.tokenEmbedding, weights.output] {
+            guard let rows = matrix.interleaved, seen.insert(ObjectIdentifier(rows)).inserted else { continue }
+            total += rows.byteCount
+        }
+        return total
+    }
+
     /// Loads a model from a GGUF file; weights stay memory-mapped.
     ///
     /// - Parameters:
     ///   - file: the opened GGUF file.
     ///   - pool: the threads that split each matrix multiply.
+    ///   - repacksWeights: repack q4_K matrices into eight-row interleaved groups (``InterleavedQ4K``) for the
+    ///     faster kernel; their file pages are released, so resident memory stays about the file's size.
     /// - Throws: `InferenceError` for an unknown architecture, missing metadata, or a missing or unusable tensor.
-    public init(file: GGUFFile, pool: WorkerPool) throws {
+    public init(file: GGUFFile, pool: WorkerPool, repacksWeights: Bool = true) throws {
         let h = try ModelHyperparameters(metadata: file.metadata, source: file.path)
         hyperparameters = h
-        weights = try ModelWeights(file: file, hyperparameters: h)
+        weights = try ModelWeights(file: file, hyperparameters: h, repacking: repacksWeights)
         self.pool = pool
         var types: [GGMLType] = []
         let matrices = weights.layers.flatMap {

@@ -1,16 +1,38 @@
 import GGUF
 import Quantization
 
-/// A weight matrix inside the memory-mapped GGUF file (never copied): `rowCount` rows of `columnCount` elements
-/// of `type`. In ggml order the tensor's dimensions are `[columnCount, rowCount]`.
+/// A weight matrix: `rowCount` rows of `columnCount` elements of `type`, inside the memory-mapped GGUF file or, for
+/// q4_K matrices on AVX2 builds, repacked at load into eight-row interleaved groups (``InterleavedQ4K``; the file's
+/// pages are then released). In ggml order the tensor's dimensions are `[columnCount, rowCount]`.
 struct WeightMatrix: @unchecked Sendable {
-    // Reason for @unchecked Sendable: `base` points into the read-only mapping owned by the model's GGUFFile.
+    // Reason for @unchecked Sendable: `base` points into the read-only mapping owned by the model's GGUFFile, and
+    // `interleaved` is written once at load and only read afterwards.
     let name: String
     let type: GGMLType
     let rowCount: Int
     let columnCount: Int
     let base: UnsafeRawPointer  // [rowCount, rowBytes]
     let rowBytes: Int
+    /// The rows repacked for the interleaved q4_K kernel; when set, the kernels read it instead of `base`.
+    let interleaved: InterleavedRows?
+
+    /// A repacked copy of a matrix's rows, freed with the last matrix that holds it.
+    final class InterleavedRows: @unchecked Sendable {
+        // Reason for @unchecked Sendable: written once in `init`, read-only afterwards.
+        let bytes: UnsafeMutableRawPointer
+        let byteCount: Int
+
+        init(repacking source: UnsafeRawPointer, rows: Int, columns: Int) {
+            byteCount = InterleavedQ4K.byteCount(rows: rows, columns: columns)
+            bytes = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+            InterleavedQ4K.repack(source, rows: rows, columns: columns, into: bytes)
+        }
+
+        deinit { bytes.deallocate() }
+    }
+
+    /// Row alignment of the parts a multiply is split into: 8 for interleaved rows (one group), else 4.
+    var rowAlignment: Int { interleaved == nil ? 4 : InterleavedQ4K.rowsPerGroup }
 
     /// The type activations are quantized to before multiplying by this matrix.
     var activationType: GGMLType { type.vecDotType! }
@@ -20,8 +42,12 @@ struct WeightMatrix: @unchecked Sendable {
 
     /// Looks up a 2-D tensor and checks its shape and type.
     ///
+    /// - Parameters:
+    ///   - repacking: repack a q4_K matrix whose shape allows it (``InterleavedQ4K/canRepack(rows:columns:)``).
     /// - Throws: `.missingTensor`, `.invalidTensorShape` or `.unsupportedTensorType`, naming the tensor.
-    static func load(_ name: String, from file: GGUFFile, rows: Int, columns: Int) throws -> WeightMatrix {
+    static func load(_ name: String, from file: GGUFFile, rows: Int, columns: Int, repacking: Bool = false) throws
+        -> WeightMatrix
+    {
         guard let info = file.tensor(named: name) else {
             throw InferenceError(.missingTensor, "\(file.path): required tensor '\(name)' is missing")
         }
@@ -39,19 +65,44 @@ struct WeightMatrix: @unchecked Sendable {
                     + QuantizedMatrix.supportedTypes.map(\.description).joined(separator: ", "))
         }
         let data = file.data(of: info)
+        var interleaved: InterleavedRows?
+        if repacking, info.type == .q4_K, InterleavedQ4K.canRepack(rows: rows, columns: columns) {
+            interleaved = InterleavedRows(repacking: data.baseAddress!, rows: rows, columns: columns)
+            file.releaseResidentPages(of: info)
+        }
         return WeightMatrix(
             name: name, type: info.type, rowCount: rows, columnCount: columns, base: data.baseAddress!,
-            rowBytes: info.type.rowSizeBytes(elementCount: columns))
+            rowBytes: info.type.rowSizeBytes(elementCount: columns), interleaved: interleaved)
+    }
+
+    /// `output[c * outputStride + r] = W[r] · A[c]` for rows `rows` (multiples of ``rowAlignment``) and `batch`
+    /// activation rows already quantized to ``activationType``.
+    func multiply(
+        rows: Range<Int>, activations: UnsafeRawPointer, batch: Int, into output: UnsafeMutablePointer<Float>,
+        outputStride: Int
+    ) {
+        if let interleaved {
+            InterleavedQ4K.multiply(
+                interleaved.bytes, columnCount: columnCount, rows: rows, activations: activations, batch: batch,
+                into: output, outputStride: outputStride)
+        } else {
+            QuantizedMatrix.multiply(
+                type: type, weights: base, columnCount: columnCount, rows: rows, activations: activations,
+                batch: batch, into: output, outputStride: outputStride)
+        }
     }
 
     /// Dequantizes row `row` into `output` (`columnCount` floats): an embedding lookup.
     func dequantizeRow(_ row: Int, into output: UnsafeMutablePointer<Float>) {
-        QuantizedMatrix.dequantizeRow(
-            type: type, base + row * rowBytes, into: UnsafeMutableBufferPointer(start: output, count: columnCount))
+        dequantizeRows(row..<(row + 1), into: output)
     }
 
     /// Dequantizes the consecutive rows `rows` into `output` (`rows.count * columnCount` floats, row-major).
     func dequantizeRows(_ rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+        if let interleaved {
+            return InterleavedQ4K.dequantizeRows(
+                interleaved.bytes, columnCount: columnCount, rows: rows, into: output)
+        }
         QuantizedMatrix.dequantizeRow(
             type: type, base + rows.lowerBound * rowBytes,
             into: UnsafeMutableBufferPointer(start: output, count: rows.count * columnCount))

@@ -26,6 +26,7 @@ struct BadInputSweepTests {
         "THINKSTREAM_MODEL_CONTEXT": ("0", nil),
         "THINKSTREAM_MODEL_THREADS": ("x", nil),
         "THINKSTREAM_MODEL_SHARE_PROMPT_PREFIXES": ("maybe", nil),
+        "THINKSTREAM_MODEL_REPACK_WEIGHTS": ("sometimes", nil),
         "THINKSTREAM_FEED_PARTITIONS": ("0", nil),
         "THINKSTREAM_FEED_MAX_DOCUMENT_BYTES": ("x", nil),
         "THINKSTREAM_FEED_STDIN_FORMAT": ("bogus", nil),

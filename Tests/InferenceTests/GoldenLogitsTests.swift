@@ -8,8 +8,11 @@ extension ModelTests {
     struct GoldenLogitsTests {
         /// Max |engine - llama.cpp| over the log-probabilities of the golden top-100 ids. These models are sensitive:
         /// llama.cpp itself moves the SmolLM2 "fox" top logit by 0.25 between its own builds/settings (0.3.36 wheel with
-        /// all outputs: 17.58 vs golden 17.34; F32 KV cache: 17.75). Measured here: SmolLM2 0.41, Gemma 0.46, Qwen 0.33.
-        static let logProbabilityTolerance = 0.6
+        /// all outputs: 17.58 vs golden 17.34; F32 KV cache: 17.75). Measured here: SmolLM2 0.33, Gemma 0.60, Qwen 0.26
+        /// with q4_K weights repacked (0.41, 0.46, 0.33 with every matrix read from the file; RepackedWeightsTests).
+        /// Raised from 0.6 when q4_K repacking came: the engine's two q4_K kernels, which differ only in float
+        /// summation order, themselves move Gemma's logits by up to 0.61 (RepackedWeightsTests).
+        static let logProbabilityTolerance = 0.7
         /// Max |engine - llama.cpp| over prompt log-probabilities (measured: 0.22, 0.15, 0.25).
         static let promptLogProbabilityTolerance = 0.4
 

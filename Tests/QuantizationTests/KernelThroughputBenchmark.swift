@@ -74,4 +74,62 @@ struct KernelThroughputBenchmark {
                 + "\(weights.count) weight bytes, \((gigabytesPerSecond * 100).rounded() / 100) GB/s of weights"
         )
     }
+
+    /// q4_K plain rows against the same rows repacked (``InterleavedQ4K``), alternating, on the shapes of
+    /// Qwen2.5-Coder-1.5B's matrices (attention 1536 × 1536, feed-forward 8960 × 1536 and 1536 × 8960).
+    @Test(arguments: [(1536, 1536, 1), (8960, 1536, 1), (1536, 8960, 1), (8960, 1536, 8), (8960, 1536, 16)])
+    func interleavedQ4KAgainstPlainRows(rowCount: Int, columnCount: Int, batch: Int) throws {
+        var generator = SeededGenerator(seed: 5)
+        let weights = (0..<rowCount).flatMap { _ in
+            TestBlocks.randomWeightRow(.q4_K, count: columnCount, using: &generator)
+        }
+        var repacked = [UInt8](repeating: 0, count: InterleavedQ4K.byteCount(rows: rowCount, columns: columnCount))
+        weights.withUnsafeBytes { source in
+            repacked.withUnsafeMutableBytes {
+                InterleavedQ4K.repack(source.baseAddress!, rows: rowCount, columns: columnCount, into: $0.baseAddress!)
+            }
+        }
+        let activations = (0..<batch).flatMap { _ in
+            TestBlocks.quantizedActivations(generator.floats(columnCount), to: .q8_K)
+        }
+        var output = [Float](repeating: 0, count: batch * rowCount)
+        let clock = ContinuousClock()
+        var best = (plain: Duration.seconds(1000), interleaved: Duration.seconds(1000))
+        let iterations = max(3, 20_000_000 / weights.count)
+        weights.withUnsafeBytes { plain in
+            repacked.withUnsafeBytes { packed in
+                activations.withUnsafeBytes { a in
+                    output.withUnsafeMutableBufferPointer { out in
+                        for _ in 0..<10 {
+                            let plainTime = clock.measure {
+                                for _ in 0..<iterations {
+                                    QuantizedMatrix.multiply(
+                                        type: .q4_K, weights: plain.baseAddress!, columnCount: columnCount,
+                                        rows: 0..<rowCount, activations: a.baseAddress!, batch: batch,
+                                        into: out.baseAddress!, outputStride: rowCount)
+                                }
+                            }
+                            let interleavedTime = clock.measure {
+                                for _ in 0..<iterations {
+                                    InterleavedQ4K.multiply(
+                                        packed.baseAddress!, columnCount: columnCount, rows: 0..<rowCount,
+                                        activations: a.baseAddress!, batch: batch, into: out.baseAddress!,
+                                        outputStride: rowCount)
+                                }
+                            }
+                            best.plain = min(best.plain, plainTime / iterations)
+                            best.interleaved = min(best.interleaved, interleavedTime / iterations)
+                        }
+                    }
+                }
+            }
+        }
+        func microseconds(_ duration: Duration) -> Double {
+            Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6
+        }
+        print(
+            "bench q4_K \(rowCount)x\(columnCount) B=\(batch): plain \(Int(microseconds(best.plain))) µs, interleaved "
+                + "\(Int(microseconds(best.interleaved))) µs per call: \((microseconds(best.plain) / microseconds(best.interleaved) * 100).rounded() / 100)×"
+        )
+    }
 }

@@ -41,6 +41,15 @@ _Static_assert(sizeof(thinkstream_block_q5_K) == 176, "block_q5_K size");
 _Static_assert(sizeof(thinkstream_block_q6_K) == 210, "block_q6_K size");
 _Static_assert(sizeof(thinkstream_block_q8_K) == 292, "block_q8_K size");
 
+/// Eight q4_K rows interleaved for one 256-element block (thinkstream_repack_q4_K_x8): fp16 d and dmin per row,
+/// the 6-bit scales and mins unpacked as [sub-block][row], and qs[p][c][r] = bytes 32p + 4c ..< 32p + 4c + 4 of row
+/// r's qs (low nibbles: elements 64p + 4c..., sub-block 2p; high nibbles: 64p + 32 + 4c..., sub-block 2p + 1).
+typedef struct {
+    thinkstream_half d[8]; thinkstream_half dmin[8]; uint8_t scales[8][8]; uint8_t mins[8][8];
+    uint8_t qs[4][8][8][4];
+} thinkstream_block_q4_K_x8;
+_Static_assert(sizeof(thinkstream_block_q4_K_x8) == 1184, "block_q4_K_x8 size");
+
 /// 1 when compiled with the AVX2 kernels, 0 for the portable scalar fallback.
 int thinkstream_has_avx2_kernels(void);
 
@@ -83,6 +92,20 @@ int thinkstream_vec_dot_supported(int32_t type);
 int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_bytes, int64_t row_begin,
                         int64_t row_end, const void *a, size_t a_row_bytes, int64_t batch, float *out,
                         int64_t out_stride);
+
+// q4_K weights in groups of eight interleaved rows. A repacked matrix of `rows` rows (a multiple of 8) and `n`
+// elements per row (a multiple of 256) is rows / 8 groups, each n / 256 thinkstream_block_q4_K_x8 in order.
+
+/// Repacks `rows` q4_K rows (`src_row_bytes` apart) into `dst` (rows / 8 * n / 256 * 1184 bytes).
+void thinkstream_repack_q4_K_x8(const void *src, size_t src_row_bytes, int64_t rows, int64_t n, void *dst);
+/// Rebuilds rows [row_begin, row_end) of a repacked matrix as plain q4_K rows in `dst`, bit for bit.
+void thinkstream_unpack_q4_K_x8_rows(const void *src, int64_t n, int64_t row_begin, int64_t row_end, void *dst);
+/// Dequantizes rows [row_begin, row_end) of a repacked matrix into `y` (row-major, n floats per row).
+void thinkstream_dequantize_q4_K_x8_rows(const void *src, int64_t n, int64_t row_begin, int64_t row_end, float *y);
+/// out[c * out_stride + r] = W[r] . A[c] for r in [row_begin, row_end) (multiples of 8) of a repacked matrix and
+/// `batch` q8_K activation rows `a_row_bytes` apart. Returns 0, or -1 for unaligned rows or n.
+int thinkstream_mul_mat_q4_K_x8(int64_t n, const void *w, int64_t row_begin, int64_t row_end, const void *a,
+                                size_t a_row_bytes, int64_t batch, float *out, int64_t out_stride);
 
 // Attention of one head. `keys` and `values` hold a sequence's cached F16 rows (`hd` values each, position j
 // at j * hd); a query row at position p sees keys max(0, p - window + 1)...p (window 0: all of 0...p).

@@ -49,6 +49,7 @@ enum SettingKeys {
         Key("model.context", "4096", flag: "--context-tokens"),
         Key("model.threads", "2", flag: "--threads"),
         Key("model.sharePromptPrefixes", "true", flag: "--no-prompt-prefix-sharing"),
+        Key("model.repackWeights", "true", flag: "--no-weight-repacking"),
         Key("broker.port", "9092", flag: "--port"),
         Key("broker.stateDirectory", ".run", flag: "--state-directory", environment: "THINKSTREAM_STATE_DIR"),
     ]

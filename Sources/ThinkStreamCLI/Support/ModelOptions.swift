@@ -33,6 +33,13 @@ struct ModelOptions: ParsableArguments, SettingFlags {
             """)
     var noPromptPrefixSharing = false
 
+    @Flag(
+        help: """
+            Keep q4_K weights as laid out in the file instead of repacking them into eight-row groups for the faster \
+            kernel (env THINKSTREAM_MODEL_REPACK_WEIGHTS=0).
+            """)
+    var noWeightRepacking = false
+
     /// The model settings as resolved.
     struct Resolved {
         /// `model.path`: the flag, THINKSTREAM_MODEL or the file's key, checked to be a readable file; nil when none.
@@ -43,11 +50,14 @@ struct ModelOptions: ParsableArguments, SettingFlags {
         let threads: Int
         /// `model.sharePromptPrefixes`: copy a shared prompt prefix's KV cache instead of prefilling it.
         let sharesPromptPrefixes: Bool
+        /// `model.repackWeights`: repack q4_K matrices into eight-row interleaved groups at load.
+        let repacksWeights: Bool
 
         /// The engine configuration these settings describe.
         var engineConfiguration: InferenceConfiguration {
             InferenceConfiguration(
-                contextTokens: contextTokens, threadCount: threads, sharesPromptPrefixes: sharesPromptPrefixes)
+                contextTokens: contextTokens, threadCount: threads, sharesPromptPrefixes: sharesPromptPrefixes,
+                repacksWeights: repacksWeights)
         }
 
         /// - Parameters:
@@ -89,6 +99,7 @@ struct ModelOptions: ParsableArguments, SettingFlags {
         values["model.context"] = contextTokens.map { "\($0)" }
         values["model.threads"] = threads.map { "\($0)" }
         values["model.sharePromptPrefixes"] = noPromptPrefixSharing ? "false" : nil
+        values["model.repackWeights"] = noWeightRepacking ? "false" : nil
         return values
     }
 
@@ -113,7 +124,8 @@ struct ModelOptions: ParsableArguments, SettingFlags {
             explicitPath: explicitPath, directory: directory,
             contextTokens: try settings.integer("model.context", in: 1...Int.max, expected: "at least 1") ?? 4096,
             threads: try settings.integer("model.threads", in: 1...4096, expected: "at least 1") ?? 2,
-            sharesPromptPrefixes: try settings.boolean("model.sharePromptPrefixes") ?? true)
+            sharesPromptPrefixes: try settings.boolean("model.sharePromptPrefixes") ?? true,
+            repacksWeights: try settings.boolean("model.repackWeights") ?? true)
     }
 
     /// `model.directory` (THINKSTREAM_MODELS_DIR), checked to be a folder; nil when unset. `train` reads it too.
