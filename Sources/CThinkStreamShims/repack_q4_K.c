@@ -73,6 +73,10 @@ void thinkstream_dequantize_q4_K_x8_rows(const void *src, int64_t n, int64_t row
 }
 
 #if defined(__AVX2__)
+#ifndef TS_X8_PREFETCH_BLOCKS
+#define TS_X8_PREFETCH_BLOCKS 2
+#endif
+
 // (scale_r, scale_r) in int16 lanes 2r and 2r + 1, r = 0..7: multiplies the per-row pairs maddubs leaves.
 static inline __m256i ts_row_pairs(const uint8_t row_bytes[8]) {
     const __m128i bytes = _mm_loadl_epi64((const __m128i *)row_bytes);
@@ -97,6 +101,11 @@ static inline __attribute__((always_inline)) void ts_gemm_q4_K_x8(int64_t nb, co
     for (int c = 0; c < NC; c++) acc[c] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const thinkstream_block_q4_K_x8 *b = x + i;
+        // One stream per thread: fetch the block TS_X8_PREFETCH_BLOCKS ahead, a whole block's cache lines.
+        if (i + TS_X8_PREFETCH_BLOCKS < nb) {
+            const char *ahead = (const char *)(b + TS_X8_PREFETCH_BLOCKS);
+            for (int o = 0; o < (int)sizeof(*b); o += 64) _mm_prefetch(ahead + o, _MM_HINT_T0);
+        }
         const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d));
         const __m256 dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->dmin));
         __m256i sumi[4], summ[4];

@@ -16,12 +16,12 @@ public struct InferenceConfiguration: Sendable, Hashable {
     public var sharesPromptPrefixes: Bool
     /// The shortest common prompt prefix worth copying.
     public var minimumSharedPrefixTokens: Int
-    /// Whether q4_K weight matrices are repacked at load into eight-row interleaved groups (``InterleavedQ4K``),
+    /// Whether q4_K and q6_K weight matrices are repacked at load into eight-row interleaved groups (``InterleavedWeights``),
     /// which the AVX2 kernel multiplies about twice as fast; off keeps every matrix as mapped from the file.
     public var repacksWeights: Bool
 
     /// Creates a configuration with the defaults: 4096 context tokens, 16 sequences, 512 batch tokens, 2 threads.
-    /// Prompt prefixes are shared from 16 tokens on; q4_K weights are repacked.
+    /// Prompt prefixes are shared from 16 tokens on; q4_K and q6_K weights are repacked.
     public init(
         contextTokens: Int = 4096, maxSequences: Int = 16, maxBatchTokens: Int = 512, threadCount: Int = 2,
         sharesPromptPrefixes: Bool = true, minimumSharedPrefixTokens: Int = 16, repacksWeights: Bool = true

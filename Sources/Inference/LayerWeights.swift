@@ -23,7 +23,7 @@ struct LayerWeights: Sendable {
     ///
     /// - Throws: `InferenceError` naming the first missing or unusable tensor.
     /// - Parameters:
-    ///   - repacking: repack q4_K matrices for the interleaved kernel (``WeightMatrix/load(_:from:rows:columns:repacking:)``).
+    ///   - repacking: repack q4_K and q6_K matrices for the interleaved kernel (``WeightMatrix/load(_:from:rows:columns:repacking:)``).
     init(
         layer: Int, file: GGUFFile, names: TensorNames, hyperparameters h: ModelHyperparameters, repacking: Bool = false
     ) throws {

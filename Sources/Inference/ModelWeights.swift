@@ -1,6 +1,6 @@
 import GGUF
 
-/// All weights of a model, as views into its memory-mapped GGUF file (which this value keeps open), q4_K matrices
+/// All weights of a model, as views into its memory-mapped GGUF file (which this value keeps open), q4_K and q6_K matrices
 /// optionally repacked.
 struct ModelWeights: Sendable {
     let file: GGUFFile
@@ -14,7 +14,7 @@ struct ModelWeights: Sendable {
     ///
     /// - Throws: `InferenceError` naming the first missing or unusable tensor.
     /// - Parameters:
-    ///   - repacking: repack q4_K matrices for the interleaved kernel (``WeightMatrix/load(_:from:rows:columns:repacking:)``).
+    ///   - repacking: repack q4_K and q6_K matrices for the interleaved kernel (``WeightMatrix/load(_:from:rows:columns:repacking:)``).
     init(file: GGUFFile, hyperparameters h: ModelHyperparameters, repacking: Bool = false) throws {
         let names = TensorNames(architecture: h.architecture)
         self.file = file

@@ -22,7 +22,7 @@ public final class TransformerModel {
     /// Bytes of the mapped model file.
     public var fileSizeBytes: Int { weights.file.fileSizeBytes }
 
-    /// Bytes of the weight matrices repacked at load (``InterleavedQ4K``), resident in memory instead of the file's
+    /// Bytes of the weight matrices repacked at load (``InterleavedWeights``), resident in memory instead of the file's
     /// pages (whose resident share is released); 0 when nothing was repacked.
     public var repackedWeightBytes: Int {
         var seen: Set<ObjectIdentifier> = []
@@ -42,7 +42,7 @@ public final class TransformerModel {
     /// - Parameters:
     ///   - file: the opened GGUF file.
     ///   - pool: the threads that split each matrix multiply.
-    ///   - repacksWeights: repack q4_K matrices into eight-row interleaved groups (``InterleavedQ4K``) for the
+    ///   - repacksWeights: repack q4_K and q6_K matrices into eight-row interleaved groups (``InterleavedWeights``) for the
     ///     faster kernel; their file pages are released, so resident memory stays about the file's size.
     /// - Throws: `InferenceError` for an unknown architecture, missing metadata, or a missing or unusable tensor.
     public init(file: GGUFFile, pool: WorkerPool, repacksWeights: Bool = true) throws {

@@ -2,8 +2,8 @@ import GGUF
 import Quantization
 
 /// A weight matrix: `rowCount` rows of `columnCount` elements of `type`, inside the memory-mapped GGUF file or, for
-/// q4_K matrices on AVX2 builds, repacked at load into eight-row interleaved groups (``InterleavedQ4K``; the file's
-/// pages are then released). In ggml order the tensor's dimensions are `[columnCount, rowCount]`.
+/// q4_K and q6_K matrices on AVX2 builds, repacked at load into eight-row interleaved groups
+/// (``InterleavedWeights``; the file's pages are then released). In ggml order the tensor's dimensions are `[columnCount, rowCount]`.
 struct WeightMatrix: @unchecked Sendable {
     // Reason for @unchecked Sendable: `base` points into the read-only mapping owned by the model's GGUFFile, and
     // `interleaved` is written once at load and only read afterwards.
@@ -13,7 +13,7 @@ struct WeightMatrix: @unchecked Sendable {
     let columnCount: Int
     let base: UnsafeRawPointer  // [rowCount, rowBytes]
     let rowBytes: Int
-    /// The rows repacked for the interleaved q4_K kernel; when set, the kernels read it instead of `base`.
+    /// The rows repacked for the interleaved kernels; when set, the kernels read it instead of `base`.
     let interleaved: InterleavedRows?
 
     /// A repacked copy of a matrix's rows, freed with the last matrix that holds it.
@@ -22,17 +22,17 @@ struct WeightMatrix: @unchecked Sendable {
         let bytes: UnsafeMutableRawPointer
         let byteCount: Int
 
-        init(repacking source: UnsafeRawPointer, rows: Int, columns: Int) {
-            byteCount = InterleavedQ4K.byteCount(rows: rows, columns: columns)
+        init(repacking source: UnsafeRawPointer, type: GGMLType, rows: Int, columns: Int) {
+            byteCount = InterleavedWeights.byteCount(type: type, rows: rows, columns: columns)
             bytes = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
-            InterleavedQ4K.repack(source, rows: rows, columns: columns, into: bytes)
+            InterleavedWeights.repack(type: type, source, rows: rows, columns: columns, into: bytes)
         }
 
         deinit { bytes.deallocate() }
     }
 
     /// Row alignment of the parts a multiply is split into: 8 for interleaved rows (one group), else 4.
-    var rowAlignment: Int { interleaved == nil ? 4 : InterleavedQ4K.rowsPerGroup }
+    var rowAlignment: Int { interleaved == nil ? 4 : InterleavedWeights.rowsPerGroup }
 
     /// The type activations are quantized to before multiplying by this matrix.
     var activationType: GGMLType { type.vecDotType! }
@@ -43,7 +43,8 @@ struct WeightMatrix: @unchecked Sendable {
     /// Looks up a 2-D tensor and checks its shape and type.
     ///
     /// - Parameters:
-    ///   - repacking: repack a q4_K matrix whose shape allows it (``InterleavedQ4K/canRepack(rows:columns:)``).
+    ///   - repacking: repack a q4_K or q6_K matrix whose shape allows it
+    ///     (``InterleavedWeights/canRepack(type:rows:columns:)``).
     /// - Throws: `.missingTensor`, `.invalidTensorShape` or `.unsupportedTensorType`, naming the tensor.
     static func load(_ name: String, from file: GGUFFile, rows: Int, columns: Int, repacking: Bool = false) throws
         -> WeightMatrix
@@ -66,8 +67,8 @@ struct WeightMatrix: @unchecked Sendable {
         }
         let data = file.data(of: info)
         var interleaved: InterleavedRows?
-        if repacking, info.type == .q4_K, InterleavedQ4K.canRepack(rows: rows, columns: columns) {
-            interleaved = InterleavedRows(repacking: data.baseAddress!, rows: rows, columns: columns)
+        if repacking, InterleavedWeights.canRepack(type: info.type, rows: rows, columns: columns) {
+            interleaved = InterleavedRows(repacking: data.baseAddress!, type: info.type, rows: rows, columns: columns)
             file.releaseResidentPages(of: info)
         }
         return WeightMatrix(
@@ -82,8 +83,9 @@ struct WeightMatrix: @unchecked Sendable {
         outputStride: Int
     ) {
         if let interleaved {
-            InterleavedQ4K.multiply(
-                interleaved.bytes, columnCount: columnCount, rows: rows, activations: activations, batch: batch,
+            InterleavedWeights.multiply(
+                type: type, interleaved.bytes, columnCount: columnCount, rows: rows, activations: activations,
+                batch: batch,
                 into: output, outputStride: outputStride)
         } else {
             QuantizedMatrix.multiply(
@@ -100,8 +102,8 @@ struct WeightMatrix: @unchecked Sendable {
     /// Dequantizes the consecutive rows `rows` into `output` (`rows.count * columnCount` floats, row-major).
     func dequantizeRows(_ rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
         if let interleaved {
-            return InterleavedQ4K.dequantizeRows(
-                interleaved.bytes, columnCount: columnCount, rows: rows, into: output)
+            return InterleavedWeights.dequantizeRows(
+                type: type, interleaved.bytes, columnCount: columnCount, rows: rows, into: output)
         }
         QuantizedMatrix.dequantizeRow(
             type: type, base + rows.lowerBound * rowBytes,

@@ -6,12 +6,12 @@ import Randomness
 import Testing
 
 extension ModelTests {
-    /// q4_K matrices repacked at load (``InferenceConfiguration/repacksWeights``, the default) against the same model
+    /// q4_K and q6_K matrices repacked at load (``InferenceConfiguration/repacksWeights``, the default) against the same model
     /// with every matrix read from the file. Each multiply differs only in float summation order (below 1e-6 of the
-    /// largest output, `everyQ4KMatrixOfTheFileMultipliesAlike`), but the next layer re-quantizes its input to 8 bits,
+    /// largest output, `everyRepackableMatrixOfTheFileMultipliesAlike`), but the next layer re-quantizes its input to 8 bits,
     /// so a last-bit change flips some roundings and the logits move as much as between llama.cpp builds (the golden
     /// README's caveat 1): measured up to 0.61 on Gemma and 0.25 on Qwen, and a prompt's mean log-probability by up to
-    /// 0.055 and 0.011 nats. A wrong kernel moves them by whole nats; `everyQ4KMatrixOfTheFileMultipliesAlike` is the
+    /// 0.055 and 0.011 nats. A wrong kernel moves them by whole nats; `everyRepackableMatrixOfTheFileMultipliesAlike` is the
     /// tight check.
     @Suite(.serialized)
     struct RepackedWeightsTests {
@@ -21,7 +21,7 @@ extension ModelTests {
         static let meanLogProbabilityTolerance = 0.1
 
         @Test(arguments: [TestPaths.gemma3, TestPaths.qwen2])
-        func repackedQ4KWeightsGiveTheMappedModelsLogits(model: String) async throws {
+        func repackedWeightsGiveTheMappedModelsLogits(model: String) async throws {
             let repacked = try await ModelFixtures.shared.engine(model)
             let mapped = InferenceEngine(
                 configuration: InferenceConfiguration(
@@ -58,27 +58,29 @@ extension ModelTests {
             #expect(worstMean < Self.meanLogProbabilityTolerance, "\(model): mean log-probability diff \(worstMean)")
         }
 
-        @Test func modelsWithoutQ4KWeightsRepackNothing() async throws {
+        @Test func modelsWithoutKQuantWeightsRepackNothing() async throws {
             let engine = try await ModelFixtures.shared.engine(TestPaths.smolLM2)
             #expect(await engine.repackedWeightBytes == 0, "SmolLM2 is q4_1 and q8_0")
         }
 
-        /// Every repackable q4_K matrix of the model: the interleaved kernel against the plain one, rows of real
+        /// Every repackable q4_K and q6_K matrix of the model: the interleaved kernel against the plain one, rows of real
         /// weights times random activations, 1 and 3 columns.
         @Test(arguments: [TestPaths.gemma3, TestPaths.qwen2])
-        func everyQ4KMatrixOfTheFileMultipliesAlike(model: String) throws {
+        func everyRepackableMatrixOfTheFileMultipliesAlike(model: String) throws {
             let file = try GGUFFile(path: try TestPaths.modelPath(model))
             var random = SplitMix64(seed: 9)
             var checked = 0
             var worst = 0.0
-            for info in file.tensors where info.type == .q4_K && info.dimensions.count == 2 {
+            for info in file.tensors where info.dimensions.count == 2 {
                 let (columns, rows) = (info.dimensions[0], info.dimensions[1])
-                guard InterleavedQ4K.canRepack(rows: rows, columns: columns) else { continue }
+                guard InterleavedWeights.canRepack(type: info.type, rows: rows, columns: columns) else { continue }
                 let plain = file.data(of: info)
                 let packed = UnsafeMutableRawPointer.allocate(
-                    byteCount: InterleavedQ4K.byteCount(rows: rows, columns: columns), alignment: 64)
+                    byteCount: InterleavedWeights.byteCount(type: info.type, rows: rows, columns: columns),
+                    alignment: 64)
                 defer { packed.deallocate() }
-                InterleavedQ4K.repack(plain.baseAddress!, rows: rows, columns: columns, into: packed)
+                InterleavedWeights.repack(
+                    type: info.type, plain.baseAddress!, rows: rows, columns: columns, into: packed)
                 let batch = checked % 2 == 0 ? 1 : 3
                 let x = (0..<(batch * columns)).map { _ in Float(random.nextGaussian()) }
                 let rowBytes = GGMLType.q8_K.rowSizeBytes(elementCount: columns)
@@ -97,13 +99,14 @@ extension ModelTests {
                 var reference = [Float](repeating: 0, count: batch * rows)
                 activations.withUnsafeBytes { a in
                     fast.withUnsafeMutableBufferPointer {
-                        InterleavedQ4K.multiply(
-                            packed, columnCount: columns, rows: 0..<rows, activations: a.baseAddress!, batch: batch,
+                        InterleavedWeights.multiply(
+                            type: info.type, packed, columnCount: columns, rows: 0..<rows, activations: a.baseAddress!,
+                            batch: batch,
                             into: $0.baseAddress!, outputStride: rows)
                     }
                     reference.withUnsafeMutableBufferPointer {
                         QuantizedMatrix.multiply(
-                            type: .q4_K, weights: plain.baseAddress!, columnCount: columns, rows: 0..<rows,
+                            type: info.type, weights: plain.baseAddress!, columnCount: columns, rows: 0..<rows,
                             activations: a.baseAddress!, batch: batch, into: $0.baseAddress!, outputStride: rows)
                     }
                 }
@@ -111,10 +114,10 @@ extension ModelTests {
                 for (f, r) in zip(fast, reference) { worst = max(worst, abs(Double(f) - Double(r)) / scale) }
                 checked += 1
             }
-            print("\(model): \(checked) q4_K matrices, worst |interleaved - plain| / max |plain| = \(worst)")
+            print("\(model): \(checked) q4_K and q6_K matrices, worst |interleaved - plain| / max |plain| = \(worst)")
             #expect(checked > 0)
             #expect(
-                worst < 1e-5, "\(model): interleaved and plain q4_K kernels differ by \(worst) of the largest output")
+                worst < 1e-5, "\(model): interleaved and plain kernels differ by \(worst) of the largest output")
         }
     }
 }

@@ -75,18 +75,23 @@ struct KernelThroughputBenchmark {
         )
     }
 
-    /// q4_K plain rows against the same rows repacked (``InterleavedQ4K``), alternating, on the shapes of
+    /// Plain rows against the same rows repacked (``InterleavedWeights``), alternating, on the shapes of
     /// Qwen2.5-Coder-1.5B's matrices (attention 1536 × 1536, feed-forward 8960 × 1536 and 1536 × 8960).
-    @Test(arguments: [(1536, 1536, 1), (8960, 1536, 1), (1536, 8960, 1), (8960, 1536, 8), (8960, 1536, 16)])
-    func interleavedQ4KAgainstPlainRows(rowCount: Int, columnCount: Int, batch: Int) throws {
+    @Test(arguments: [
+        (GGMLType.q4_K, 1536, 1536, 1), (.q4_K, 8960, 1536, 1), (.q4_K, 1536, 8960, 1), (.q4_K, 8960, 1536, 8),
+        (.q4_K, 8960, 1536, 16), (.q6_K, 1536, 8960, 1), (.q6_K, 8960, 1536, 1), (.q6_K, 8960, 1536, 16),
+    ])
+    func interleavedAgainstPlainRows(type: GGMLType, rowCount: Int, columnCount: Int, batch: Int) throws {
         var generator = SeededGenerator(seed: 5)
         let weights = (0..<rowCount).flatMap { _ in
-            TestBlocks.randomWeightRow(.q4_K, count: columnCount, using: &generator)
+            TestBlocks.randomWeightRow(type, count: columnCount, using: &generator)
         }
-        var repacked = [UInt8](repeating: 0, count: InterleavedQ4K.byteCount(rows: rowCount, columns: columnCount))
+        var repacked = [UInt8](
+            repeating: 0, count: InterleavedWeights.byteCount(type: type, rows: rowCount, columns: columnCount))
         weights.withUnsafeBytes { source in
             repacked.withUnsafeMutableBytes {
-                InterleavedQ4K.repack(source.baseAddress!, rows: rowCount, columns: columnCount, into: $0.baseAddress!)
+                InterleavedWeights.repack(
+                    type: type, source.baseAddress!, rows: rowCount, columns: columnCount, into: $0.baseAddress!)
             }
         }
         let activations = (0..<batch).flatMap { _ in
@@ -104,15 +109,15 @@ struct KernelThroughputBenchmark {
                             let plainTime = clock.measure {
                                 for _ in 0..<iterations {
                                     QuantizedMatrix.multiply(
-                                        type: .q4_K, weights: plain.baseAddress!, columnCount: columnCount,
+                                        type: type, weights: plain.baseAddress!, columnCount: columnCount,
                                         rows: 0..<rowCount, activations: a.baseAddress!, batch: batch,
                                         into: out.baseAddress!, outputStride: rowCount)
                                 }
                             }
                             let interleavedTime = clock.measure {
                                 for _ in 0..<iterations {
-                                    InterleavedQ4K.multiply(
-                                        packed.baseAddress!, columnCount: columnCount, rows: 0..<rowCount,
+                                    InterleavedWeights.multiply(
+                                        type: type, packed.baseAddress!, columnCount: columnCount, rows: 0..<rowCount,
                                         activations: a.baseAddress!, batch: batch, into: out.baseAddress!,
                                         outputStride: rowCount)
                                 }
@@ -128,7 +133,7 @@ struct KernelThroughputBenchmark {
             Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6
         }
         print(
-            "bench q4_K \(rowCount)x\(columnCount) B=\(batch): plain \(Int(microseconds(best.plain))) µs, interleaved "
+            "bench \(type) \(rowCount)x\(columnCount) B=\(batch): plain \(Int(microseconds(best.plain))) µs, interleaved "
                 + "\(Int(microseconds(best.interleaved))) µs per call: \((microseconds(best.plain) / microseconds(best.interleaved) * 100).rounded() / 100)×"
         )
     }

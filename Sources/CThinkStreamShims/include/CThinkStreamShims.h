@@ -49,6 +49,13 @@ typedef struct {
     uint8_t qs[4][8][8][4];
 } thinkstream_block_q4_K_x8;
 _Static_assert(sizeof(thinkstream_block_q4_K_x8) == 1184, "block_q4_K_x8 size");
+/// Eight q6_K rows interleaved for one 256-element block (thinkstream_repack_q6_K_x8): fp16 d per row, the 16 scales
+/// as [group][row], ql[p][c][r] = bytes 32p + 4c ..< 32p + 4c + 4 of row r's ql, qh[h][c][r] = bytes 32h + 4c ..<
+/// 32h + 4c + 4 of row r's qh. The same bytes as eight plain rows, rearranged.
+typedef struct {
+    thinkstream_half d[8]; int8_t scales[16][8]; uint8_t ql[4][8][8][4]; uint8_t qh[2][8][8][4];
+} thinkstream_block_q6_K_x8;
+_Static_assert(sizeof(thinkstream_block_q6_K_x8) == 1680, "block_q6_K_x8 size");
 
 /// 1 when compiled with the AVX2 kernels, 0 for the portable scalar fallback.
 int thinkstream_has_avx2_kernels(void);
@@ -93,7 +100,7 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
                         int64_t row_end, const void *a, size_t a_row_bytes, int64_t batch, float *out,
                         int64_t out_stride);
 
-// q4_K weights in groups of eight interleaved rows. A repacked matrix of `rows` rows (a multiple of 8) and `n`
+// q4_K and q6_K weights in groups of eight interleaved rows. A repacked q4_K matrix of `rows` rows (a multiple of 8) and `n`
 // elements per row (a multiple of 256) is rows / 8 groups, each n / 256 thinkstream_block_q4_K_x8 in order.
 
 /// Repacks `rows` q4_K rows (`src_row_bytes` apart) into `dst` (rows / 8 * n / 256 * 1184 bytes).
@@ -102,6 +109,12 @@ void thinkstream_repack_q4_K_x8(const void *src, size_t src_row_bytes, int64_t r
 void thinkstream_unpack_q4_K_x8_rows(const void *src, int64_t n, int64_t row_begin, int64_t row_end, void *dst);
 /// Dequantizes rows [row_begin, row_end) of a repacked matrix into `y` (row-major, n floats per row).
 void thinkstream_dequantize_q4_K_x8_rows(const void *src, int64_t n, int64_t row_begin, int64_t row_end, float *y);
+/// The same for q6_K (thinkstream_block_q6_K_x8, 1680 bytes per group block).
+void thinkstream_repack_q6_K_x8(const void *src, size_t src_row_bytes, int64_t rows, int64_t n, void *dst);
+void thinkstream_unpack_q6_K_x8_rows(const void *src, int64_t n, int64_t row_begin, int64_t row_end, void *dst);
+void thinkstream_dequantize_q6_K_x8_rows(const void *src, int64_t n, int64_t row_begin, int64_t row_end, float *y);
+int thinkstream_mul_mat_q6_K_x8(int64_t n, const void *w, int64_t row_begin, int64_t row_end, const void *a,
+                                size_t a_row_bytes, int64_t batch, float *out, int64_t out_stride);
 /// out[c * out_stride + r] = W[r] . A[c] for r in [row_begin, row_end) (multiples of 8) of a repacked matrix and
 /// `batch` q8_K activation rows `a_row_bytes` apart. Returns 0, or -1 for unaligned rows or n.
 int thinkstream_mul_mat_q4_K_x8(int64_t n, const void *w, int64_t row_begin, int64_t row_end, const void *a,

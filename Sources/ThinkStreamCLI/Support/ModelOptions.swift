@@ -35,7 +35,7 @@ struct ModelOptions: ParsableArguments, SettingFlags {
 
     @Flag(
         help: """
-            Keep q4_K weights as laid out in the file instead of repacking them into eight-row groups for the faster \
+            Keep q4_K and q6_K weights as laid out in the file instead of repacking them into eight-row groups for the faster \
             kernel (env THINKSTREAM_MODEL_REPACK_WEIGHTS=0).
             """)
     var noWeightRepacking = false
@@ -50,7 +50,7 @@ struct ModelOptions: ParsableArguments, SettingFlags {
         let threads: Int
         /// `model.sharePromptPrefixes`: copy a shared prompt prefix's KV cache instead of prefilling it.
         let sharesPromptPrefixes: Bool
-        /// `model.repackWeights`: repack q4_K matrices into eight-row interleaved groups at load.
+        /// `model.repackWeights`: repack q4_K and q6_K matrices into eight-row interleaved groups at load.
         let repacksWeights: Bool
 
         /// The engine configuration these settings describe.
