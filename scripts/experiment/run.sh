@@ -64,6 +64,9 @@ WARMUP_STEPS="${WARMUP_STEPS:-100}"
 EVAL_EVERY="${EVAL_EVERY:-100}"
 # Passes allowed over an arm's shards; --max-steps ends every run first (raise it if a run reports stop "idle").
 EPOCHS="${EPOCHS:-1000}"
+# `train --shuffle-buffer`: 0 trains each epoch in the topic's order (the planned run); 64 spreads samples that sit
+# side by side (a document's trajectories, the corpus's domains) across the epoch (EXPERIMENTS.md, follow-up 2).
+SHUFFLE_BUFFER="${SHUFFLE_BUFFER:-0}"
 TRAIN_ARGS="${TRAIN_ARGS:-}"
 
 die() { echo "error: $*" >&2; exit 64; }
@@ -130,7 +133,7 @@ cat >"$OUT/config.json" <<JSON
  "trainer": "$( [ -n "$TRAIN_MODEL" ] && echo "$TRAIN_MODEL" || echo "fresh $FRESH_SHAPE")", "retokenize": true,
  "max_steps": $MAX_STEPS, "context": $CONTEXT, "micro_batch": $MICRO_BATCH, "gradient_accumulation": $GRADIENT_ACCUMULATION,
  "learning_rate": "$LEARNING_RATE", "min_learning_rate": "$MIN_LEARNING_RATE", "warmup_steps": $WARMUP_STEPS,
- "eval_every": $EVAL_EVERY, "epochs_cap": $EPOCHS, "train_args": "$TRAIN_ARGS",
+ "eval_every": $EVAL_EVERY, "epochs_cap": $EPOCHS, "shuffle_buffer": $SHUFFLE_BUFFER, "train_args": "$TRAIN_ARGS",
  "generator_name": "$(basename "$GENERATOR")", "max_thinking_tokens": $MAX_THINKING_TOKENS,
  "corpus": {"gsm8k": $GSM8K_DOCS, "math": $MATH_DOCS, "prose": $PROSE_DOCS, "sha256": "$corpus_sha"},
  "eval": {"maths": $EVAL_MATHS_DOCS, "general": $EVAL_GENERAL_DOCS}}
@@ -155,7 +158,8 @@ for arm in $ARMS; do
             --learning-rate "$LEARNING_RATE" --min-learning-rate "$MIN_LEARNING_RATE" --warmup-steps "$WARMUP_STEPS" \
             --eval-file "$OUT/corpus/eval.jsonl" --eval-every "$EVAL_EVERY" --checkpoint-dir "$OUT/checkpoints/$name" \
             --checkpoint-every "$MAX_STEPS" --checkpoint-minutes 600 --keep-last 1 --stop-when-idle 60 \
-            --log-every "$EVAL_EVERY" --step-log "$OUT/logs/$name.steps" --partitions 1 $TRAIN_ARGS \
+            --log-every "$EVAL_EVERY" --step-log "$OUT/logs/$name.steps" --partitions 1 \
+            --shuffle-buffer "$SHUFFLE_BUFFER" $TRAIN_ARGS \
             >"$OUT/logs/$name.out" 2>"$OUT/logs/$name.err" || { tail -5 "$OUT/logs/$name.err" >&2; die "train $name failed"; }
         grep -E '^(eval step|trained steps)' "$OUT/logs/$name.out" | tail -2
     done
