@@ -126,8 +126,13 @@ public final class GGUFFile: Sendable {
 
     /// Releases the resident memory of a tensor that was copied elsewhere (a repacked layout): its pages leave this
     /// process's resident set, and a later read of ``data(of:)`` faults them back from the file.
-    public func releaseResidentPages(of tensor: GGUFTensorInfo) {
-        mapping.releaseResidentPages(tensor.absoluteOffset..<tensor.absoluteOffset + tensor.byteCount)
+    ///
+    /// - Parameters:
+    ///   - bytes: the part of the tensor to release, in bytes from its start; nil releases all of it.
+    public func releaseResidentPages(of tensor: GGUFTensorInfo, bytes: Range<Int>? = nil) {
+        let part = (bytes ?? 0..<tensor.byteCount).clamped(to: 0..<tensor.byteCount)
+        mapping.releaseResidentPages(
+            (tensor.absoluteOffset + part.lowerBound)..<(tensor.absoluteOffset + part.upperBound))
     }
 
     /// Calls `body` with the tensor's bytes inside the mapping.
