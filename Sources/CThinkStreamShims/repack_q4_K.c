@@ -3,8 +3,7 @@
 // are unpacked once at load instead of on every dot product, and each thread streams one contiguous run of memory
 // instead of four rows. Integer sums are exact, so a row's result differs from thinkstream_vec_dot_q4_K_q8_K only in
 // the order of its float additions.
-#include "CThinkStreamShims.h"
-#include "thinkstream_simd.h"
+#include "thinkstream_x8.h"
 
 // ggml's get_scale_min_k4: the j-th 6-bit scale and min of a q4_K block.
 static inline void ts_scale_min_k4(int j, const uint8_t *q, uint8_t *scale, uint8_t *min) {
@@ -83,12 +82,6 @@ static inline __m256i ts_row_pairs(const uint8_t row_bytes[8]) {
     return _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(bytes, bytes));
 }
 
-static inline int32_t ts_load_i32(const int8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 // out[c * out_stride + r] = W[r] . A[c] for one group's eight rows and NC activation columns. For each of the four
 // 64-element halves-pairs of a block, eight chunks of 4 bytes per row: low nibbles against activation bytes of
 // sub-block 2p, high nibbles against sub-block 2p + 1, summed in int16 (at most 8 * 2 * 15 * 128 = 30,720), then
@@ -130,9 +123,9 @@ static inline __attribute__((always_inline)) void ts_gemm_q4_K_x8(int64_t nb, co
                 const __m256i wh = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
                 for (int c = 0; c < NC; c++) {
                     const int8_t *q8 = y[c][i].qs + 64 * p + 4 * k;
-                    low[c] = _mm256_add_epi16(low[c], _mm256_maddubs_epi16(wl, _mm256_set1_epi32(ts_load_i32(q8))));
+                    low[c] = _mm256_add_epi16(low[c], _mm256_maddubs_epi16(wl, _mm256_set1_epi32(ts_x8_load_i32(q8))));
                     high[c] =
-                        _mm256_add_epi16(high[c], _mm256_maddubs_epi16(wh, _mm256_set1_epi32(ts_load_i32(q8 + 32))));
+                        _mm256_add_epi16(high[c], _mm256_maddubs_epi16(wh, _mm256_set1_epi32(ts_x8_load_i32(q8 + 32))));
                 }
             }
             const __m256i scale_low = ts_row_pairs(b->scales[2 * p]), scale_high = ts_row_pairs(b->scales[2 * p + 1]);
@@ -150,61 +143,6 @@ static inline __attribute__((always_inline)) void ts_gemm_q4_K_x8(int64_t nb, co
     for (int c = 0; c < NC; c++) _mm256_storeu_ps(out + c * out_stride, acc[c]);
 }
 
-static void ts_gemm_q4_K_x8_1(int64_t nb, const thinkstream_block_q4_K_x8 *x, const thinkstream_block_q8_K *const y[4],
-                              float *out, int64_t out_stride) {
-    ts_gemm_q4_K_x8(nb, x, y, 1, out, out_stride);
-}
-static void ts_gemm_q4_K_x8_2(int64_t nb, const thinkstream_block_q4_K_x8 *x, const thinkstream_block_q8_K *const y[4],
-                              float *out, int64_t out_stride) {
-    ts_gemm_q4_K_x8(nb, x, y, 2, out, out_stride);
-}
-static void ts_gemm_q4_K_x8_4(int64_t nb, const thinkstream_block_q4_K_x8 *x, const thinkstream_block_q8_K *const y[4],
-                              float *out, int64_t out_stride) {
-    ts_gemm_q4_K_x8(nb, x, y, 4, out, out_stride);
-}
 #endif
 
-int thinkstream_mul_mat_q4_K_x8(int64_t n, const void *w, int64_t row_begin, int64_t row_end, const void *a,
-                                size_t a_row_bytes, int64_t batch, float *out, int64_t out_stride) {
-    if (n % 256 != 0 || row_begin % 8 != 0 || row_end % 8 != 0) return -1;
-    const int64_t nb = n / 256;
-    const thinkstream_block_q4_K_x8 *groups = (const thinkstream_block_q4_K_x8 *)w;
-    const char *activations = (const char *)a;
-#if defined(__AVX2__)
-    for (int64_t row = row_begin; row < row_end; row += 8) {
-        const thinkstream_block_q4_K_x8 *x = groups + (row / 8) * nb;
-        int64_t c = 0;
-        while (c < batch) {
-            const int64_t left = batch - c, width = left >= 4 ? 4 : left >= 2 ? 2 : 1;
-            const thinkstream_block_q8_K *y[4] = {0, 0, 0, 0};
-            for (int k = 0; k < width; k++) {
-                y[k] = (const thinkstream_block_q8_K *)(activations + (size_t)(c + k) * a_row_bytes);
-            }
-            float *o = out + c * out_stride + row;
-            if (width == 4) {
-                ts_gemm_q4_K_x8_4(nb, x, y, o, out_stride);
-            } else if (width == 2) {
-                ts_gemm_q4_K_x8_2(nb, x, y, o, out_stride);
-            } else {
-                ts_gemm_q4_K_x8_1(nb, x, y, o, out_stride);
-            }
-            c += width;
-        }
-    }
-#else
-    // Portable fallback: each block of each row unpacked and dotted with the plain kernel.
-    thinkstream_block_q4_K block;
-    for (int64_t row = row_begin; row < row_end; row++) {
-        for (int64_t c = 0; c < batch; c++) {
-            const thinkstream_block_q8_K *y = (const thinkstream_block_q8_K *)(activations + (size_t)c * a_row_bytes);
-            float sum = 0.0f;
-            for (int64_t i = 0; i < nb; i++) {
-                ts_unpack_q4_K_x8_block(groups + (row / 8) * nb + i, (int)(row % 8), &block);
-                sum += thinkstream_vec_dot_q4_K_q8_K(256, &block, y + i);
-            }
-            out[c * out_stride + row] = sum;
-        }
-    }
-#endif
-    return 0;
-}
+TS_DEFINE_X8_MUL_MAT(q4_K)

@@ -6,8 +6,7 @@
 //
 // q6_K element e of a block (h = e / 128, e' = e % 128): low 4 bits in ql[64h + e' % 64] (low nibble for
 // e' < 64, high nibble above), high 2 bits in qh[32h + e' % 32] at bit 2 * (e' / 32), scale scales[e / 16].
-#include "CThinkStreamShims.h"
-#include "thinkstream_simd.h"
+#include "thinkstream_x8.h"
 
 void thinkstream_repack_q6_K_x8(const void *src, size_t src_row_bytes, int64_t rows, int64_t n, void *dst) {
     const int64_t nb = n / 256;
@@ -79,12 +78,6 @@ static inline __m256i ts_signed_scale_pairs(const int8_t first[8], const int8_t 
         _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)first), _mm_loadl_epi64((const __m128i *)second)));
 }
 
-static inline int32_t ts_load_i32_q6(const int8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 // One group's eight rows times NC activation columns. For half h and pair p' (p = 2h + p'), chunk c holds 4 bytes
 // per row: low nibbles are elements 128h + 32p' + 4c + k, high nibbles 64 further; their 2-bit highs sit in the
 // qh chunk (h, c) at bits 2p' and 4 + 2p'. Two chunks are summed in int16 (at most 2 * 2 * 63 * 128 = 32,256)
@@ -137,9 +130,9 @@ static inline __attribute__((always_inline)) void ts_gemm_q6_K_x8(int64_t nb, co
                         for (int c = 0; c < NC; c++) {
                             const int8_t *q8 = y[c][i].qs + 128 * h + 32 * pp + 4 * k;
                             low[c] = _mm256_add_epi16(
-                                low[c], _mm256_maddubs_epi16(wl, _mm256_set1_epi32(ts_load_i32_q6(q8))));
+                                low[c], _mm256_maddubs_epi16(wl, _mm256_set1_epi32(ts_x8_load_i32(q8))));
                             high[c] = _mm256_add_epi16(
-                                high[c], _mm256_maddubs_epi16(wh, _mm256_set1_epi32(ts_load_i32_q6(q8 + 64))));
+                                high[c], _mm256_maddubs_epi16(wh, _mm256_set1_epi32(ts_x8_load_i32(q8 + 64))));
                         }
                     }
                     const int group = 8 * h + 2 * pp + cp / 2;
@@ -159,60 +152,6 @@ static inline __attribute__((always_inline)) void ts_gemm_q6_K_x8(int64_t nb, co
     for (int c = 0; c < NC; c++) _mm256_storeu_ps(out + c * out_stride, acc[c]);
 }
 
-static void ts_gemm_q6_K_x8_1(int64_t nb, const thinkstream_block_q6_K_x8 *x, const thinkstream_block_q8_K *const y[4],
-                              float *out, int64_t out_stride) {
-    ts_gemm_q6_K_x8(nb, x, y, 1, out, out_stride);
-}
-static void ts_gemm_q6_K_x8_2(int64_t nb, const thinkstream_block_q6_K_x8 *x, const thinkstream_block_q8_K *const y[4],
-                              float *out, int64_t out_stride) {
-    ts_gemm_q6_K_x8(nb, x, y, 2, out, out_stride);
-}
-static void ts_gemm_q6_K_x8_4(int64_t nb, const thinkstream_block_q6_K_x8 *x, const thinkstream_block_q8_K *const y[4],
-                              float *out, int64_t out_stride) {
-    ts_gemm_q6_K_x8(nb, x, y, 4, out, out_stride);
-}
 #endif
 
-int thinkstream_mul_mat_q6_K_x8(int64_t n, const void *w, int64_t row_begin, int64_t row_end, const void *a,
-                                size_t a_row_bytes, int64_t batch, float *out, int64_t out_stride) {
-    if (n % 256 != 0 || row_begin % 8 != 0 || row_end % 8 != 0) return -1;
-    const int64_t nb = n / 256;
-    const thinkstream_block_q6_K_x8 *groups = (const thinkstream_block_q6_K_x8 *)w;
-    const char *activations = (const char *)a;
-#if defined(__AVX2__)
-    for (int64_t row = row_begin; row < row_end; row += 8) {
-        const thinkstream_block_q6_K_x8 *x = groups + (row / 8) * nb;
-        int64_t c = 0;
-        while (c < batch) {
-            const int64_t left = batch - c, width = left >= 4 ? 4 : left >= 2 ? 2 : 1;
-            const thinkstream_block_q8_K *y[4] = {0, 0, 0, 0};
-            for (int k = 0; k < width; k++) {
-                y[k] = (const thinkstream_block_q8_K *)(activations + (size_t)(c + k) * a_row_bytes);
-            }
-            float *o = out + c * out_stride + row;
-            if (width == 4) {
-                ts_gemm_q6_K_x8_4(nb, x, y, o, out_stride);
-            } else if (width == 2) {
-                ts_gemm_q6_K_x8_2(nb, x, y, o, out_stride);
-            } else {
-                ts_gemm_q6_K_x8_1(nb, x, y, o, out_stride);
-            }
-            c += width;
-        }
-    }
-#else
-    thinkstream_block_q6_K block;
-    for (int64_t row = row_begin; row < row_end; row++) {
-        for (int64_t c = 0; c < batch; c++) {
-            const thinkstream_block_q8_K *y = (const thinkstream_block_q8_K *)(activations + (size_t)c * a_row_bytes);
-            float sum = 0.0f;
-            for (int64_t i = 0; i < nb; i++) {
-                ts_unpack_q6_K_x8_block(groups + (row / 8) * nb + i, (int)(row % 8), &block);
-                sum += thinkstream_vec_dot_q6_K_q8_K(256, &block, y + i);
-            }
-            out[c * out_stride + row] = sum;
-        }
-    }
-#endif
-    return 0;
-}
+TS_DEFINE_X8_MUL_MAT(q6_K)

@@ -96,31 +96,45 @@ struct TrainEpochTests {
         }
     }
 
+    /// A one-partition shards topic of 12 MATH documents in shards of 4, on the broker at `servers`.
+    static func replayedTopic(servers: String, prefix: String) throws -> (
+        topics: TopicNames, shards: [(manifest: ShardManifest, value: [UInt8], samples: [ShardSample])]
+    ) {
+        let topics = TopicNames(prefix: "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())")
+        let admin = try KafkaAdmin(
+            configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+        _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
+        let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 12, maxBytes: 240)
+        let shards = try TrainFixtures.shards(documents, samplesPerShard: 4)
+        try TrainFixtures.produce(
+            servers: servers, topic: topics.shards, values: shards.map(\.value), keys: shards.map(\.manifest.shardID))
+        return (topics, shards)
+    }
+
+    /// Two passes over `topics` into `directory/name` (its own group and checkpoints), up to `maxSteps`.
+    static func trainTwoEpochs(
+        servers: String, topics: TopicNames, directory: String, name: String, maxSteps: Int, shuffle: Int = 0
+    ) async throws -> TrainSummary {
+        try FileManager.default.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: true)
+        var configuration = TrainServiceTests.configuration(
+            topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
+        configuration.epochs = 2
+        configuration.shuffleBufferSamples = shuffle
+        configuration.groupID = "group-\(name)"
+        let service = try TrainService(
+            configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
+            logger: TestLogging.logger)
+        return try await service.runOnDedicatedThread(isCancelled: { false })
+    }
+
     @Test func resumeInsideALaterEpochTrainsTheSameSequence() async throws {
         try await withBroker { servers in
-            let topics = TopicNames(prefix: "ter-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(
-                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
-            _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
-            let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 12, maxBytes: 240)
-            let shards = try TrainFixtures.shards(documents, samplesPerShard: 4)
-            try TrainFixtures.produce(
-                servers: servers, topic: topics.shards, values: shards.map(\.value),
-                keys: shards.map(\.manifest.shardID))
-
+            let (topics, shards) = try Self.replayedTopic(servers: servers, prefix: "ter")
             let directory = TrainFixtures.temporaryDirectory("train-epoch-resume")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             func run(_ name: String, maxSteps: Int) async throws -> TrainSummary {
-                try FileManager.default.createDirectory(
-                    atPath: directory + "/" + name, withIntermediateDirectories: true)
-                var configuration = TrainServiceTests.configuration(
-                    topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
-                configuration.epochs = 2
-                configuration.groupID = "group-\(name)"
-                let service = try TrainService(
-                    configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
-                    logger: TestLogging.logger)
-                return try await service.runOnDedicatedThread(isCancelled: { false })
+                try await Self.trainTwoEpochs(
+                    servers: servers, topics: topics, directory: directory, name: name, maxSteps: maxSteps)
             }
             let whole = try await run("whole", maxSteps: 1000)
             let wholeIDs = TrainFixtures.stepLogIDs(directory + "/whole/steps.log")
@@ -144,31 +158,14 @@ struct TrainEpochTests {
     /// off packs what the buffer held instead of losing it.
     @Test func shuffledEpochsTrainEverySampleOnceAndResumeTheSameOrder() async throws {
         try await withBroker { servers in
-            let topics = TopicNames(prefix: "tes-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(
-                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
-            _ = try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
-            let documents = try TrainFixtures.documents("math_train_sample.jsonl", count: 12, maxBytes: 240)
-            let shards = try TrainFixtures.shards(documents, samplesPerShard: 4)
-            try TrainFixtures.produce(
-                servers: servers, topic: topics.shards, values: shards.map(\.value),
-                keys: shards.map(\.manifest.shardID))
+            let (topics, shards) = try Self.replayedTopic(servers: servers, prefix: "tes")
             let streamOrder = shards.flatMap(\.samples).map(\.sampleID)
-
             let directory = TrainFixtures.temporaryDirectory("train-shuffle")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             func run(_ name: String, maxSteps: Int, shuffle: Int = 5) async throws -> TrainSummary {
-                try FileManager.default.createDirectory(
-                    atPath: directory + "/" + name, withIntermediateDirectories: true)
-                var configuration = TrainServiceTests.configuration(
-                    topics: topics, directory: directory + "/" + name, maxSteps: maxSteps)
-                configuration.epochs = 2
-                configuration.shuffleBufferSamples = shuffle
-                configuration.groupID = "group-\(name)"
-                let service = try TrainService(
-                    configuration: configuration, client: .init(bootstrapServers: servers, profile: .embedded),
-                    logger: TestLogging.logger)
-                return try await service.runOnDedicatedThread(isCancelled: { false })
+                try await Self.trainTwoEpochs(
+                    servers: servers, topics: topics, directory: directory, name: name, maxSteps: maxSteps,
+                    shuffle: shuffle)
             }
             let whole = try await run("whole", maxSteps: 1000)
             let wholeIDs = TrainFixtures.stepLogIDs(directory + "/whole/steps.log")
