@@ -99,9 +99,12 @@ struct AugmentServiceTests {
                 if summary.documentsIn >= 20 { flags.stopFirst.store(true, ordering: .relaxed) }
             }
             async let secondSummary = second.run(isCancelled: { flags.stop.load(ordering: .relaxed) })
-            let (shards, letters) = try await Self.collect(
+            let (shards, letters, shardRecords) = try await Self.collect(
                 servers: servers, topics: topics, expected: expected.count + 1)
             flags.stop.store(true, ordering: .relaxed)
+            #expect(
+                shardRecords.values.allSatisfy { $0 == 1 },
+                "shards delivered twice: \(shardRecords.filter { $0.value > 1 })")
             let summaries = try await [firstSummary, secondSummary]
             #expect(summaries[0].documentsIn >= 20 && summaries[0].documentsIn < 121)
 
@@ -116,9 +119,13 @@ struct AugmentServiceTests {
         }
     }
 
-    /// Reads committed shards (deduplicated by shard id) and dead letters until every input is accounted for.
+    /// Reads committed shards and dead letters until every input is accounted for. Shards are returned once per
+    /// shard id; `shardRecords` counts the raw records per shard id, before that de-duplication.
     static func collect(servers: String, topics: TopicNames, expected: Int) async throws
-        -> (shards: [(manifest: ShardManifest, samples: [ShardSample])], letters: [JSONValue])
+        -> (
+            shards: [(manifest: ShardManifest, samples: [ShardSample])], letters: [JSONValue],
+            shardRecords: [String: Int]
+        )
     {
         let consumer = try KafkaConsumer(
             configuration: .init(
@@ -128,6 +135,7 @@ struct AugmentServiceTests {
         try consumer.subscribe([topics.shards, topics.deadLetters])
         var shards: [String: (manifest: ShardManifest, samples: [ShardSample])] = [:]
         var letters: [JSONValue] = []
+        var shardRecords: [String: Int] = [:]
         let deadline = ContinuousClock.now + .seconds(240)
         while ContinuousClock.now < deadline {
             let accounted = shards.values.reduce(0) { $0 + $1.samples.count } + letters.count
@@ -137,11 +145,111 @@ struct AugmentServiceTests {
                 let shard = try ShardCodec.decode(
                     message.value, source: "\(message.topic)[\(message.partition)]@\(message.offset)")
                 shards[shard.manifest.shardID] = shard
+                shardRecords[shard.manifest.shardID, default: 0] += 1
             } else {
                 letters.append(try JSONParser.parse(message.value))
             }
         }
-        try await Task.sleep(for: .seconds(1))
-        return (Array(shards.values), letters)
+        let settleDeadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < settleDeadline {
+            guard case .message(let message)? = try consumer.poll(timeout: .milliseconds(50)) else { continue }
+            if message.topic == topics.shards {
+                let shard = try ShardCodec.decode(message.value, source: "\(message.topic)@\(message.offset)")
+                shardRecords[shard.manifest.shardID, default: 0] += 1
+            } else {
+                letters.append(try JSONParser.parse(message.value))
+            }
+        }
+        return (Array(shards.values), letters, shardRecords)
+    }
+}
+
+/// A restating augmenter whose documents containing "SLOW" take `slowFor`, and which records how many calls ran at
+/// once and which documents started while a slow one ran.
+final class PacedAugmenter: DocumentAugmenting, Sendable {
+    var generator: ShardManifest.Generator { ShardCodecFixtures.generator }
+    var tokenizerName: String { "bytes" }
+    let slowFor: Duration
+    private let restating = RestatingAugmenter()
+    private let state = Mutex<(running: Int, mostRunning: Int, slowRunning: Int, startedBesideSlow: [String])>(
+        (0, 0, 0, []))
+
+    init(slowFor: Duration) { self.slowFor = slowFor }
+
+    var mostRunning: Int { state.withLock { $0.mostRunning } }
+    var startedBesideSlow: [String] { state.withLock { $0.startedBesideSlow } }
+
+    func augment(_ inputs: [AugmentInput]) async throws -> [AugmentOutcome] {
+        let slow = inputs.contains { $0.document.text.contains("SLOW") }
+        state.withLock {
+            $0.running += inputs.count
+            $0.mostRunning = max($0.mostRunning, $0.running)
+            if $0.slowRunning > 0 { $0.startedBesideSlow += inputs.map(\.document.id) }
+            if slow { $0.slowRunning += 1 }
+        }
+        defer {
+            state.withLock {
+                $0.running -= inputs.count
+                if slow { $0.slowRunning -= 1 }
+            }
+        }
+        if slow { try await Task.sleep(for: slowFor) }
+        return try await restating.augment(inputs)
+    }
+}
+
+@Suite(.serialized, .tags(.integration))
+struct AugmentAdmissionTests {
+    /// A slow document does not hold the engine's other slots idle: documents behind it start as slots free up (up
+    /// to the window's hold limit), at most `maxDocumentsInFlight` run at once, and shards still record documents
+    /// in consumption order, each exactly once.
+    @Test func documentsStartAsSlotsFreeAndShardsKeepConsumptionOrder() async throws {
+        try await withBroker { servers in
+            let topics = TopicNames(prefix: "adm-\(UUID().uuidString.prefix(6).lowercased())")
+            let admin = try KafkaAdmin(
+                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
+            try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
+            let producer = try KafkaProducer(
+                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
+                logger: TestLogging.logger)
+            let ids = (0..<30).map { "doc-\($0)" }
+            for (index, id) in ids.enumerated() {
+                let text = index == 3 ? "Document \(index) is SLOW to think about." : "Document \(index) is quick."
+                let document = RawDocument(id: id, text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
+                try producer.send(
+                    topic: topics.raw, key: Array(id.utf8), value: document.encoded(),
+                    headers: [RecordSchema.rawDocument.header])
+            }
+            try producer.flush(timeout: .seconds(10))
+            producer.close()
+
+            let augmenter = PacedAugmenter(slowFor: .seconds(3))
+            let service = try AugmentService(
+                configuration: .init(
+                    topics: topics, groupID: "adm-group", transactionalID: "adm-worker", maxDocumentsInFlight: 2,
+                    shardLimits: .init(maxSamples: 4), idleFlush: .milliseconds(300)),
+                client: KafkaClientConfiguration(bootstrapServers: servers, profile: .embedded), augmenter: augmenter,
+                logger: TestLogging.logger)
+            let summary = try await service.run(stopWhenIdle: .seconds(2), isCancelled: { false })
+            #expect(summary.documentsIn == ids.count && summary.samplesOut == ids.count)
+
+            #expect(augmenter.mostRunning == 2, "at most maxDocumentsInFlight run at once: \(augmenter.mostRunning)")
+            // Held: the slow head and up to 4 × 2 − 1 documents behind it (one fewer while the document before it
+            // is finished but not yet recorded); batch-at-a-time would start only one.
+            let beside = augmenter.startedBesideSlow
+            #expect(
+                (6...7).contains(beside.count) && beside == (4..<(4 + beside.count)).map { "doc-\($0)" },
+                "started while the slow document ran: \(beside)")
+
+            // Raw shard records, before any de-duplication, in the order the topic holds them.
+            let records = try TopicReader.readAll(
+                servers: servers, topic: topics.shards, expected: 8, timeout: .seconds(30)
+            )
+            .filter { !$0.value.isEmpty }
+            let recorded = try records.sorted { $0.offset < $1.offset }.flatMap {
+                try ShardCodec.decode($0.value, source: "shard").samples.map(\.documentID)
+            }
+            #expect(recorded == ids, "documents in committed shards, in order: \(recorded)")
+        }
     }
 }

@@ -11,17 +11,17 @@ extension AugmentService {
 
         init(maxDocumentsInFlight: Int) { self.maxDocumentsInFlight = maxDocumentsInFlight }
 
-        /// Documents consumed but not yet in a committed shard: those being augmented, those recorded in the open
-        /// shard, and those polled meanwhile.
+        /// Documents consumed but not yet in a committed shard: those in the admission window (running, or finished
+        /// behind a slower one), those recorded in the open shard, and those polled while the window was full.
         public var inFlightDocuments: Int { inFlight.load(ordering: .relaxed) }
 
-        /// Documents in the batch the augmenter is working on ÷ `maxDocumentsInFlight`; 0 between batches.
+        /// Documents the augmenter is working on ÷ `maxDocumentsInFlight` (1 while the admission window is full).
         public var batchOccupancy: Double {
             Double(batch.load(ordering: .relaxed)) / Double(max(1, maxDocumentsInFlight))
         }
 
         func set(inFlightDocuments: Int) { inFlight.store(inFlightDocuments, ordering: .relaxed) }
 
-        func set(batchDocuments: Int) { batch.store(batchDocuments, ordering: .relaxed) }
+        func set(runningDocuments: Int) { batch.store(runningDocuments, ordering: .relaxed) }
     }
 }

@@ -4,9 +4,9 @@ import Logging
 import Shards
 import Synchronization
 
-/// `thinkstream augment`: one worker of the consumer group on the raw topic. It reads documents, hands them to a
-/// `DocumentAugmenting` in bounded batches (partitions paused while the engine works, so the group stays alive),
-/// packs samples into shards and commits each shard, its dead letters and the input offsets it covers in one Kafka
+/// `thinkstream augment`: one worker of the consumer group on the raw topic. It reads documents, streams them to a
+/// `DocumentAugmenting` (a new document starts as soon as one of the running ones finishes; partitions paused while
+/// the window is full, so the group stays alive), packs samples into shards and commits each shard, its dead letters and the input offsets it covers in one Kafka
 /// transaction. Nothing is committed for work in progress: after a crash or a rebalance the uncommitted input is
 /// read again and produces the same content-derived sample ids.
 public final class AugmentService: Sendable {
@@ -64,7 +64,12 @@ public final class AugmentService: Sendable {
         }
     }
 
-    /// Runs until `isCancelled` returns true, then commits the complete part of the open shard and leaves the group.
+    /// Runs until `isCancelled` returns true, then finishes the documents in flight, commits the open shard and
+    /// leaves the group.
+    ///
+    /// Documents stream through an ``AdmissionWindow``: a new one starts whenever one of the
+    /// `maxDocumentsInFlight` running documents finishes (partitions paused while the window is full, polled so the
+    /// group membership stays alive), and finished documents are recorded in consumption order.
     /// - Parameter onShard: called after each committed transaction with its manifest (nil-sample shards included).
     /// - Throws: `KafkaError` when a transaction cannot be committed (nothing of it is then visible), or what the
     ///   augmenter throws when the generator is unusable.
@@ -82,65 +87,87 @@ public final class AugmentService: Sendable {
         }
         var state = ShardState(limits: configuration.shardLimits)
         var summary = AugmentSummary()
-        var carried: [Collected] = []
+        let window = AdmissionWindow(
+            maxRunning: configuration.maxDocumentsInFlight,
+            maxHeld: configuration.maxDocumentsInFlight * Self.heldDocumentsPerRunningDocument)
+        var waiting: [Collected] = []
+        var paused: [KafkaTopicPartition]?
         var lastInput = ContinuousClock.now
-        while !isCancelled() {
-            var batch = carried
-            carried = []
-            let collectUntil = ContinuousClock.now + .milliseconds(200)
-            // Waits inside librdkafka on the consumer's thread: a record is taken as soon as it arrives.
-            while batch.count < configuration.maxDocumentsInFlight, ContinuousClock.now < collectUntil, !isCancelled() {
-                let remaining = collectUntil - ContinuousClock.now
-                if case .message(let message)? = try await consumer.nextEvent(within: remaining) {
-                    batch.append(Collected(message: message, generation: generation.value.load(ordering: .relaxed)))
+        do {
+            while true {
+                let stopping = isCancelled()
+                let current = generation.value.load(ordering: .relaxed)
+                if state.generation != current {
+                    state.reset(generation: current)
+                    window.drop { $0.collected.generation != current }
+                    waiting.removeAll { $0.generation != current }
                 }
-            }
-            let current = generation.value.load(ordering: .relaxed)
-            if state.generation != current {
-                state.reset(generation: current)
-                batch.removeAll { $0.generation != current }
-            }
-            load.set(inFlightDocuments: state.consumedAt.count + batch.count)
-            if batch.isEmpty {
-                if !state.builder.isEmpty,
-                    ContinuousClock.now - lastInput >= configuration.idleFlush || state.builder.isFull()
-                {
+                try window.collectReports()
+                for (collected, outcome) in window.takeDecidedPrefix() {
+                    record(
+                        collected.message, outcome, consumedAt: collected.consumedAt, into: &state, summary: &summary)
+                    if state.builder.isFull() { try await commit(&state, summary: &summary, onShard: onShard) }
+                }
+                let drained = window.isEmpty && waiting.isEmpty
+                // Idle time counts from the last moment the worker held work, not from the last record polled:
+                // while the window is full the partitions are paused and nothing arrives.
+                if !drained { lastInput = ContinuousClock.now }
+                if drained, !state.builder.isEmpty, ContinuousClock.now - lastInput >= configuration.idleFlush {
                     try await commit(&state, summary: &summary, onShard: onShard)
                 }
-                if let stopWhenIdle, state.builder.isEmpty, ContinuousClock.now - lastInput >= stopWhenIdle { break }
-                continue
+                if stopping {
+                    if window.isEmpty { break }
+                    if augmenter.isWaitingForGenerator {
+                        logger.warning(
+                            "stopping while the generator is unavailable; the documents in flight stay uncommitted and are read again by the next worker",
+                            metadata: ["augment.documents_in_flight": "\(window.entries.count)"])
+                        await window.cancelAll()
+                        break
+                    }
+                }
+                if let stopWhenIdle, drained, state.builder.isEmpty, ContinuousClock.now - lastInput >= stopWhenIdle {
+                    break
+                }
+                let admitting = !stopping && window.hasRoom
+                if admitting, let partitions = paused {
+                    try? consumer.resume(partitions)
+                    paused = nil
+                } else if !admitting, paused == nil {
+                    paused = (try? consumer.assignment()) ?? []
+                    try? consumer.pause(paused ?? [])
+                }
+                if admitting, !waiting.isEmpty {
+                    admit(waiting.removeFirst(), to: window)
+                } else {
+                    // Waits inside librdkafka on the consumer's thread: a record is taken as soon as it arrives, and
+                    // a full window still polls, which keeps the group membership alive.
+                    let wait: Duration = window.isEmpty ? .milliseconds(200) : .milliseconds(20)
+                    if case .message(let message)? = try await consumer.nextEvent(within: wait) {
+                        let collected = Collected(
+                            message: message, generation: generation.value.load(ordering: .relaxed))
+                        lastInput = ContinuousClock.now
+                        if admitting { admit(collected, to: window) } else { waiting.append(collected) }
+                    }
+                }
+                load.set(inFlightDocuments: state.consumedAt.count + window.entries.count + waiting.count)
+                load.set(runningDocuments: window.running)
             }
-            lastInput = ContinuousClock.now
-            let outcomes: [AugmentOutcome]
-            let arrivedMeanwhile: [Collected]
-            load.set(batchDocuments: batch.count)
-            do {
-                (outcomes, arrivedMeanwhile) = try await augmentKeepingMembership(
-                    batch.map(\.message), isCancelled: isCancelled)
-            } catch is StoppedDuringOutage {
-                logger.warning(
-                    "stopping while the generator is unavailable; the documents in flight stay uncommitted and are read again by the next worker",
-                    metadata: ["augment.documents_in_flight": "\(batch.count)"])
-                break
-            }
-            carried = arrivedMeanwhile
-            lastInput = ContinuousClock.now
-            load.set(batchDocuments: 0)
-            guard generation.value.load(ordering: .relaxed) == current else { continue }
-            for (collected, outcome) in zip(batch, outcomes) {
-                record(collected.message, outcome, consumedAt: collected.consumedAt, into: &state, summary: &summary)
-            }
-            load.set(inFlightDocuments: state.consumedAt.count + carried.count)
-            if state.builder.isFull() { try await commit(&state, summary: &summary, onShard: onShard) }
-            load.set(inFlightDocuments: state.consumedAt.count + carried.count)
+        } catch {
+            await window.cancelAll()
+            load.set(inFlightDocuments: 0)
+            load.set(runningDocuments: 0)
+            throw error
         }
         if !state.builder.isEmpty, state.generation == generation.value.load(ordering: .relaxed) {
             try await commit(&state, summary: &summary, onShard: onShard)
         }
         load.set(inFlightDocuments: 0)
-        load.set(batchDocuments: 0)
+        load.set(runningDocuments: 0)
         return summary
     }
+
+    /// Documents held (running, or finished behind a slower one) per running document allowed.
+    static let heldDocumentsPerRunningDocument = 4
 
     /// The open shard and the dead letters that commit with it, under one rebalance generation.
     struct ShardState {
