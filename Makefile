@@ -137,7 +137,7 @@ bench-loader: build
 
 # augment (Kafka, scoring, retries, shards) against the bare engine on the same TPT prompts.
 bench-augment: deps
-	Benchmarks/augment/run.sh 4 256 2
+	Benchmarks/augment/run.sh 2 256 1
 
 EXPERIMENT_REQUIREMENTS := scripts/experiment/requirements.txt
 

@@ -5,9 +5,15 @@ import Generation
 import Inference
 import Tokenization
 
-/// The bare engine's generation speed on the prompts `thinkstream augment` builds: one TPT-template prompt per
-/// document (the document cut to 2048 tokens), the augmenter's sampling and stop string, every document submitted
-/// at once and batched by the engine with augment's settings (context 4096, 16 sequences, 512-token steps).
+/// The bare engine's generation speed on the requests `thinkstream augment` makes: each document's TPT prompt as
+/// the augmenter builds it (default template, the model's chat template and thinking mode, the document cut to 2048
+/// tokens), the augmenter's default sampling (temperature, top-p, repetition control, seeds) and stop string, and
+/// every request submitted at once and batched by the engine with augment's settings (context 4096, 16 sequences,
+/// 512-token steps, prompt prefixes shared).
+///
+/// A corpus line may carry augment's plan for the document (`thinkstream score --json`'s `trajectories` and
+/// `maxThinkingTokens`): it then makes that many requests with that budget (capped at `maxThinkingTokens`), seeded
+/// as augment seeds their first attempts. Without a plan, one request per document.
 struct TPTBaseline {
     let engine: InferenceEngine
     let modelPath: String
@@ -16,34 +22,47 @@ struct TPTBaseline {
         let file = try GGUFFile(path: modelPath)
         let vocabulary = try Vocabulary(metadata: file.metadata)
         let tokenizer = try Tokenizer(vocabulary: vocabulary)
-        let chatTemplate = ChatTemplate(
-            templateText: file.metadata.string("tokenizer.chat_template"), vocabulary: vocabulary)
-        let builder = PromptBuilder(tokenizer: tokenizer, chatTemplate: chatTemplate)
+        let chatTemplateText = file.metadata.string("tokenizer.chat_template")
+        let chatTemplate = ChatTemplate(templateText: chatTemplateText, vocabulary: vocabulary)
+        let builder = PromptBuilder(
+            tokenizer: tokenizer, chatTemplate: chatTemplate,
+            nativeThinkingMode: PromptBuilder.hasNativeThinkingMode(chatTemplateText: chatTemplateText))
+        let method = TPTAugmenterConfiguration()
         let lines = try String(contentsOfFile: corpus, encoding: .utf8).split(separator: "\n")
         var requests: [GenerationRequest] = []
         for (index, line) in lines.enumerated() {
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                 let text = object["text"] as? String
             else { continue }
-            let seed = UInt64(index) &* 0x9E37_79B9_7F4A_7C15
-            let prompt = builder.build(document: text, template: .tptDefault, seed: seed)
-            requests.append(
-                GenerationRequest(
-                    id: "\(index)",
-                    prompt: .tokens(tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)),
-                    maxNewTokens: maxThinkingTokens,
-                    sampling: SamplingParameters(temperature: 0.6, topP: 0.9, seed: seed),
-                    stopStrings: ["</think>"]))
+            let id = object["id"] as? String ?? "\(index)"
+            let trajectories = object["trajectories"] as? Int ?? 1
+            let budget = min(object["maxThinkingTokens"] as? Int ?? maxThinkingTokens, maxThinkingTokens)
+            for trajectory in 0..<trajectories {
+                let seed = method.upsampling.seed(documentID: id, trajectoryIndex: trajectory, attempt: 0)
+                let prompt = builder.build(document: text, template: method.template, seed: seed)
+                var sampling = method.repetitionControl
+                sampling.temperature = method.temperature
+                sampling.topP = method.topP
+                sampling.seed = seed
+                requests.append(
+                    GenerationRequest(
+                        id: "\(id)/\(trajectory)",
+                        prompt: .tokens(tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)),
+                        maxNewTokens: budget, sampling: sampling, stopStrings: [method.stopString]))
+            }
         }
+        let usageBefore = await engine.promptTokenUsage
         let start = ContinuousClock.now
         let results = try await engine.generateAll(requests)
         let seconds = (ContinuousClock.now - start).seconds
+        let usage = await engine.promptTokenUsage
         let tokens = results.reduce(0) { $0 + $1.tokens.count }
         let promptTokens = results.reduce(0) { $0 + $1.promptTokenCount }
         report(
             String(
                 format:
-                    "tpt-baseline: %d prompts (%d prompt tokens), %d tokens generated in %.1f s: %.1f generated tokens/s",
-                results.count, promptTokens, tokens, seconds, Double(tokens) / seconds))
+                    "tpt-baseline: %d requests (%d prompt tokens: %d prefilled, %d copied), %d tokens generated in %.1f s: %.1f generated tokens/s",
+                results.count, promptTokens, usage.prefilled - usageBefore.prefilled,
+                usage.shared - usageBefore.shared, tokens, seconds, Double(tokens) / seconds))
     }
 }

@@ -16,6 +16,16 @@ public final class BatchScheduler {
     private var waitingHead = 0
     /// Prompt tokens run through the model, and prompt tokens copied from another sequence's cache instead.
     public private(set) var promptTokenUsage = PromptTokenUsage()
+    /// Caches of finished requests, oldest first, kept as prompt-prefix donors while their slots are free: a
+    /// trajectory re-generated after its first attempt finished, or a request that starts the way a finished one
+    /// did, copies instead of prefilling. They count against `maxSequences`: whatever a step's running sequences
+    /// leave free (so memory stays within the bound running sequences have), evicted oldest first.
+    private var retained: [(promptTokens: [Int], cache: KVCache)] = []
+
+    /// Finished requests' caches kept as prompt-prefix donors, and the bytes of the positions they hold.
+    public var retainedCaches: (count: Int, bytes: Int) {
+        (retained.count, retained.reduce(0) { $0 + $1.cache.reservedBytes / $1.cache.capacity * $1.cache.count })
+    }
 
     private enum Output {
         case promptScore(SequenceState, target: Int)
@@ -59,7 +69,7 @@ public final class BatchScheduler {
         for sequence in waiting[waitingHead...] + active where submissions.contains(ObjectIdentifier(sequence)) {
             sequence.cancel()
         }
-        active.removeAll { $0.finishReason != nil }
+        removeFinished()
     }
 
     /// The prompt's token ids after validating the request.
@@ -136,6 +146,8 @@ public final class BatchScheduler {
             promptTokenUsage.prefilled += count
             budget -= count
         }
+        // Admitted sequences have copied what they share; the free slots bound what stays retained.
+        trimRetained()
         guard !batch.isEmpty else { return }
         model.forward(batch) { index, logits in
             switch outputs[index] {
@@ -148,29 +160,55 @@ public final class BatchScheduler {
                 sequence.accept(token, logProbability: logProbability)
             }
         }
+        removeFinished()
+    }
+
+    /// Drops finished sequences from the running set, keeping the caches that hold a whole shareable prompt.
+    private func removeFinished() {
+        for sequence in active where sequence.finishReason != nil {
+            if configuration.sharesPromptPrefixes, let cache = sequence.finishedCache,
+                sequence.promptTokens.count > configuration.minimumSharedPrefixTokens
+            {
+                retained.append((sequence.promptTokens, cache))
+            }
+            sequence.finishedCache = nil
+        }
         active.removeAll { $0.finishReason != nil }
+        trimRetained()
+    }
+
+    /// Evicts the oldest retained caches until running and retained sequences fit `maxSequences`.
+    private func trimRetained() {
+        let excess = active.count + retained.count - configuration.maxSequences
+        if excess > 0 { retained.removeFirst(min(excess, retained.count)) }
     }
 
     private enum PrefixReuse { case none, copied, waitForDonor }
 
-    /// Before `sequence` (at `position` in `active`) prefills anything: when a sequence admitted before it has a
-    /// prompt starting with the same tokens, copies those positions of its cache, or waits for it to compute them.
+    /// Before `sequence` (at `position` in `active`) prefills anything: when a sequence admitted before it, or a
+    /// retained finished one, has a prompt starting with the same tokens, copies those positions of its cache, or
+    /// waits for a running one to compute them.
     /// The last prompt token is always run (its logits give the first sampled token), and a request that wants
     /// prompt log-probabilities computes its whole prompt.
     private func reuseSharedPrefix(_ sequence: SequenceState, position: Int) -> PrefixReuse {
         guard configuration.sharesPromptPrefixes, !sequence.request.includePromptLogProbabilities,
             let cache = sequence.cache
         else { return .none }
-        var best: (donor: SequenceState, shared: Int)?
-        for donor in active[..<position] where donor.cache != nil {
+        var best: (cache: KVCache, shared: Int)?
+        func consider(_ promptTokens: [Int], _ donorCache: KVCache) {
             var shared = 0
-            let limit = min(donor.promptTokens.count, sequence.promptTokens.count - 1)
-            while shared < limit, donor.promptTokens[shared] == sequence.promptTokens[shared] { shared += 1 }
+            let limit = min(promptTokens.count, sequence.promptTokens.count - 1)
+            while shared < limit, promptTokens[shared] == sequence.promptTokens[shared] { shared += 1 }
             if shared >= configuration.minimumSharedPrefixTokens, shared > (best?.shared ?? 0) {
-                best = (donor, shared)
+                best = (donorCache, shared)
             }
         }
-        guard let (donor, shared) = best, let donorCache = donor.cache else { return .none }
+        // Retained caches first: on a tie they are ready now, where a running donor may still be prefilling.
+        for entry in retained { consider(entry.promptTokens, entry.cache) }
+        for donor in active[..<position] {
+            if let donorCache = donor.cache { consider(donor.promptTokens, donorCache) }
+        }
+        guard let (donorCache, shared) = best else { return .none }
         // A donor still alive computes its whole prompt; until its cache holds the prefix (it may be in this very
         // step's batch), wait. The first sequence never waits, so neither does the chain.
         guard donorCache.count >= shared else { return .waitForDonor }

@@ -1,5 +1,3 @@
-import Quantization
-
 /// Engine settings.
 public struct InferenceConfiguration: Sendable, Hashable {
     /// Context positions per sequence at most (prompt plus generated tokens); also capped by the model's.

@@ -119,6 +119,9 @@ public actor InferenceEngine {
     /// Prompt tokens prefilled and prompt tokens shared from another request's cache, since loading.
     public var promptTokenUsage: PromptTokenUsage { scheduler?.promptTokenUsage ?? PromptTokenUsage() }
 
+    /// Finished requests' caches kept as prompt-prefix donors (within `maxSequences`), and the bytes they hold.
+    public var retainedPromptCaches: (count: Int, bytes: Int) { scheduler?.retainedCaches ?? (0, 0) }
+
     /// Stops submissions whose consumer went away.
     private func cancel(_ submissions: Set<ObjectIdentifier>) {
         scheduler?.cancel(submissions)

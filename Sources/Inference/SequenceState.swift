@@ -7,6 +7,9 @@ final class SequenceState {
     let promptTokens: [Int]
     let onEvent: (GenerationEvent) -> Void
     var cache: KVCache?
+    /// The cache of a sequence that finished (not cancelled) holding its whole prompt, until the scheduler keeps it
+    /// as a prefix donor or drops it.
+    var finishedCache: KVCache?
     var promptProcessed = 0
     /// The last sampled token, to feed in the next step.
     var pendingToken: Int?
@@ -71,6 +74,7 @@ final class SequenceState {
         }
         finishReason = reason
         pendingToken = nil
+        if reason != .cancelled, let cache, cache.count >= promptTokens.count { finishedCache = cache }
         cache = nil
         onEvent(.finished(result))
     }

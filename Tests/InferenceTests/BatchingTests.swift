@@ -133,5 +133,47 @@ extension ModelTests {
                 await sharing.promptTokenUsage
                     == PromptTokenUsage(prefilled: n + 2 + (m - common), shared: 2 * (n - 1) + common))
         }
+
+        /// A finished request's cache stays as a donor while its slot is free: the same prompt submitted after it
+        /// finished (a re-generated trajectory) copies all but its last token and decodes the same greedy tokens.
+        /// Retained caches count against `maxSequences`: two other requests running in the two slots evict it.
+        @Test
+        func finishedRequestsLendTheirPromptWhileTheirSlotIsFree() async throws {
+            let path = try TestPaths.modelPath(TestPaths.smolLM2)
+            let engine = InferenceEngine(configuration: InferenceConfiguration(contextTokens: 1024, maxSequences: 2))
+            let separate = InferenceEngine(
+                configuration: InferenceConfiguration(contextTokens: 1024, sharesPromptPrefixes: false))
+            try await engine.load(path: path)
+            try await separate.load(path: path)
+            let prompt =
+                String(repeating: "Glaciers grind rock into flour that rivers carry to the sea. ", count: 5)
+                + "Think it through:"
+            let tokenizer = try #require(await engine.tokenizer)
+            let n = tokenizer.encode(prompt, addSpecial: true, parseSpecial: true).count
+            func request(_ id: String, _ text: String = prompt) -> GenerationRequest {
+                GenerationRequest(id: id, prompt: .text(text), maxNewTokens: 12)
+            }
+
+            let first = try await engine.generateAll([request("first")])
+            #expect(await engine.promptTokenUsage == PromptTokenUsage(prefilled: n, shared: 0))
+            #expect(await engine.retainedPromptCaches.count == 1)
+            #expect(await engine.retainedPromptCaches.bytes > 0)
+            let again = try await engine.generateAll([request("again")])
+            #expect(await engine.promptTokenUsage == PromptTokenUsage(prefilled: n + 1, shared: n - 1))
+            let alone = try await separate.generateAll([request("alone")])
+            #expect(first.map(\.tokens) == alone.map(\.tokens))
+            #expect(again.map(\.tokens) == alone.map(\.tokens))
+
+            let others = [
+                "Bees dance to tell the hive how far and in which direction the flowers are that they found today.",
+                "A compiler turns source text into tokens, then a tree, then instructions a processor can run fast.",
+            ]
+            _ = try await engine.generateAll(others.enumerated().map { request("other\($0.offset)", $0.element) })
+            #expect(await engine.retainedPromptCaches.count == 2)
+            let before = await engine.promptTokenUsage
+            _ = try await engine.generateAll([request("evicted")])
+            let after = await engine.promptTokenUsage
+            #expect(after.prefilled - before.prefilled == n && after.shared == before.shared)
+        }
     }
 }

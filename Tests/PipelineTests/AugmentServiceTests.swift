@@ -206,22 +206,9 @@ struct AugmentAdmissionTests {
     @Test func documentsStartAsSlotsFreeAndShardsKeepConsumptionOrder() async throws {
         try await withBroker { servers in
             let topics = TopicNames(prefix: "adm-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(
-                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
-            try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
-            let producer = try KafkaProducer(
-                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
-                logger: TestLogging.logger)
-            let ids = (0..<30).map { "doc-\($0)" }
-            for (index, id) in ids.enumerated() {
-                let text = index == 3 ? "Document \(index) is SLOW to think about." : "Document \(index) is quick."
-                let document = RawDocument(id: id, text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
-                try producer.send(
-                    topic: topics.raw, key: Array(id.utf8), value: document.encoded(),
-                    headers: [RecordSchema.rawDocument.header])
-            }
-            try producer.flush(timeout: .seconds(10))
-            producer.close()
+            let ids = try RawTopicFixture.produce(
+                (0..<30).map { $0 == 3 ? "Document \($0) is SLOW to think about." : "Document \($0) is quick." },
+                servers: servers, topics: topics, partitions: 1)
 
             let augmenter = PacedAugmenter(slowFor: .seconds(3))
             let service = try AugmentService(

@@ -114,27 +114,14 @@ struct GeneratorOutageTests {
 
         try await withBroker { servers in
             let topics = TopicNames(prefix: "outage-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(
-                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
-            try TopicSetup.ensureTopics(topics, partitions: 2, admin: admin)
-            let producer = try KafkaProducer(
-                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
-                logger: TestLogging.logger)
             let documentCount = 16
             let poisoned = "doc-7"
-            for index in 0..<documentCount {
-                let text =
-                    "doc-\(index)" == poisoned
-                    ? "A note that says \(FaultInjectingBackend.poisonMarker) in the middle of its text."
-                    : "Water boils at \(90 + index) degrees when the pressure drops; explain why in step \(index)."
-                let document = RawDocument(
-                    id: "doc-\(index)", text: text, sourceFile: "test", sourceLine: index + 1, metadata: [])
-                try producer.send(
-                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(),
-                    headers: [RecordSchema.rawDocument.header])
-            }
-            try producer.flush(timeout: .seconds(10))
-            producer.close()
+            try RawTopicFixture.produce(
+                (0..<documentCount).map {
+                    "doc-\($0)" == poisoned
+                        ? "A note that says \(FaultInjectingBackend.poisonMarker) in the middle of its text."
+                        : "Water boils at \(90 + $0) degrees when the pressure drops; explain why in step \($0)."
+                }, servers: servers, topics: topics, partitions: 2)
 
             let service = try AugmentService(
                 configuration: .init(
@@ -190,23 +177,9 @@ struct GeneratorOutageTests {
         }
         try await withBroker { servers in
             let topics = TopicNames(prefix: "stop-\(UUID().uuidString.prefix(6).lowercased())")
-            let admin = try KafkaAdmin(
-                configuration: .init(bootstrapServers: servers, profile: .embedded), logger: TestLogging.logger)
-            try TopicSetup.ensureTopics(topics, partitions: 1, admin: admin)
-            let producer = try KafkaProducer(
-                configuration: .init(client: .init(bootstrapServers: servers, profile: .embedded)),
-                logger: TestLogging.logger)
-            for index in 0..<4 {
-                let document = RawDocument(
-                    id: "doc-\(index)", text: "Ice melts at zero degrees; document \(index) explains why.",
-                    sourceFile: "test",
-                    sourceLine: index + 1, metadata: [])
-                try producer.send(
-                    topic: topics.raw, key: Array(document.id.utf8), value: document.encoded(),
-                    headers: [RecordSchema.rawDocument.header])
-            }
-            try producer.flush(timeout: .seconds(10))
-            producer.close()
+            try RawTopicFixture.produce(
+                (0..<4).map { "Ice melts at zero degrees; document \($0) explains why." }, servers: servers,
+                topics: topics, partitions: 1)
             let client = KafkaClientConfiguration(bootstrapServers: servers, profile: .embedded)
             func service(_ augmenter: TPTDocumentAugmenter, _ name: String) throws -> AugmentService {
                 try AugmentService(

@@ -3,6 +3,7 @@ import ModelConversion
 import GGUF
 import Kafka
 import Pipeline
+import Shards
 import Testing
 import ThinkStreamTesting
 import Synchronization

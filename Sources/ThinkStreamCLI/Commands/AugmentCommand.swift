@@ -141,7 +141,7 @@ struct AugmentCommand: AsyncParsableCommand {
         if let usage = await engine?.promptTokenUsage, usage.prefilled + usage.shared > 0 {
             print(
                 "  prompt tokens \(usage.prefilled + usage.shared): \(usage.prefilled) prefilled, \(usage.shared) "
-                    + "copied from a running request with the same prompt prefix")
+                    + "copied from a running or finished request with the same prompt prefix")
         }
         return summary
     }
