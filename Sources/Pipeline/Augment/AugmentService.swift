@@ -146,7 +146,15 @@ public final class AugmentService: Sendable {
                         let collected = Collected(
                             message: message, generation: generation.value.load(ordering: .relaxed))
                         lastInput = ContinuousClock.now
-                        if admitting { admit(collected, to: window) } else { waiting.append(collected) }
+                        if admitting {
+                            admit(collected, to: window)
+                        } else {
+                            // Something is not paused: a rebalance assigned partitions after the pause. Pause them
+                            // too, so records do not pile up here while the window is full.
+                            waiting.append(collected)
+                            paused = (try? consumer.assignment()) ?? []
+                            try? consumer.pause(paused ?? [])
+                        }
                     }
                 }
                 load.set(inFlightDocuments: state.consumedAt.count + window.entries.count + waiting.count)
