@@ -15,7 +15,7 @@
 # Outputs: $OUT/curves.json, $OUT/curves.png, the markdown table on stdout (also $OUT/table.md), each run's final
 # checkpoint in $OUT/checkpoints/<arm>-seed<k>/, its stdout/stderr/step log in $OUT/logs/.
 #
-# Every parameter is an environment variable; defaults are the real run (~2 h on 2 cores, most of it generation).
+# Every parameter is an environment variable; defaults are the real run (~2.5 h on 2 cores: ~1.5 h generation, ~1 h training).
 # MICRO=1 is a smoke run of a few minutes (8 maths + 4 prose documents, 32 thinking tokens, 10 steps, 1 seed) into
 # .build/experiment-micro. Needs the built binary (`make build`) and matplotlib in .venv
 # (`.venv/bin/pip install -r scripts/experiment/requirements.txt`).
@@ -28,7 +28,7 @@ if [ "$MICRO" = 1 ]; then
     : "${OUT:=.build/experiment-micro}" "${GSM8K_DOCS:=4}" "${MATH_DOCS:=4}" "${PROSE_DOCS:=4}"
     : "${EVAL_MATHS_DOCS:=8}" "${EVAL_GENERAL_DOCS:=8}" "${MAX_THINKING_TOKENS:=32}" "${SEEDS:=1}"
     : "${MAX_STEPS:=10}" "${EVAL_EVERY:=5}" "${CONTEXT:=128}" "${MICRO_BATCH:=4}" "${WARMUP_STEPS:=2}"
-    : "${AUGMENT_IDLE_SECONDS:=15}"
+    : "${AUGMENT_IDLE_SECONDS:=15}" "${FRESH_SHAPE:=tiny}"
 fi
 BIN="${BIN:-.build/release/thinkstream}"
 VENV_PYTHON="${VENV_PYTHON:-.venv/bin/python}"
@@ -49,9 +49,11 @@ MAX_THINKING_TOKENS="${MAX_THINKING_TOKENS:-256}"
 AUGMENT_IDLE_SECONDS="${AUGMENT_IDLE_SECONDS:-30}"
 AUGMENT_ARGS="${AUGMENT_ARGS:-}"
 # Training: the trainer's start (TRAIN_MODEL empty: `--fresh $FRESH_SHAPE --seed k`; else a llama GGUF, the same for
-# every seed), always `--retokenize` so shards of any generator fit the trainer's tokenizer.
+# every seed), always `--retokenize` so shards of any generator fit the trainer's tokenizer. The default `small`
+# (~0.8 M parameters) can memorize this corpus, so repeating the raw documents stops paying: the paper's
+# data-constrained regime. `tiny` (~90 k) cannot, and was the first run's trainer (EXPERIMENTS.md, diagnosis 1).
 TRAIN_MODEL="${TRAIN_MODEL:-}"
-FRESH_SHAPE="${FRESH_SHAPE:-tiny}"
+FRESH_SHAPE="${FRESH_SHAPE:-small}"
 ARMS="${ARMS:-vanilla tpt-natural tpt-tiered}"
 SEEDS="${SEEDS:-1 2}"
 MAX_STEPS="${MAX_STEPS:-2000}"
@@ -64,9 +66,10 @@ WARMUP_STEPS="${WARMUP_STEPS:-100}"
 EVAL_EVERY="${EVAL_EVERY:-100}"
 # Passes allowed over an arm's shards; --max-steps ends every run first (raise it if a run reports stop "idle").
 EPOCHS="${EPOCHS:-1000}"
-# `train --shuffle-buffer`: 0 trains each epoch in the topic's order (the planned run); 64 spreads samples that sit
-# side by side (a document's trajectories, the corpus's domains) across the epoch (EXPERIMENTS.md, follow-up 2).
-SHUFFLE_BUFFER="${SHUFFLE_BUFFER:-0}"
+# `train --shuffle-buffer`: 64 spreads samples that sit side by side in the replayed topic (a document's
+# trajectories, the corpus's domains in blocks) across each epoch, and gives every epoch its own order; 0 trains each
+# epoch in the topic's order, as the first run did (EXPERIMENTS.md, diagnosis 4 and follow-up 2).
+SHUFFLE_BUFFER="${SHUFFLE_BUFFER:-64}"
 TRAIN_ARGS="${TRAIN_ARGS:-}"
 
 die() { echo "error: $*" >&2; exit 64; }
