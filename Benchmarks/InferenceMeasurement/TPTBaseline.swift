@@ -6,7 +6,7 @@ import Inference
 import Tokenization
 
 /// The bare engine's generation speed on the requests `thinkstream augment` makes: each document's TPT prompt as
-/// the augmenter builds it (default template, the model's chat template and thinking mode, the document cut to 2048
+/// the augmenter builds it (`TPTDocumentAugmenter.attemptRequest`: default template, the model's chat template and thinking mode, the document cut to 2048
 /// tokens), the augmenter's default sampling (temperature, top-p, repetition control, seeds) and stop string, and
 /// every request submitted at once and batched by the engine with augment's settings (context 4096, 16 sequences,
 /// 512-token steps, prompt prefixes shared).
@@ -21,13 +21,14 @@ struct TPTBaseline {
     func run(corpus: String, maxThinkingTokens: Int) async throws {
         let file = try GGUFFile(path: modelPath)
         let vocabulary = try Vocabulary(metadata: file.metadata)
-        let tokenizer = try Tokenizer(vocabulary: vocabulary)
         let chatTemplateText = file.metadata.string("tokenizer.chat_template")
-        let chatTemplate = ChatTemplate(templateText: chatTemplateText, vocabulary: vocabulary)
-        let builder = PromptBuilder(
-            tokenizer: tokenizer, chatTemplate: chatTemplate,
-            nativeThinkingMode: PromptBuilder.hasNativeThinkingMode(chatTemplateText: chatTemplateText))
-        let method = TPTAugmenterConfiguration()
+        // The file is not digested: the digest only keys difficulty weights, and the baseline does not score.
+        let model = GeneratorModel(
+            fileName: URL(fileURLWithPath: modelPath).lastPathComponent, sha256: "",
+            tokenizer: try Tokenizer(vocabulary: vocabulary), chatTemplateText: chatTemplateText,
+            chatTemplate: ChatTemplate(templateText: chatTemplateText, vocabulary: vocabulary))
+        let augmenter = TPTDocumentAugmenter(
+            model: model, configuration: TPTAugmenterConfiguration(), backend: engine)
         let lines = try String(contentsOfFile: corpus, encoding: .utf8).split(separator: "\n")
         var requests: [GenerationRequest] = []
         for (index, line) in lines.enumerated() {
@@ -38,17 +39,11 @@ struct TPTBaseline {
             let trajectories = object["trajectories"] as? Int ?? 1
             let budget = min(object["maxThinkingTokens"] as? Int ?? maxThinkingTokens, maxThinkingTokens)
             for trajectory in 0..<trajectories {
-                let seed = method.upsampling.seed(documentID: id, trajectoryIndex: trajectory, attempt: 0)
-                let prompt = builder.build(document: text, template: method.template, seed: seed)
-                var sampling = method.repetitionControl
-                sampling.temperature = method.temperature
-                sampling.topP = method.topP
-                sampling.seed = seed
                 requests.append(
-                    GenerationRequest(
-                        id: "\(id)/\(trajectory)",
-                        prompt: .tokens(tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)),
-                        maxNewTokens: budget, sampling: sampling, stopStrings: [method.stopString]))
+                    augmenter.attemptRequest(
+                        documentID: id, text: text, trajectoryIndex: trajectory, attempt: 0,
+                        maxThinkingTokens: budget
+                    ).request)
             }
         }
         let usageBefore = await engine.promptTokenUsage

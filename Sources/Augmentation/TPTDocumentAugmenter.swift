@@ -173,23 +173,34 @@ public final class TPTDocumentAugmenter: Sendable {
         configuration.upsampling.plan(for: level)
     }
 
+    /// One attempt of one trajectory as augment submits it: the document's prompt under the attempt's seed,
+    /// tokenized as the engine tokenizes text (a remote server then reads exactly these tokens), with the method's
+    /// sampling, repetition control and stop string. `InferenceMeasurement tpt-baseline` replays these requests on
+    /// the bare engine.
+    public func attemptRequest(
+        documentID: String, text: String, trajectoryIndex: Int, attempt: Int, maxThinkingTokens: Int
+    ) -> (request: GenerationRequest, prompt: AugmentationPrompt, seed: UInt64) {
+        let seed = configuration.upsampling.seed(
+            documentID: documentID, trajectoryIndex: trajectoryIndex, attempt: attempt)
+        let prompt = promptBuilder.build(document: text, template: configuration.template, seed: seed)
+        let tokens = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)
+        var sampling = configuration.repetitionControl
+        sampling.temperature = configuration.temperature
+        sampling.topP = configuration.topP
+        sampling.seed = seed
+        let request = GenerationRequest(
+            id: "\(documentID)/\(trajectoryIndex)/\(attempt)", prompt: .tokens(tokens),
+            maxNewTokens: maxThinkingTokens, sampling: sampling, stopStrings: [configuration.stopString])
+        return (request, prompt, seed)
+    }
+
     /// Generates one trajectory, re-generating it with a new seed while the gates reject it, up to the attempt limit.
     private func generate(_ start: Trajectory, document: TPTDocument) async throws -> Trajectory {
         var trajectory = start
         while !trajectory.finished {
-            let seed = configuration.upsampling.seed(
-                documentID: document.id, trajectoryIndex: trajectory.trajectoryIndex, attempt: trajectory.attempt)
-            let prompt = promptBuilder.build(document: document.text, template: configuration.template, seed: seed)
-            // Token ids, tokenized as the engine tokenizes text: a remote server then reads exactly these tokens.
-            let tokens = tokenizer.encode(prompt.text, addSpecial: true, parseSpecial: true)
-            var sampling = configuration.repetitionControl
-            sampling.temperature = configuration.temperature
-            sampling.topP = configuration.topP
-            sampling.seed = seed
-            let request = GenerationRequest(
-                id: "\(document.id)/\(trajectory.trajectoryIndex)/\(trajectory.attempt)", prompt: .tokens(tokens),
-                maxNewTokens: trajectory.maxThinkingTokens, sampling: sampling,
-                stopStrings: [configuration.stopString])
+            let (request, prompt, seed) = attemptRequest(
+                documentID: document.id, text: document.text, trajectoryIndex: trajectory.trajectoryIndex,
+                attempt: trajectory.attempt, maxThinkingTokens: trajectory.maxThinkingTokens)
             let results = try await outageRetry.run("thinking generation") { [backend] in
                 try await backend.generateAll([request])
             }

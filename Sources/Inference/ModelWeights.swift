@@ -10,6 +10,12 @@ struct ModelWeights: Sendable {
     /// `output.weight`, or the token embedding when the file ties them.
     let output: WeightMatrix  // [vocab, d]
 
+    /// Every layer's projection matrices, layer by layer: attention query, key, value and output, then the FFN's
+    /// gate, up and down.
+    var layerMatrices: [WeightMatrix] {
+        layers.flatMap { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down] }
+    }
+
     /// Loads every tensor the architecture needs.
     ///
     /// - Throws: `InferenceError` naming the first missing or unusable tensor.

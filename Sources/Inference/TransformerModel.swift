@@ -27,10 +27,7 @@ public final class TransformerModel {
     public var repackedWeightBytes: Int {
         var seen: Set<ObjectIdentifier> = []
         var total = 0
-        let matrices = weights.layers.flatMap {
-            [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down]
-        }
-        for matrix in matrices + [weights.tokenEmbedding, weights.output] {
+        for matrix in weights.layerMatrices + [weights.tokenEmbedding, weights.output] {
             guard let rows = matrix.interleaved, seen.insert(ObjectIdentifier(rows)).inserted else { continue }
             total += rows.byteCount
         }
@@ -51,10 +48,7 @@ public final class TransformerModel {
         weights = try ModelWeights(file: file, hyperparameters: h, repacking: repacksWeights)
         self.pool = pool
         var types: [GGMLType] = []
-        let matrices = weights.layers.flatMap {
-            [$0.query, $0.key, $0.value, $0.attentionOutput, $0.gate, $0.up, $0.down]
-        }
-        for matrix in matrices + [weights.output] where !types.contains(matrix.activationType) {
+        for matrix in weights.layerMatrices + [weights.output] where !types.contains(matrix.activationType) {
             types.append(matrix.activationType)
         }
         activationTypes = types
