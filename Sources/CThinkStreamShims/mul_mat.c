@@ -43,6 +43,7 @@ static ts_mul_mat_x4x2_fn ts_mul_mat_x4x2_for(int32_t type) {
     switch (type) {
     case 2: return ts_mul_mat_x4x2_q4_0_q8_0;
     case 3: return ts_mul_mat_x4x2_q4_1_q8_1;
+    case 6: return ts_mul_mat_x4x2_q5_0_q8_0;
     case 8: return ts_mul_mat_x4x2_q8_0_q8_0;
     case 12: return ts_mul_mat_x4x2_q4_K_q8_K;
     case 13: return ts_mul_mat_x4x2_q5_K_q8_K;

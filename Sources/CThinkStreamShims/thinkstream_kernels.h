@@ -26,6 +26,7 @@ typedef void (*ts_mul_mat_x4x2_fn)(int64_t n, const void *const x[4], const void
 #if defined(__AVX2__)
 void ts_mul_mat_x4x2_q4_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
+void ts_mul_mat_x4x2_q5_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q8_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q4_K_q8_K(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q5_K_q8_K(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);

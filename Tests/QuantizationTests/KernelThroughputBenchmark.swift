@@ -22,7 +22,7 @@ struct KernelThroughputBenchmark {
     }
 
     /// Eight columns per weight row (prefill, batched decode): the cost per column should fall below one matvec.
-    @Test(arguments: [(GGMLType.q4_1, 576, 576), (.q4_K, 576, 1536)])
+    @Test(arguments: [(GGMLType.q4_1, 576, 576), (.q4_K, 576, 1536), (.q5_0, 896, 896), (.q8_0, 896, 896)])
     func matrixTimesEightColumns(type: GGMLType, rowCount: Int, columnCount: Int) throws {
         try measure(type: type, rowCount: rowCount, columnCount: columnCount, batch: 8)
     }
