@@ -1,5 +1,6 @@
 // Type dispatch and the matrix kernel: out[c][r] = W[r] . A[c]. The loop takes weight rows four at a time
-// (outer) and activation columns two at a time where a two-column kernel exists, else one (inner), so each weight row is read from memory once and reused from cache
+// (outer) and activation columns four at a time (as two pairs of rows) where a four-column kernel exists, then two
+// at a time where a two-column kernel exists, else one (inner), so each weight row is read from memory once and reused from cache
 // for every column, and four independent accumulators hide the fused multiply-add latency.
 #include "thinkstream_kernels.h"
 
@@ -56,6 +57,20 @@ static ts_mul_mat_x4x2_fn ts_mul_mat_x4x2_for(int32_t type) {
 #endif
 }
 
+// Two-row, four-column kernels (AVX2 builds), for the 32-element types whose per-column work is smallest.
+static ts_mul_mat_x2x4_fn ts_mul_mat_x2x4_for(int32_t type) {
+#if defined(__AVX2__)
+    switch (type) {
+    case 6: return ts_mul_mat_x2x4_q5_0_q8_0;
+    case 8: return ts_mul_mat_x2x4_q8_0_q8_0;
+    default: return 0;
+    }
+#else
+    (void)type;
+    return 0;
+#endif
+}
+
 int thinkstream_vec_dot_supported(int32_t type) { return ts_vec_dot_for(type) != 0; }
 
 float thinkstream_vec_dot(int32_t type, int64_t n, const void *x, const void *y) {
@@ -69,6 +84,7 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
     const ts_vec_dot_fn dot = ts_vec_dot_for(type);
     const ts_vec_dot_x4_fn dot_x4 = ts_vec_dot_x4_for(type);
     const ts_mul_mat_x4x2_fn dot_x4x2 = ts_mul_mat_x4x2_for(type);
+    const ts_mul_mat_x2x4_fn dot_x2x4 = ts_mul_mat_x2x4_for(type);
     if (!dot) return -1;
     const char *weights = w, *activations = a;
     int64_t r = row_begin;
@@ -79,6 +95,20 @@ int thinkstream_mul_mat(int32_t type, int64_t n, const void *w, size_t w_row_byt
                 weights + (size_t)(r + 2) * w_row_bytes, weights + (size_t)(r + 3) * w_row_bytes,
             };
             int64_t c = 0;
+            if (dot_x2x4) {
+                for (; c + 4 <= batch; c += 4) {
+                    const void *const columns[4] = {
+                        activations + (size_t)c * a_row_bytes, activations + (size_t)(c + 1) * a_row_bytes,
+                        activations + (size_t)(c + 2) * a_row_bytes, activations + (size_t)(c + 3) * a_row_bytes,
+                    };
+                    for (int half = 0; half < 2; half++) {
+                        float result[2][4];
+                        dot_x2x4(n, rows + 2 * half, columns, result);
+                        for (int k = 0; k < 2; k++)
+                            for (int j = 0; j < 4; j++) out[(c + j) * out_stride + r + 2 * half + k] = result[k][j];
+                    }
+                }
+            }
             if (dot_x4x2) {
                 for (; c + 2 <= batch; c += 2) {
                     float result[4][2];

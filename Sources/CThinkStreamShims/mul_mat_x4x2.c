@@ -128,4 +128,54 @@ void ts_mul_mat_x4x2_q8_0_q8_0(int64_t n, const void *const x[4], const void *y0
         out[r][1] = ts_hsum_float_8(acc[r][1]);
     }
 }
+
+// Two weight rows against four activation columns (batched decode of four or more sequences): each weight block is
+// unpacked once for four columns, and the eight accumulators, four activation blocks and one unpacked row fit the
+// sixteen AVX2 registers, where four rows by four columns would spill. Every (row, column) pair again runs the
+// one-row kernel's operations in its order.
+#define TS_X2X4_KERNEL(name, block_type, BB, unpack)                                                             \
+    void ts_mul_mat_x2x4_##name(int64_t n, const void *const x[2], const void *const y[4], float out[2][4]) {    \
+        __m256 acc[2][4];                                                                                      \
+        for (int r = 0; r < 2; r++)                                                                            \
+            for (int c = 0; c < 4; c++) acc[r][c] = _mm256_setzero_ps();                                       \
+        for (int64_t i = 0; i < n / 32; i++) {                                                                 \
+            for (int r = 0; r < 2; r++) {                                                                      \
+                const char *ahead = (const char *)x[r] + i * (BB) + TS_PREFETCH_BYTES;                          \
+                for (int o = 0; o < (BB); o += 64) __builtin_prefetch(ahead + o);                              \
+            }                                                                                                  \
+            const thinkstream_block_q8_0 *yb[4];                                                               \
+            __m256i qy[4];                                                                                     \
+            float dy[4];                                                                                       \
+            for (int c = 0; c < 4; c++) {                                                                      \
+                yb[c] = (const thinkstream_block_q8_0 *)y[c] + i;                                              \
+                dy[c] = TS_FP16(yb[c]->d);                                                                     \
+                qy[c] = _mm256_loadu_si256((const __m256i *)yb[c]->qs);                                        \
+            }                                                                                                  \
+            for (int r = 0; r < 2; r++) {                                                                      \
+                const block_type *xb = (const block_type *)x[r] + i;                                           \
+                const float dx = TS_FP16(xb->d);                                                               \
+                const __m256i qx = unpack(xb);                                                                 \
+                const __m256i ax = _mm256_sign_epi8(qx, qx);                                                   \
+                for (int c = 0; c < 4; c++) {                                                                  \
+                    acc[r][c] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy[c]),                                    \
+                                                ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy[c], qx)),  \
+                                                acc[r][c]);                                                    \
+                }                                                                                              \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (int r = 0; r < 2; r++)                                                                            \
+            for (int c = 0; c < 4; c++) out[r][c] = ts_hsum_float_8(acc[r][c]);                                \
+    }
+
+static inline __m256i ts_unpack_q5_0(const thinkstream_block_q5_0 *xb) {
+    const __m256i high = _mm256_andnot_si256(ts_bytes_from_bits_32(xb->qh), _mm256_set1_epi8((char)0xF0));
+    return _mm256_or_si256(ts_bytes_from_nibbles_32(xb->qs), high);
+}
+
+static inline __m256i ts_unpack_q8_0(const thinkstream_block_q8_0 *xb) {
+    return _mm256_loadu_si256((const __m256i *)xb->qs);
+}
+
+TS_X2X4_KERNEL(q5_0_q8_0, thinkstream_block_q5_0, 22, ts_unpack_q5_0)
+TS_X2X4_KERNEL(q8_0_q8_0, thinkstream_block_q8_0, 34, ts_unpack_q8_0)
 #endif

@@ -23,7 +23,12 @@ void ts_vec_dot_x4_q6_K_q8_K(int64_t n, const void *const x[4], const void *y, f
 /// out[r][c] = x[r] . y_c for four weight rows and two activation columns (AVX2 builds only).
 typedef void (*ts_mul_mat_x4x2_fn)(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 
+/// out[r][c] = x[r] . y[c] for two weight rows and four activation columns (AVX2 builds only).
+typedef void (*ts_mul_mat_x2x4_fn)(int64_t n, const void *const x[2], const void *const y[4], float out[2][4]);
+
 #if defined(__AVX2__)
+void ts_mul_mat_x2x4_q5_0_q8_0(int64_t n, const void *const x[2], const void *const y[4], float out[2][4]);
+void ts_mul_mat_x2x4_q8_0_q8_0(int64_t n, const void *const x[2], const void *const y[4], float out[2][4]);
 void ts_mul_mat_x4x2_q4_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);
 void ts_mul_mat_x4x2_q5_0_q8_0(int64_t n, const void *const x[4], const void *y0, const void *y1, float out[4][2]);

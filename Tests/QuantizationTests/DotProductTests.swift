@@ -39,8 +39,9 @@ import Testing
         }
     }
 
-    /// Rows 1..<8 of 9: one four-row group, three single rows, and untouched rows on both sides.
-    @Test(arguments: weightTypes, [1, 3])
+    /// Rows 1..<8 of 9: one four-row group, three single rows, and untouched rows on both sides; 7 columns take the
+    /// four-, two- and one-column kernels in turn, and every (row, column) must equal the one-row dot product.
+    @Test(arguments: weightTypes, [1, 3, 7])
     func multiplyComputesEveryRowAndColumnInRange(type: GGMLType, batch: Int) throws {
         let rowCount = 9
         let columnCount = 512
