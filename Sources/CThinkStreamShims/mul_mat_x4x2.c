@@ -7,33 +7,43 @@
 #if defined(__AVX2__)
 #define TS_FP16(h) ts_fp16_to_fp32(h)
 
-void ts_mul_mat_x4x2_q4_0_q8_0(int64_t n, const void *const x[4], const void *y0v, const void *y1v,
-                               float out[4][2]) {
-    __m256 acc[4][2];
-    for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / 32; i++) {
-        TS_PREFETCH_ROWS(x, i, 18);
-        const thinkstream_block_q8_0 *y0 = (const thinkstream_block_q8_0 *)y0v + i;
-        const thinkstream_block_q8_0 *y1 = (const thinkstream_block_q8_0 *)y1v + i;
-        const float dy0 = TS_FP16(y0->d), dy1 = TS_FP16(y1->d);
-        const __m256i qy0 = _mm256_loadu_si256((const __m256i *)y0->qs);
-        const __m256i qy1 = _mm256_loadu_si256((const __m256i *)y1->qs);
-        for (int r = 0; r < 4; r++) {
-            const thinkstream_block_q4_0 *xb = (const thinkstream_block_q4_0 *)x[r] + i;
-            const float dx = TS_FP16(xb->d);
-            const __m256i qx = _mm256_sub_epi8(ts_bytes_from_nibbles_32(xb->qs), _mm256_set1_epi8(8));
-            const __m256i ax = _mm256_sign_epi8(qx, qx);
-            acc[r][0] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy0),
-                                        ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy0, qx)), acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy1),
-                                        ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy1, qx)), acc[r][1]);
-        }
+// Four weight rows against two activation columns for the types whose weights are signed bytes once unpacked (q4_0,
+// q5_0, q8_0), through ggml's sign trick. q5_0's unpacking (nibbles, then the fifth bits from qh) costs more than the
+// products, and Gemma 3 270M's and Qwen2.5-0.5B's attention and FFN matrices are q5_0 (their width is not a multiple
+// of 256, so their Q4_K_M files fall back from q4_K).
+#define TS_X4X2_KERNEL(name, block_type, BB, unpack)                                                             \
+    void ts_mul_mat_x4x2_##name(int64_t n, const void *const x[4], const void *y0v, const void *y1v,            \
+                                float out[4][2]) {                                                             \
+        __m256 acc[4][2];                                                                                      \
+        for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();                               \
+        for (int64_t i = 0; i < n / 32; i++) {                                                                 \
+            TS_PREFETCH_ROWS(x, i, BB);                                                                        \
+            const thinkstream_block_q8_0 *y0 = (const thinkstream_block_q8_0 *)y0v + i;                        \
+            const thinkstream_block_q8_0 *y1 = (const thinkstream_block_q8_0 *)y1v + i;                        \
+            const float dy0 = TS_FP16(y0->d), dy1 = TS_FP16(y1->d);                                            \
+            const __m256i qy0 = _mm256_loadu_si256((const __m256i *)y0->qs);                                   \
+            const __m256i qy1 = _mm256_loadu_si256((const __m256i *)y1->qs);                                   \
+            for (int r = 0; r < 4; r++) {                                                                      \
+                const block_type *xb = (const block_type *)x[r] + i;                                           \
+                const float dx = TS_FP16(xb->d);                                                               \
+                const __m256i qx = unpack(xb);                                                                 \
+                const __m256i ax = _mm256_sign_epi8(qx, qx);                                                   \
+                acc[r][0] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy0),                                          \
+                                            ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy0, qx)), acc[r][0]); \
+                acc[r][1] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy1),                                          \
+                                            ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy1, qx)), acc[r][1]); \
+            }                                                                                                  \
+        }                                                                                                      \
+        for (int r = 0; r < 4; r++) {                                                                          \
+            out[r][0] = ts_hsum_float_8(acc[r][0]);                                                            \
+            out[r][1] = ts_hsum_float_8(acc[r][1]);                                                            \
+        }                                                                                                      \
     }
-    for (int r = 0; r < 4; r++) {
-        out[r][0] = ts_hsum_float_8(acc[r][0]);
-        out[r][1] = ts_hsum_float_8(acc[r][1]);
-    }
+
+static inline __m256i ts_unpack_q4_0(const thinkstream_block_q4_0 *xb) {
+    return _mm256_sub_epi8(ts_bytes_from_nibbles_32(xb->qs), _mm256_set1_epi8(8));
 }
+
 
 void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0v, const void *y1v,
                                float out[4][2]) {
@@ -66,66 +76,6 @@ void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0
     for (int r = 0; r < 4; r++) {
         out[r][0] = ts_hsum_float_8(acc[r][0]) + summs[r][0];
         out[r][1] = ts_hsum_float_8(acc[r][1]) + summs[r][1];
-    }
-}
-
-// q5_0 unpacks each weight block (nibbles, then the fifth bits from qh) once for both columns: the unpacking costs
-// more than the products, and Gemma 3 270M's and Qwen2.5-0.5B's attention and FFN matrices are q5_0 (their width is
-// not a multiple of 256, so their Q4_K_M files fall back from q4_K).
-void ts_mul_mat_x4x2_q5_0_q8_0(int64_t n, const void *const x[4], const void *y0v, const void *y1v,
-                               float out[4][2]) {
-    __m256 acc[4][2];
-    for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / 32; i++) {
-        TS_PREFETCH_ROWS(x, i, 22);
-        const thinkstream_block_q8_0 *y0 = (const thinkstream_block_q8_0 *)y0v + i;
-        const thinkstream_block_q8_0 *y1 = (const thinkstream_block_q8_0 *)y1v + i;
-        const float dy0 = TS_FP16(y0->d), dy1 = TS_FP16(y1->d);
-        const __m256i qy0 = _mm256_loadu_si256((const __m256i *)y0->qs);
-        const __m256i qy1 = _mm256_loadu_si256((const __m256i *)y1->qs);
-        for (int r = 0; r < 4; r++) {
-            const thinkstream_block_q5_0 *xb = (const thinkstream_block_q5_0 *)x[r] + i;
-            const float dx = TS_FP16(xb->d);
-            const __m256i high = _mm256_andnot_si256(ts_bytes_from_bits_32(xb->qh), _mm256_set1_epi8((char)0xF0));
-            const __m256i qx = _mm256_or_si256(ts_bytes_from_nibbles_32(xb->qs), high);
-            const __m256i ax = _mm256_sign_epi8(qx, qx);
-            acc[r][0] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy0),
-                                        ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy0, qx)), acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy1),
-                                        ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy1, qx)), acc[r][1]);
-        }
-    }
-    for (int r = 0; r < 4; r++) {
-        out[r][0] = ts_hsum_float_8(acc[r][0]);
-        out[r][1] = ts_hsum_float_8(acc[r][1]);
-    }
-}
-
-void ts_mul_mat_x4x2_q8_0_q8_0(int64_t n, const void *const x[4], const void *y0v, const void *y1v,
-                               float out[4][2]) {
-    __m256 acc[4][2];
-    for (int r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / 32; i++) {
-        TS_PREFETCH_ROWS(x, i, 34);
-        const thinkstream_block_q8_0 *y0 = (const thinkstream_block_q8_0 *)y0v + i;
-        const thinkstream_block_q8_0 *y1 = (const thinkstream_block_q8_0 *)y1v + i;
-        const float dy0 = TS_FP16(y0->d), dy1 = TS_FP16(y1->d);
-        const __m256i qy0 = _mm256_loadu_si256((const __m256i *)y0->qs);
-        const __m256i qy1 = _mm256_loadu_si256((const __m256i *)y1->qs);
-        for (int r = 0; r < 4; r++) {
-            const thinkstream_block_q8_0 *xb = (const thinkstream_block_q8_0 *)x[r] + i;
-            const float dx = TS_FP16(xb->d);
-            const __m256i qx = _mm256_loadu_si256((const __m256i *)xb->qs);
-            const __m256i ax = _mm256_sign_epi8(qx, qx);
-            acc[r][0] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy0),
-                                        ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy0, qx)), acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(_mm256_set1_ps(dx * dy1),
-                                        ts_mul_sum_us8_pairs_float(ax, _mm256_sign_epi8(qy1, qx)), acc[r][1]);
-        }
-    }
-    for (int r = 0; r < 4; r++) {
-        out[r][0] = ts_hsum_float_8(acc[r][0]);
-        out[r][1] = ts_hsum_float_8(acc[r][1]);
     }
 }
 
@@ -176,6 +126,9 @@ static inline __m256i ts_unpack_q8_0(const thinkstream_block_q8_0 *xb) {
     return _mm256_loadu_si256((const __m256i *)xb->qs);
 }
 
+TS_X4X2_KERNEL(q4_0_q8_0, thinkstream_block_q4_0, 18, ts_unpack_q4_0)
+TS_X4X2_KERNEL(q5_0_q8_0, thinkstream_block_q5_0, 22, ts_unpack_q5_0)
+TS_X4X2_KERNEL(q8_0_q8_0, thinkstream_block_q8_0, 34, ts_unpack_q8_0)
 TS_X2X4_KERNEL(q5_0_q8_0, thinkstream_block_q5_0, 22, ts_unpack_q5_0)
 TS_X2X4_KERNEL(q8_0_q8_0, thinkstream_block_q8_0, 34, ts_unpack_q8_0)
 #endif
