@@ -6,8 +6,8 @@ import Inference
 import Tokenization
 
 /// The bare engine's generation speed on the requests `thinkstream augment` makes: each document's TPT prompt as
-/// the augmenter builds it (`TPTDocumentAugmenter.attemptRequest`: default template, the model's chat template and thinking mode, the document cut to 2048
-/// tokens), the augmenter's default sampling (temperature, top-p, repetition control, seeds) and stop string, and
+/// the augmenter builds it (`TPTDocumentAugmenter.attemptRequest`: default template, the model's chat template and
+/// thinking mode, the document cut to 2048 tokens), the augmenter's default sampling (temperature, top-p, repetition control, seeds) and stop string, and
 /// every request submitted at once and batched by the engine with augment's settings (context 4096, 16 sequences,
 /// 512-token steps, prompt prefixes shared).
 ///

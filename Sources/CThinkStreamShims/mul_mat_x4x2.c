@@ -44,7 +44,6 @@ static inline __m256i ts_unpack_q4_0(const thinkstream_block_q4_0 *xb) {
     return _mm256_sub_epi8(ts_bytes_from_nibbles_32(xb->qs), _mm256_set1_epi8(8));
 }
 
-
 void ts_mul_mat_x4x2_q4_1_q8_1(int64_t n, const void *const x[4], const void *y0v, const void *y1v,
                                float out[4][2]) {
     __m256 acc[4][2];

@@ -17,10 +17,11 @@ extension TransformerModel {
         _ input: UnsafePointer<Float>, runs: [ProjectionRun],
         through pairs: [(WeightMatrix, UnsafeMutablePointer<Float>)]
     ) {
-        let interleaved = pairs.filter { $0.0.interleaved != nil }
-        let mapped = pairs.filter { $0.0.interleaved == nil }
         for run in runs {
             if run.inFloat {
+                // Split only here: decode and short prompts (every step's runs) never take this branch.
+                let interleaved = pairs.filter { $0.0.interleaved != nil }
+                let mapped = pairs.filter { $0.0.interleaved == nil }
                 if !interleaved.isEmpty { projectQuantized(input, rows: run.rows, through: interleaved) }
                 if !mapped.isEmpty { projectInFloat(input, rows: run.rows, through: mapped) }
             } else {
